@@ -1,0 +1,126 @@
+// Fault injection, set from tests or CLI flags. Rules are tried in the order added; the first that
+// matches and fires decides the request's fault. Probabilities draw from a seeded PRNG.
+import type { ApiVersion } from "../provider/api-types";
+import { seededRandom } from "./random";
+
+export type FaultKind = "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "delay";
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+    "429",
+    "500",
+    "502",
+    "503",
+    "reset-before",
+    "reset-after",
+    "delay",
+];
+
+export interface FaultRule {
+    /** The fault, or several: when the rule fires, one is picked at random (seeded). */
+    kind: FaultKind | readonly FaultKind[];
+    /** HTTP method to match (case-insensitive); any when omitted. */
+    method?: string;
+    /** Path to match: a string matches that path and the paths below it; or a RegExp. */
+    path?: string | RegExp;
+    apiVersion?: ApiVersion;
+    /** Which endpoints the rule applies to: the PAT API (default), /oauth/token, or both. */
+    endpoint?: "api" | "token" | "any";
+    /** Fire this many times, then the rule is removed. Unlimited when omitted. */
+    times?: number;
+    /** Fire with this probability (0..1) per matching request. Always when omitted. */
+    probability?: number;
+    /** For `delay`: milliseconds before the request is processed. Default 1000. */
+    delayMs?: number;
+    /** For `429`: the Retry-After seconds. Default 1. */
+    retryAfterSeconds?: number;
+}
+
+export interface FaultTarget {
+    method: string;
+    path: string;
+    apiVersion: ApiVersion | null;
+    endpoint: "api" | "token";
+}
+
+export interface Fault {
+    kind: FaultKind;
+    delayMs: number;
+    retryAfterSeconds: number;
+}
+
+interface ActiveRule {
+    id: string;
+    rule: FaultRule;
+    remaining: number;
+}
+
+export class FaultInjector {
+    private rules: ActiveRule[] = [];
+    private random: () => number;
+    private nextId = 1;
+
+    constructor(seed: number) {
+        this.random = seededRandom(seed);
+    }
+
+    /** Adds a rule; returns its id for remove(). */
+    add(rule: FaultRule): string {
+        const kinds = typeof rule.kind === "string" ? [rule.kind] : rule.kind;
+        if (kinds.length === 0 || kinds.some((k) => !FAULT_KINDS.includes(k))) {
+            throw new TypeError(`fault kind must be one of ${FAULT_KINDS.join(", ")}`);
+        }
+        if (rule.probability !== undefined && !(rule.probability >= 0 && rule.probability <= 1)) {
+            throw new TypeError("fault probability must be between 0 and 1");
+        }
+        if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
+            throw new TypeError("fault times must be a positive integer");
+        }
+        const id = String(this.nextId++);
+        this.rules.push({ id, rule: { ...rule, kind: [...kinds] }, remaining: rule.times ?? Infinity });
+        return id;
+    }
+
+    remove(id: string): boolean {
+        const before = this.rules.length;
+        this.rules = this.rules.filter((r) => r.id !== id);
+        return this.rules.length < before;
+    }
+
+    clear(): void {
+        this.rules = [];
+    }
+
+    /** The active rules with their ids and remaining counts. */
+    list(): (FaultRule & { id: string; remaining: number })[] {
+        return this.rules.map((r) => ({ ...r.rule, id: r.id, remaining: r.remaining }));
+    }
+
+    reseed(seed: number): void {
+        this.random = seededRandom(seed);
+    }
+
+    /** The fault for this request, if any; consumes one of the rule's `times`. */
+    pick(target: FaultTarget): Fault | null {
+        for (const active of this.rules) {
+            const { rule } = active;
+            if (!matches(rule, target)) continue;
+            if (rule.probability !== undefined && this.random() >= rule.probability) continue;
+            if (--active.remaining <= 0) this.remove(active.id);
+            const kinds = rule.kind as readonly FaultKind[];
+            const kind = kinds.length === 1 ? kinds[0] : kinds[Math.floor(this.random() * kinds.length)];
+            return { kind, delayMs: rule.delayMs ?? 1000, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+        }
+        return null;
+    }
+}
+
+function matches(rule: FaultRule, t: FaultTarget): boolean {
+    const endpoint = rule.endpoint ?? "api";
+    if (endpoint !== "any" && endpoint !== t.endpoint) return false;
+    if (rule.method !== undefined && rule.method.toUpperCase() !== t.method) return false;
+    if (rule.apiVersion !== undefined && rule.apiVersion !== t.apiVersion) return false;
+    if (rule.path instanceof RegExp) return rule.path.test(t.path);
+    if (rule.path !== undefined)
+        return t.path === rule.path || t.path.startsWith(`${rule.path.replace(/\/+$/, "")}/`);
+    return true;
+}

@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+
+const CLI = join(__dirname, "..", "..", "emulator", "cli.js");
+
+describe("emulator: CLI", () => {
+    it("starts on 127.0.0.1, serves, and stops on SIGTERM without printing the secret", async () => {
+        const child = spawn(
+            process.execPath,
+            [CLI, "--port", "0", "--client-id", "cli-client", "--client-secret", "cli-secret", "--seed", "7"],
+            { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        try {
+            const lines = createInterface({ input: child.stdout });
+            const [line] = (await once(lines, "line")) as [string];
+            assert.doesNotMatch(line, /cli-secret/);
+            const m = /^ISC emulator listening on (http:\/\/127\.0\.0\.1:\d+) \(client id cli-client/.exec(
+                line,
+            );
+            assert.ok(m, line);
+            const res = await fetch(`${m[1]}/oauth/token`, {
+                method: "POST",
+                body: new URLSearchParams({
+                    grant_type: "client_credentials",
+                    client_id: "cli-client",
+                    client_secret: "cli-secret",
+                }),
+            });
+            assert.equal(res.status, 200);
+            const { access_token } = (await res.json()) as { access_token: string };
+            const list = await fetch(`${m[1]}/v3/personal-access-tokens`, {
+                headers: { Authorization: `Bearer ${access_token}` },
+            });
+            assert.equal(list.status, 200);
+        } finally {
+            child.kill("SIGTERM");
+        }
+        const [code] = (await once(child, "exit")) as [number | null];
+        assert.equal(code, 0);
+    });
+
+    it("prints usage and exits 2 when required flags are missing", async () => {
+        const child = spawn(process.execPath, [CLI, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        const [code] = (await once(child, "exit")) as [number | null];
+        assert.equal(code, 2);
+        assert.match(stderr, /Usage:/);
+    });
+});

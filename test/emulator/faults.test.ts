@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../provider/api-types";
+import { FaultInjector, type IscEmulator } from "../../emulator/index";
+import { bearer, call, startEmulator } from "./helpers";
+
+const PATH = "/v3/personal-access-tokens";
+
+describe("emulator: fault injection", () => {
+    let emu: IscEmulator;
+    let token: string;
+
+    beforeEach(async () => {
+        emu = await startEmulator();
+        token = await bearer(emu);
+    });
+    afterEach(() => emu.stop());
+
+    it("status faults answer with proper bodies, a given number of times", async () => {
+        emu.faults.add({ kind: "429", method: "GET", times: 1, retryAfterSeconds: 3 });
+        const limited = await call(emu, "GET", PATH, { token });
+        assert.equal(limited.status, 429);
+        assert.equal(limited.headers.get("retry-after"), "3");
+        assert.deepEqual(limited.body, { message: " Rate Limit Exceeded " });
+        assert.equal((await call(emu, "GET", PATH, { token })).status, 200);
+
+        for (const [kind, detail] of [
+            ["500", "500.0 Internal Fault"],
+            ["502", "502 Bad Gateway"],
+            ["503", "503 Service Unavailable"],
+        ] as const) {
+            emu.faults.add({ kind, path: PATH, times: 1 });
+            const res = await call<ErrorResponseDto>(emu, "POST", PATH, {
+                token,
+                body: { name: `n${kind}` },
+            });
+            assert.equal(res.status, Number(kind));
+            assert.equal(res.body.detailCode, detail);
+        }
+        // None of the faulted creates happened.
+        assert.equal(emu.tokens().length, 0);
+        const faulted = emu.requests.filter((r) => r.faulted).map((r) => r.faulted);
+        assert.deepEqual(faulted, ["429", "500", "502", "503"]);
+    });
+
+    it("reset-before drops the connection and changes nothing", async () => {
+        emu.faults.add({ kind: "reset-before", method: "POST", times: 1 });
+        await assert.rejects(call(emu, "POST", PATH, { token, body: { name: "lost" } }));
+        assert.equal(emu.tokens().length, 0);
+        assert.equal(emu.requests.at(-1)?.status, null);
+    });
+
+    it("reset-after changes the state though the client only sees a socket error", async () => {
+        emu.faults.add({ kind: "reset-after", method: "POST", apiVersion: "v3", times: 1 });
+        await assert.rejects(call(emu, "POST", PATH, { token, body: { name: "created anyway" } }));
+        assert.deepEqual(
+            emu.tokens().map((t) => t.name),
+            ["created anyway"],
+        );
+        const entry = emu.requests.at(-1);
+        assert.equal(entry?.status, 200);
+        assert.equal(entry?.faulted, "reset-after");
+        // The next request works, and a retry of the create is now a duplicate.
+        const retry = await call(emu, "POST", PATH, { token, body: { name: "created anyway" } });
+        assert.equal(retry.status, 400);
+    });
+
+    it("delay: a request whose client gave up is still processed", async () => {
+        emu.faults.add({ kind: "delay", delayMs: 80, method: "POST", times: 1 });
+        await assert.rejects(
+            call(emu, "POST", PATH, { token, body: { name: "slow" }, signal: AbortSignal.timeout(20) }),
+        );
+        await emu.idle();
+        assert.deepEqual(
+            emu.tokens().map((t) => t.name),
+            ["slow"],
+        );
+        // Delayed but answered when the client waits.
+        emu.faults.add({ kind: "delay", delayMs: 20, method: "GET", times: 1 });
+        const res = await call<TokenRecord[]>(emu, "GET", PATH, { token });
+        assert.equal(res.status, 200);
+        assert.equal(res.body.length, 1);
+    });
+
+    it("probabilistic faults are reproducible with a seed", () => {
+        const run = (seed: number): string[] => {
+            const faults = new FaultInjector(seed);
+            faults.add({ kind: ["429", "503", "reset-after"], probability: 0.3 });
+            const out: string[] = [];
+            for (let i = 0; i < 50; i++) {
+                out.push(
+                    faults.pick({ method: "GET", path: PATH, apiVersion: "v3", endpoint: "api" })?.kind ??
+                        "-",
+                );
+            }
+            return out;
+        };
+        assert.deepEqual(run(42), run(42));
+        assert.notDeepEqual(run(42), run(43));
+        const hits = run(42).filter((k) => k !== "-").length;
+        assert.ok(hits > 5 && hits < 30, `${hits} faults`);
+        // The token endpoint is left alone unless asked for.
+        const faults = new FaultInjector(1);
+        faults.add({ kind: "500" });
+        assert.equal(
+            faults.pick({ method: "POST", path: "/oauth/token", apiVersion: null, endpoint: "token" }),
+            null,
+        );
+        faults.add({ kind: "503", endpoint: "token" });
+        assert.equal(
+            faults.pick({ method: "POST", path: "/oauth/token", apiVersion: null, endpoint: "token" })?.kind,
+            "503",
+        );
+    });
+
+    it("faults can target the token endpoint, and rules can be removed", async () => {
+        const id = emu.faults.add({ kind: "503", endpoint: "token" });
+        const res = await fetch(`${emu.baseUrl}/oauth/token`, { method: "POST" });
+        assert.equal(res.status, 503);
+        assert.equal(emu.faults.list().length, 1);
+        assert.ok(emu.faults.remove(id));
+        await bearer(emu);
+    });
+
+    it("latency applies to every response and the log counts operations", async () => {
+        emu.setLatency(5);
+        const created = await call<CreatedTokenRecord>(emu, "POST", PATH, { token, body: { name: "l" } });
+        await call(emu, "GET", `${PATH}?owner-id=me`, { token });
+        await call(emu, "PATCH", `${PATH}/${created.body.id}`, { token, body: [] });
+        await call(emu, "DELETE", `${PATH}/${created.body.id}`, { token });
+        const counts = emu.counts();
+        assert.deepEqual(counts, { total: 5, token: 1, list: 1, create: 1, patch: 1, delete: 1, other: 0 });
+        const list = emu.requests.find((r) => r.operation === "list");
+        assert.deepEqual(list?.query, { "owner-id": "me" });
+        assert.equal(list?.clientId, emu.defaultClient.clientId);
+        assert.equal(list?.apiVersion, "v3");
+        emu.resetRequests();
+        assert.equal(emu.counts().total, 0);
+    });
+});
