@@ -3,11 +3,23 @@
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["dist/", "node_modules/", ".cache/", "examples/**/node_modules/", "examples/**/bin/", "tools/"] },
+    {
+        ignores: [
+            "dist/",
+            "node_modules/",
+            ".cache/",
+            "examples/**/node_modules/",
+            "examples/**/bin/",
+            "tools/",
+        ],
+    },
     ...tseslint.configs.recommended,
     {
         rules: {
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": [
+                "error",
+                { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+            ],
         },
     },
     {

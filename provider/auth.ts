@@ -1,0 +1,98 @@
+// OAuth2 client credentials at {baseUrl}/oauth/token: one bearer token per process and
+// connection, shared by every request (single-flight), reused until shortly before it expires.
+import type { OAuthTokenResponse } from "./api-types";
+import type { ConnectionSettings } from "./config";
+import { IscApiError } from "./errors";
+import { HttpTransport, parseJson, type HttpRequest } from "./http";
+import { registerSecret } from "./redact";
+
+/** Renew this long before the API's expiry, so that no request carries a token that dies in flight. */
+const RENEW_MARGIN_MS = 60_000;
+
+interface CachedToken {
+    value: string;
+    expiresAt: number;
+}
+
+export class BearerTokenSource {
+    private current?: CachedToken;
+    private pending?: Promise<CachedToken>;
+    /** Token-endpoint requests made: the benchmark's auth economy. */
+    fetches = 0;
+
+    constructor(
+        private readonly settings: ConnectionSettings,
+        private readonly transport: HttpTransport,
+        private readonly clock: () => number = Date.now,
+    ) {}
+
+    async token(): Promise<string> {
+        if (this.current && this.current.expiresAt > this.clock()) return this.current.value;
+        this.pending ??= this.fetch().finally(() => (this.pending = undefined));
+        this.current = await this.pending;
+        return this.current.value;
+    }
+
+    /** The API refused `token` (401): forget it, so that the next call fetches a fresh one. */
+    invalidate(): void {
+        this.current = undefined;
+    }
+
+    private async fetch(): Promise<CachedToken> {
+        this.fetches++;
+        const request: HttpRequest = {
+            operation: "get an OAuth bearer token",
+            method: "POST",
+            url: `${this.settings.baseUrl}/oauth/token`,
+            displayPath: "/oauth/token",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({
+                grant_type: "client_credentials",
+                client_id: this.settings.clientId,
+                client_secret: this.settings.clientSecret,
+            }).toString(),
+            idempotent: true,
+        };
+        const started = this.clock();
+        const response = await this.transport.send(request);
+        if (response.status !== 200) {
+            const body = safeJson(response.body);
+            throw new IscApiError({
+                operation: request.operation,
+                method: request.method,
+                path: request.displayPath,
+                status: response.status,
+                messages: [body?.error_description ?? body?.error ?? body?.message].filter(
+                    (m): m is string => typeof m === "string",
+                ),
+                hint:
+                    response.status === 400 || response.status === 401
+                        ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL)`
+                        : undefined,
+            });
+        }
+        const body = parseJson<OAuthTokenResponse>(response, request);
+        if (typeof body.access_token !== "string" || body.access_token === "") {
+            throw new IscApiError({
+                operation: request.operation,
+                method: request.method,
+                path: request.displayPath,
+                status: response.status,
+                cause: "the response has no access_token",
+            });
+        }
+        registerSecret(body.access_token);
+        const lifetimeMs = (Number(body.expires_in) > 0 ? Number(body.expires_in) : 300) * 1000;
+        const margin = Math.min(RENEW_MARGIN_MS, lifetimeMs / 10);
+        return { value: body.access_token, expiresAt: started + lifetimeMs - margin };
+    }
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+    try {
+        const value: unknown = JSON.parse(text);
+        return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
+    } catch {
+        return undefined;
+    }
+}

@@ -1,0 +1,213 @@
+// Typed list / create / patch / delete of personal access tokens, on top of the HTTP transport
+// and the bearer token. Knows the API, not Pulumi.
+import { createHash } from "node:crypto";
+import type {
+    ApiVersion,
+    CreateTokenRequest,
+    CreatedTokenRecord,
+    ErrorResponseDto,
+    JsonPatchReplace,
+    TokenRecord,
+} from "./api-types";
+import { BearerTokenSource } from "./auth";
+import type { ConnectionSettings } from "./config";
+import { IscApiError } from "./errors";
+import {
+    DEFAULT_RETRY_POLICY,
+    HttpTransport,
+    parseJson,
+    type HttpRequest,
+    type HttpResponse,
+    type RetryPolicy,
+} from "./http";
+import { RequestPacer } from "./pacing";
+import { registerSecret } from "./redact";
+import { collectionPath, itemPath } from "./versions";
+
+/** How long a list answer serves other reads of the same owner: one list per refresh wave. */
+const LIST_FRESHNESS_MS = 2_000;
+
+export interface ListOptions {
+    /** An identity id, or "me". Omitted lists the whole tenant (needs idn:all-personal-access-tokens:read). */
+    ownerId?: string;
+    /** e.g. "lastUsed le 2023-02-05T10:59:27.214Z" or "lastUsed isnull". */
+    filters?: string;
+}
+
+interface SharedList {
+    at: number;
+    result: Promise<TokenRecord[]>;
+}
+
+export class IscPatClient {
+    private readonly lists = new Map<string, SharedList>();
+
+    constructor(
+        readonly settings: ConnectionSettings,
+        readonly transport: HttpTransport,
+        readonly auth: BearerTokenSource,
+    ) {}
+
+    async list(version: ApiVersion, options: ListOptions = {}): Promise<TokenRecord[]> {
+        const query = new URLSearchParams();
+        if (options.ownerId) query.set("owner-id", options.ownerId);
+        if (options.filters) query.set("filters", options.filters);
+        const request = this.request(
+            "list personal access tokens",
+            "GET",
+            collectionPath(version),
+            version,
+            query,
+        );
+        const records = this.expect<TokenRecord[]>(await this.send(request), request, 200);
+        if (!Array.isArray(records)) {
+            throw new IscApiError({
+                ...describe(request),
+                status: 200,
+                cause: "the response is not a JSON array",
+            });
+        }
+        return records;
+    }
+
+    /**
+     * A list of one owner's tokens shared by concurrent callers and reused for a moment: a refresh
+     * of N tokens costs one list, not N. Writes through this client drop the shared answer.
+     */
+    listShared(version: ApiVersion, ownerId: string): Promise<TokenRecord[]> {
+        const key = `${version} ${ownerId}`;
+        const cached = this.lists.get(key);
+        if (cached && Date.now() - cached.at < LIST_FRESHNESS_MS) return cached.result;
+        const result = this.list(version, { ownerId });
+        this.lists.set(key, { at: Date.now(), result });
+        result.catch(() => this.lists.get(key)?.result === result && this.lists.delete(key));
+        return result;
+    }
+
+    /** One POST. A lost response surfaces as AmbiguousOutcomeError: the caller decides what to do. */
+    async create(version: ApiVersion, body: CreateTokenRequest): Promise<CreatedTokenRecord> {
+        const request = this.request(
+            "create personal access token",
+            "POST",
+            collectionPath(version),
+            version,
+        );
+        request.idempotent = false;
+        request.headers = { ...request.headers, "content-type": "application/json" };
+        request.body = JSON.stringify(body);
+        this.lists.clear();
+        const record = this.expect<CreatedTokenRecord>(await this.send(request), request, 200, 201);
+        registerSecret(record.secret);
+        return record;
+    }
+
+    async patch(version: ApiVersion, id: string, operations: JsonPatchReplace[]): Promise<TokenRecord> {
+        const request = this.request(
+            `update personal access token ${id}`,
+            "PATCH",
+            itemPath(version, id),
+            version,
+        );
+        request.headers = { ...request.headers, "content-type": "application/json-patch+json" };
+        request.body = JSON.stringify(operations);
+        this.lists.clear();
+        return this.expect<TokenRecord>(await this.send(request), request, 200);
+    }
+
+    /** One DELETE. Returns false when the token was already gone (404), which is success too. */
+    async delete(version: ApiVersion, id: string): Promise<boolean> {
+        const request = this.request(
+            `delete personal access token ${id}`,
+            "DELETE",
+            itemPath(version, id),
+            version,
+        );
+        this.lists.clear();
+        const response = await this.send(request);
+        if (response.status === 404) return false;
+        this.expect<unknown>(response, request, 204, 200);
+        return true;
+    }
+
+    private request(
+        operation: string,
+        method: HttpRequest["method"],
+        path: string,
+        version: ApiVersion,
+        query?: URLSearchParams,
+    ): HttpRequest {
+        const search = query && query.size > 0 ? `?${query.toString()}` : "";
+        return {
+            operation,
+            method,
+            url: `${this.settings.baseUrl}/${path}${search}`,
+            displayPath: `/${path}${search}`,
+            idempotent: true,
+            budget: `${this.settings.clientId} ${version}`,
+        };
+    }
+
+    private send(request: HttpRequest): Promise<HttpResponse> {
+        return this.transport.send(
+            request,
+            async () => ({ authorization: `Bearer ${await this.auth.token()}` }),
+            () => this.auth.invalidate(),
+        );
+    }
+
+    private expect<T>(response: HttpResponse, request: HttpRequest, ...ok: number[]): T {
+        if (ok.includes(response.status)) {
+            return (
+                response.status === 204 || response.body === "" ? undefined : parseJson<T>(response, request)
+            ) as T;
+        }
+        throw apiError(response, request);
+    }
+}
+
+/** Turns an error response (ErrorResponseDto, the 401 and 429 bodies, or anything else) into an error. */
+export function apiError(response: HttpResponse, request: HttpRequest): IscApiError {
+    let body: Partial<ErrorResponseDto> & { error?: unknown; message?: unknown } = {};
+    try {
+        const parsed: unknown = JSON.parse(response.body);
+        if (parsed && typeof parsed === "object") body = parsed as typeof body;
+    } catch {
+        // Not JSON: the status says enough.
+    }
+    const messages = Array.isArray(body.messages)
+        ? body.messages.map((m) => (m && typeof m.text === "string" ? m.text : "")).filter(Boolean)
+        : [body.error, body.message].filter((m): m is string => typeof m === "string").map((m) => m.trim());
+    return new IscApiError({
+        ...describe(request),
+        status: response.status,
+        detailCode: typeof body.detailCode === "string" ? body.detailCode : undefined,
+        trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
+        messages,
+    });
+}
+
+function describe(request: HttpRequest) {
+    return { operation: request.operation, method: request.method, path: request.displayPath };
+}
+
+const clients = new Map<string, IscPatClient>();
+const sharedPacer = new RequestPacer();
+
+/**
+ * The client for a connection, one per process: every resource of a stack shares its bearer
+ * token, its rate-limit budget and its list answers.
+ */
+export function clientFor(
+    settings: ConnectionSettings,
+    policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+): IscPatClient {
+    const secretDigest = createHash("sha256").update(settings.clientSecret).digest("hex");
+    const key = [settings.baseUrl, settings.clientId, secretDigest, JSON.stringify(policy)].join("\n");
+    let client = clients.get(key);
+    if (!client) {
+        const transport = new HttpTransport(policy, sharedPacer);
+        client = new IscPatClient(settings, transport, new BearerTokenSource(settings, transport));
+        clients.set(key, client);
+    }
+    return client;
+}

@@ -1,0 +1,206 @@
+// One HTTP exchange with the ISC API through got, with the retry policy that keeps a pipeline
+// safe: 429 retried on every method (it was not processed), 502/503/504 and connection errors
+// only where a repeat is safe, bounded attempts with jittered backoff, and errors without secrets.
+import type { Got, Response } from "got";
+import { AmbiguousOutcomeError, IscApiError } from "./errors";
+import { RequestPacer, sleep } from "./pacing";
+import { scrub } from "./redact";
+
+export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+export interface RetryPolicy {
+    /** Attempts in all, the first included. */
+    maxAttempts: number;
+    baseDelayMs: number;
+    maxDelayMs: number;
+    /** Per-attempt timeout. */
+    timeoutMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 250,
+    maxDelayMs: 20_000,
+    timeoutMs: 30_000,
+};
+
+export interface HttpRequest {
+    /** What the user asked for, for error messages: "create personal access token". */
+    operation: string;
+    method: HttpMethod;
+    url: string;
+    /** The path shown in errors (no host, no query values that could matter). */
+    displayPath: string;
+    headers?: Record<string, string>;
+    body?: string;
+    /** Whether sending it twice does no harm (everything but create). */
+    idempotent: boolean;
+    /** The rate-limit budget it counts against; none for the token endpoint. */
+    budget?: string;
+}
+
+export interface HttpResponse {
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string;
+}
+
+/** Counters for tests and the benchmark. */
+export interface HttpStats {
+    attempts: number;
+    retries: number;
+    rateLimited: number;
+}
+
+let gotInstance: Promise<Got> | undefined;
+/** got 14 is ESM-only: load it once, lazily, with a dynamic import. */
+function loadGot(): Promise<Got> {
+    gotInstance ??= import("got").then((m) => m.got);
+    return gotInstance;
+}
+
+const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** Failures that happen before anything reached the server: always safe to repeat. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NOT_SENT_TIMEOUT_EVENTS = new Set(["lookup", "connect", "secureConnect"]);
+
+export class HttpTransport {
+    readonly stats: HttpStats = { attempts: 0, retries: 0, rateLimited: 0 };
+
+    constructor(
+        readonly policy: RetryPolicy,
+        private readonly pacer: RequestPacer,
+    ) {}
+
+    /**
+     * Sends with retries. `authorize` is asked for headers before each attempt; `onUnauthorized`
+     * lets the caller refresh credentials once when a 401 comes back.
+     */
+    async send(
+        request: HttpRequest,
+        authorize?: () => Promise<Record<string, string>>,
+        onUnauthorized?: () => void,
+    ): Promise<HttpResponse> {
+        const got = await loadGot();
+        let refreshedAuth = false;
+        for (let attempt = 1; ; attempt++) {
+            if (request.budget) await this.pacer.acquire(request.budget);
+            const auth = authorize ? await authorize() : {};
+            this.stats.attempts++;
+            let response: Response<string>;
+            try {
+                response = await got(request.url, {
+                    method: request.method,
+                    headers: { accept: "application/json", ...request.headers, ...auth },
+                    body: request.body,
+                    timeout: { request: this.policy.timeoutMs },
+                    retry: { limit: 0 },
+                    throwHttpErrors: false,
+                    followRedirect: false,
+                    responseType: "text",
+                });
+            } catch (error) {
+                const failure = describeNetworkError(error);
+                const safe = request.idempotent || !failure.maybeSent;
+                if (!safe) {
+                    throw new AmbiguousOutcomeError({
+                        ...this.details(request),
+                        cause: failure.text,
+                        hint: "The request may or may not have been processed",
+                    });
+                }
+                if (attempt >= this.policy.maxAttempts) {
+                    throw new IscApiError({
+                        ...this.details(request),
+                        cause: `${failure.text}; gave up after ${attempt} attempts`,
+                        hint: "Check that the base URL is reachable from here, then run again",
+                    });
+                }
+                await this.backoff(attempt);
+                continue;
+            }
+            const status = response.statusCode;
+            if (status === 401 && onUnauthorized && !refreshedAuth) {
+                // The bearer token expired or was revoked: get a fresh one once, then try again.
+                refreshedAuth = true;
+                onUnauthorized();
+                attempt--;
+                continue;
+            }
+            const retryable = status === 429 || (RETRYABLE_STATUS.has(status) && request.idempotent);
+            if (retryable && attempt < this.policy.maxAttempts) {
+                if (status === 429) {
+                    this.stats.rateLimited++;
+                    const waitMs = retryAfterMs(response.headers["retry-after"]) ?? this.delay(attempt);
+                    if (request.budget) this.pacer.pause(request.budget, Date.now() + waitMs);
+                    this.stats.retries++;
+                    await sleep(request.budget ? 0 : waitMs);
+                } else {
+                    await this.backoff(attempt);
+                }
+                continue;
+            }
+            if (status === 429) this.stats.rateLimited++;
+            return { status, headers: response.headers, body: response.body };
+        }
+    }
+
+    /** Exponential backoff with full jitter, capped. */
+    private delay(attempt: number): number {
+        const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
+        return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    }
+
+    private async backoff(attempt: number): Promise<void> {
+        this.stats.retries++;
+        await sleep(this.delay(attempt));
+    }
+
+    private details(request: HttpRequest) {
+        return { operation: request.operation, method: request.method, path: request.displayPath };
+    }
+}
+
+/** Retry-After in seconds or as an HTTP date, in ms; capped so a bad header cannot stall a run. */
+export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value) return undefined;
+    const seconds = Number(value);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+    if (!Number.isFinite(ms)) return undefined;
+    return Math.min(Math.max(ms, 0), 120_000);
+}
+
+function describeNetworkError(error: unknown): { text: string; maybeSent: boolean } {
+    const e = error as { code?: string; name?: string; event?: string; message?: string };
+    const code = e.code ?? e.name ?? "network error";
+    if (e.name === "TimeoutError") {
+        return {
+            text: `timed out (${e.event ?? "request"})`,
+            maybeSent: !NOT_SENT_TIMEOUT_EVENTS.has(e.event ?? ""),
+        };
+    }
+    return {
+        text: scrub(`${code}${e.message ? `: ${e.message}` : ""}`),
+        maybeSent: !NOT_SENT_CODES.has(code),
+    };
+}
+
+/** Parses a JSON body, or says clearly that the server sent something else. */
+export function parseJson<T>(
+    response: HttpResponse,
+    request: Pick<HttpRequest, "operation" | "method" | "displayPath">,
+): T {
+    try {
+        return JSON.parse(response.body) as T;
+    } catch {
+        throw new IscApiError({
+            operation: request.operation,
+            method: request.method,
+            path: request.displayPath,
+            status: response.status,
+            cause: `the response body is not valid JSON (${response.body.length} bytes, content-type ${String(response.headers["content-type"] ?? "none")})`,
+            hint: "Check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com) and not at a proxy or login page",
+        });
+    }
+}

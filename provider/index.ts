@@ -1,0 +1,8 @@
+// The package's entry point.
+export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./resource";
+export { PersonalAccessTokenProvider, TokenInitializationError, type ProviderOptions } from "./provider";
+export { IscApiError, AmbiguousOutcomeError, ConfigurationError } from "./errors";
+export { validateInputs, type CheckFailure, type ValidationResult } from "./validate";
+export { planDiff, planPatch, type DiffPlan } from "./plan";
+export type { CheckedInputs, TokenInputs, TokenOutputs, ExpirationDateSource } from "./types";
+export type * from "./api-types";

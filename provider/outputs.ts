@@ -1,0 +1,74 @@
+// Between the API's token record and the resource's outputs and inputs. Outputs tell the truth of
+// the API; where the API's value means the same as what the program declared (a reordered scope,
+// another spelling of the same instant) the declared form is kept, so that no false change shows.
+import type { CreateTokenRequest, TokenRecord } from "./api-types";
+import { sameInstant, sameScope } from "./plan";
+import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
+
+/** The create request: exactly the declared fields, nothing the API would default anyway. */
+export function createRequestFrom(inputs: CheckedInputs): CreateTokenRequest {
+    const body: CreateTokenRequest = { name: inputs.name };
+    if (inputs.scope != null) body.scope = inputs.scope;
+    if (inputs.accessTokenValiditySeconds != null)
+        body.accessTokenValiditySeconds = inputs.accessTokenValiditySeconds;
+    if (inputs.expirationDate != null) body.expirationDate = inputs.expirationDate;
+    if (hasModernExpiry(inputs.apiVersion)) {
+        if (inputs.userAwareTokenNeverExpires != null)
+            body.userAwareTokenNeverExpires = inputs.userAwareTokenNeverExpires;
+    }
+    return body;
+}
+
+/** The outputs for a record, given what was declared and the secret (from create or prior state). */
+export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret: string): TokenOutputs {
+    const version = declared.apiVersion;
+    const outputs: TokenOutputs = {
+        name: record.name,
+        scope:
+            declared.scope != null && sameScope(record.scope, declared.scope) ? declared.scope : record.scope,
+        expirationDate:
+            declared.expirationDate != null && sameInstant(record.expirationDate, declared.expirationDate)
+                ? declared.expirationDate
+                : record.expirationDate,
+        accessTokenValiditySeconds:
+            record.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
+        apiVersion: version,
+        secret,
+        owner: record.owner,
+        created: record.created,
+        lastUsed: record.lastUsed ?? null,
+        managed: record.managed ?? false,
+        expirationDateSource: expirySource(declared, record),
+    };
+    const acknowledgment = record.userAwareTokenNeverExpires ?? declared.userAwareTokenNeverExpires;
+    if (hasModernExpiry(version) && acknowledgment != null)
+        outputs.userAwareTokenNeverExpires = acknowledgment;
+    return outputs;
+}
+
+function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+    if (declared.expirationDate != null) return "input";
+    if (!hasModernExpiry(declared.apiVersion)) return "apiDefault";
+    return record.expirationDate == null ? "neverExpires" : "input";
+}
+
+/**
+ * The inputs that would produce these outputs: what refresh hands back to the engine, so that an
+ * out-of-band change shows as drift on the next preview, and nothing else does.
+ */
+export function inputsFrom(outputs: TokenOutputs): CheckedInputs {
+    const inputs: CheckedInputs = { name: outputs.name, apiVersion: outputs.apiVersion };
+    if (outputs.scope != null) inputs.scope = outputs.scope;
+    if (
+        outputs.expirationDateSource === "input" ||
+        (outputs.expirationDateSource === "neverExpires" && outputs.expirationDate != null)
+    ) {
+        inputs.expirationDate = outputs.expirationDate;
+    }
+    if (outputs.userAwareTokenNeverExpires === true) inputs.userAwareTokenNeverExpires = true;
+    if (outputs.accessTokenValiditySeconds !== DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS) {
+        inputs.accessTokenValiditySeconds = outputs.accessTokenValiditySeconds;
+    }
+    return inputs;
+}

@@ -1,0 +1,119 @@
+// diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
+// that applies an in-place change. Pure functions of (old outputs, new inputs).
+import type { ApiVersion, JsonPatchReplace } from "./api-types";
+import { isUnknown, type CheckedInputs, type TokenOutputs } from "./types";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, DEFAULT_SCOPE, hasModernExpiry } from "./versions";
+
+export interface DiffPlan {
+    /** Whether anything changes at all. */
+    changes: boolean;
+    /** Properties that change in place (one PATCH). */
+    updates: string[];
+    /** Properties whose change makes a new token. */
+    replaces: string[];
+    /**
+     * The old token must go before the new one is made when both would carry the same name:
+     * names are unique per owner.
+     */
+    deleteBeforeReplace: boolean;
+}
+
+type OldState = Partial<TokenOutputs>;
+
+/** Decides what an update of `olds` (the outputs in state) to `news` (checked inputs) does. */
+export function planDiff(olds: OldState, news: CheckedInputs): DiffPlan {
+    const version = news.apiVersion;
+    const updates: string[] = [];
+    const replaces: string[] = [];
+
+    if (isUnknown(news.name) || olds.name !== news.name) updates.push("name");
+    if (!sameScope(olds.scope, news.scope)) updates.push("scope");
+    if (expiryChanged(olds, news)) {
+        (hasModernExpiry(version) ? updates : replaces).push("expirationDate");
+    }
+    if (acknowledgmentChanged(olds, news, version)) {
+        (hasModernExpiry(version) ? updates : replaces).push("userAwareTokenNeverExpires");
+    }
+    if (validity(olds.accessTokenValiditySeconds) !== validity(news.accessTokenValiditySeconds)) {
+        replaces.push("accessTokenValiditySeconds");
+    }
+
+    const replacing = replaces.length > 0;
+    const keepsName = !updates.includes("name");
+    return {
+        changes: updates.length > 0 || replacing,
+        updates,
+        replaces,
+        deleteBeforeReplace: replacing && keepsName,
+    };
+}
+
+/** The JSON Patch for the in-place part of a plan: `replace` operations for exactly what changed. */
+export function planPatch(olds: OldState, news: CheckedInputs): JsonPatchReplace[] {
+    const plan = planDiff(olds, news);
+    if (plan.replaces.length > 0) {
+        throw new Error(`cannot update ${plan.replaces.join(", ")} in place; the token must be replaced`);
+    }
+    const ops: JsonPatchReplace[] = [];
+    if (plan.updates.includes("name")) ops.push({ op: "replace", path: "/name", value: news.name });
+    if (plan.updates.includes("scope"))
+        ops.push({ op: "replace", path: "/scope", value: news.scope ?? null });
+    const expiry = news.expirationDate ?? null;
+    if (plan.updates.includes("expirationDate")) {
+        ops.push({ op: "replace", path: "/expirationDate", value: expiry });
+    }
+    // Clearing the expiry needs the acknowledgment in the same request.
+    const acknowledge = expiry === null ? true : (news.userAwareTokenNeverExpires ?? false);
+    if (
+        plan.updates.includes("userAwareTokenNeverExpires") ||
+        (plan.updates.includes("expirationDate") && expiry === null)
+    ) {
+        ops.push({ op: "replace", path: "/userAwareTokenNeverExpires", value: acknowledge });
+    }
+    return ops;
+}
+
+/** Scopes compare as sets; omitted or null means ["sp:scopes:all"]. */
+export function sameScope(
+    a: readonly string[] | null | undefined,
+    b: readonly string[] | null | undefined,
+): boolean {
+    if (isUnknown(a) || isUnknown(b) || (b ?? []).some(isUnknown)) return false;
+    const left = new Set(a ?? DEFAULT_SCOPE);
+    const right = new Set(b ?? DEFAULT_SCOPE);
+    return left.size === right.size && [...left].every((s) => right.has(s));
+}
+
+/** Dates compare as instants: "2027-01-01T00:00:00Z" equals "2027-01-01T01:00:00+01:00". */
+export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
+    if (a == null || b == null) return a == null && b == null;
+    return Date.parse(a) === Date.parse(b);
+}
+
+function expiryChanged(olds: OldState, news: CheckedInputs): boolean {
+    if (isUnknown(news.expirationDate)) return true;
+    // On the older versions an omitted date means "the API's default", which the token already has.
+    if (news.expirationDate == null && !hasModernExpiry(news.apiVersion)) return false;
+    return !sameInstant(olds.expirationDate, news.expirationDate);
+}
+
+/**
+ * The acknowledgment matters only on its own when a date is set too (with no date it follows
+ * the date: see planPatch). An API that does not echo the field leaves it undefined in state.
+ */
+function acknowledgmentChanged(olds: OldState, news: CheckedInputs, version: ApiVersion): boolean {
+    if (isUnknown(news.userAwareTokenNeverExpires)) return true;
+    if (
+        !hasModernExpiry(version) ||
+        news.expirationDate == null ||
+        olds.userAwareTokenNeverExpires === undefined
+    ) {
+        return false;
+    }
+    return (olds.userAwareTokenNeverExpires === true) !== (news.userAwareTokenNeverExpires === true);
+}
+
+function validity(value: number | null | undefined): number | string {
+    if (isUnknown(value)) return "unknown";
+    return value ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS;
+}

@@ -1,0 +1,201 @@
+// The six lifecycle methods the Pulumi engine calls: thin glue between validation, planning and
+// the client. Nothing is read from the surroundings at construction; settings are resolved when an
+// operation runs, from configure()'s stack config or the environment.
+import type * as pulumi from "@pulumi/pulumi";
+import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
+import { clientFor, type IscPatClient } from "./client";
+import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
+import { AmbiguousOutcomeError, ConfigurationError } from "./errors";
+import type { RetryPolicy } from "./http";
+import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
+import { planDiff, planPatch } from "./plan";
+import { scrub } from "./redact";
+import type { CheckedInputs, TokenOutputs } from "./types";
+import { validateInputs } from "./validate";
+
+type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
+type DiffResult = pulumi.dynamic.DiffResult;
+type CreateResult = pulumi.dynamic.CreateResult<TokenOutputs>;
+/** ReadResult with its inputs typed as inputs. */
+interface ReadResult {
+    id?: string;
+    props?: TokenOutputs;
+    inputs?: CheckedInputs;
+}
+type UpdateResult = pulumi.dynamic.UpdateResult<TokenOutputs>;
+
+/** For tests and embedding; the engine uses the defaults. */
+export interface ProviderOptions {
+    /** Where SAIL_* settings come from when the stack config has none. Default: process.env, read per call. */
+    env?: () => Environment;
+    now?: () => Date;
+    retryPolicy?: RetryPolicy;
+}
+
+/** How many times a create whose outcome was lost is tried again. */
+const CREATE_ROUNDS = 3;
+/** Tokens of the right name created this close to a lost create are taken to be its work. */
+const CREATE_CLOCK_SKEW_MS = 120_000;
+
+/**
+ * Thrown when a token exists but could not be made whole; the engine records it (by id) as a
+ * resource that failed to initialize, so it is tracked rather than orphaned.
+ */
+export class TokenInitializationError extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Partial<TokenOutputs>,
+        readonly reasons: string[],
+    ) {
+        super(scrub(message));
+        this.name = "TokenInitializationError";
+    }
+}
+
+export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
+    private config?: ConfigSource;
+
+    constructor(private readonly options: ProviderOptions = {}) {}
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        this.config = req.config;
+    }
+
+    async check(_olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+        let defaultApiVersion: ApiVersion;
+        try {
+            defaultApiVersion = resolveDefaultApiVersion(this.config);
+        } catch (error) {
+            const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1" });
+            return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
+        }
+        return validateInputs(news, { now: this.now(), defaultApiVersion });
+    }
+
+    async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+        const plan = planDiff(olds, news);
+        if (!olds.secret) {
+            // A token whose secret was never learned (see create) is useless: make a new one.
+            return {
+                changes: true,
+                replaces: [...plan.replaces, "secret"],
+                deleteBeforeReplace: !plan.updates.includes("name"),
+            };
+        }
+        return {
+            changes: plan.changes,
+            replaces: plan.replaces,
+            deleteBeforeReplace: plan.deleteBeforeReplace,
+        };
+    }
+
+    async create(inputs: CheckedInputs): Promise<CreateResult> {
+        const record = await this.createExactlyOnce(
+            this.client(),
+            inputs.apiVersion,
+            createRequestFrom(inputs),
+        );
+        return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+    }
+
+    async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
+        const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        const owner = props.owner?.id ?? "me";
+        // Only a successful list that lacks the id means "gone"; any failure throws.
+        const record = (await this.client().listShared(version, owner)).find((t) => t.id === id);
+        if (!record) return {};
+        const declared =
+            props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
+        const outputs = outputsFrom(record, declared, props.secret ?? "");
+        return { id, props: outputs, inputs: inputsFrom(outputs) };
+    }
+
+    async update(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<UpdateResult> {
+        const operations = planPatch(olds, news);
+        const record: TokenRecord =
+            operations.length > 0
+                ? await this.client().patch(news.apiVersion, id, operations)
+                : recordFrom(id, olds);
+        return { outs: outputsFrom(record, news, olds.secret) };
+    }
+
+    async delete(id: string, props: TokenOutputs): Promise<void> {
+        await this.client().delete(props.apiVersion ?? resolveDefaultApiVersion(this.config), id);
+    }
+
+    /**
+     * One POST; when its outcome is lost (connection reset after sending, timeout), find out
+     * whether the token was made. Names are unique per owner, so a token of this name made just
+     * now is the lost create's work: its secret can never be known, so it is deleted and the
+     * create is made again. Ends with one live token whose secret we hold, or a clean failure.
+     */
+    private async createExactlyOnce(
+        client: IscPatClient,
+        version: ApiVersion,
+        body: CreateTokenRequest,
+    ): Promise<CreatedTokenRecord> {
+        for (let round = 1; ; round++) {
+            const startedAt = Date.now();
+            try {
+                return await client.create(version, body);
+            } catch (error) {
+                if (!(error instanceof AmbiguousOutcomeError)) throw error;
+                const made = (await client.list(version, { ownerId: "me" })).filter(
+                    (t) => t.name === body.name && Date.parse(t.created) >= startedAt - CREATE_CLOCK_SKEW_MS,
+                );
+                for (const token of made) await this.deleteUnknowable(client, version, token);
+                if (round >= CREATE_ROUNDS) {
+                    throw new Error(
+                        `${error.message}. Tried ${round} times; no token named "${body.name}" was left behind. Run pulumi up again when the API is reachable`,
+                    );
+                }
+            }
+        }
+    }
+
+    private async deleteUnknowable(
+        client: IscPatClient,
+        version: ApiVersion,
+        token: TokenRecord,
+    ): Promise<void> {
+        try {
+            await client.delete(version, token.id);
+        } catch (error) {
+            throw new TokenInitializationError(
+                `Token "${token.name}" (${token.id}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it`,
+                token.id,
+                { ...outputsFrom(token, { name: token.name, apiVersion: version }, ""), secret: "" },
+                ["the create response, which carries the only copy of the secret, was lost"],
+            );
+        }
+    }
+
+    private client(): IscPatClient {
+        const env = this.options.env ? this.options.env() : process.env;
+        return clientFor(resolveConnection(this.config, env), this.options.retryPolicy);
+    }
+
+    private now(): Date {
+        return this.options.now ? this.options.now() : new Date();
+    }
+}
+
+/** A token record rebuilt from state, for an update that needs no request (e.g. apiVersion alone). */
+function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
+    return {
+        id,
+        name: olds.name,
+        scope: olds.scope ?? null,
+        owner: olds.owner,
+        created: olds.created,
+        lastUsed: olds.lastUsed,
+        managed: olds.managed,
+        accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? 43200,
+        expirationDate: olds.expirationDate ?? null,
+        userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,
+    };
+}
+
+export { ConfigurationError };

@@ -1,0 +1,78 @@
+// The resource class a Pulumi program uses.
+import * as pulumi from "@pulumi/pulumi";
+import type { ApiVersion, TokenOwner } from "./api-types";
+import * as engine from "./engine";
+import type { ExpirationDateSource } from "./types";
+
+export interface PersonalAccessTokenArgs {
+    /** The token's name; unique among the owner's tokens. */
+    name: pulumi.Input<string>;
+    /** Scopes, e.g. ["sp:scopes:default"]; omitted or null means ["sp:scopes:all"]. */
+    scope?: pulumi.Input<pulumi.Input<string>[] | null>;
+    /** RFC 3339 instant in the future; see the README for the per-version rules. */
+    expirationDate?: pulumi.Input<string | null>;
+    /** v2025/v2026/v1: true acknowledges a token that never expires. */
+    userAwareTokenNeverExpires?: pulumi.Input<boolean | null>;
+    /** Lifetime of minted bearer tokens, 15 to 43200 seconds. A change replaces the token. */
+    accessTokenValiditySeconds?: pulumi.Input<number | null>;
+    /** beta, v3, v2024, v2025, v2026 or v1; default: the stack config sailpoint:apiVersion, else v1. */
+    apiVersion?: pulumi.Input<ApiVersion>;
+}
+
+/**
+ * What the engine serializes into the state: methods that only reach into this package's
+ * engine module. Installed from npm, that serializes to a require() of the package, not to
+ * inlined code, and it captures no settings or credentials.
+ */
+const serializedProvider: pulumi.dynamic.ResourceProvider = {
+    configure: (req) => engine.processProvider().configure(req),
+    check: (olds, news) => engine.processProvider().check(olds, news),
+    diff: (id, olds, news) => engine.processProvider().diff(id, olds, news),
+    create: (inputs) => engine.processProvider().create(inputs),
+    read: (id, props) => engine.processProvider().read(id, props),
+    update: (id, olds, news) => engine.processProvider().update(id, olds, news),
+    delete: (id, props) => engine.processProvider().delete(id, props),
+};
+
+/** A SailPoint Identity Security Cloud personal access token. Its `id` is the token's client id. */
+export class PersonalAccessToken extends pulumi.dynamic.Resource {
+    declare readonly name: pulumi.Output<string>;
+    declare readonly scope: pulumi.Output<string[] | null>;
+    declare readonly expirationDate: pulumi.Output<string | null>;
+    declare readonly userAwareTokenNeverExpires: pulumi.Output<boolean | undefined>;
+    declare readonly accessTokenValiditySeconds: pulumi.Output<number>;
+    declare readonly apiVersion: pulumi.Output<ApiVersion>;
+    /** The secret that pairs with `id`; a Pulumi secret, returned by the API only at creation. */
+    declare readonly secret: pulumi.Output<string>;
+    declare readonly owner: pulumi.Output<TokenOwner>;
+    declare readonly created: pulumi.Output<string>;
+    declare readonly lastUsed: pulumi.Output<string | null>;
+    declare readonly managed: pulumi.Output<boolean>;
+    declare readonly expirationDateSource: pulumi.Output<ExpirationDateSource>;
+
+    constructor(name: string, args: PersonalAccessTokenArgs, opts?: pulumi.CustomResourceOptions) {
+        const outputsOnly = {
+            secret: undefined,
+            owner: undefined,
+            created: undefined,
+            lastUsed: undefined,
+            managed: undefined,
+            expirationDateSource: undefined,
+        };
+        const inputsAlsoOutputs = {
+            scope: undefined,
+            expirationDate: undefined,
+            userAwareTokenNeverExpires: undefined,
+            accessTokenValiditySeconds: undefined,
+            apiVersion: undefined,
+        };
+        super(
+            serializedProvider,
+            name,
+            { ...outputsOnly, ...inputsAlsoOutputs, ...args },
+            pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret"] }),
+            "sailpoint",
+            "PersonalAccessToken",
+        );
+    }
+}

@@ -1,0 +1,213 @@
+// check(): schema.json through ajv, then the rules that cross fields and API versions.
+// Pure: the caller passes "now" and the default API version; nothing here does I/O.
+import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import schema from "../schema.json";
+import type { ApiVersion } from "./api-types";
+import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
+import { API_VERSIONS, hasModernExpiry, isApiVersion, legacyExpiryLimit } from "./versions";
+
+export interface CheckFailure {
+    property: string;
+    reason: string;
+}
+
+export interface ValidationContext {
+    now: Date;
+    /** The version used when the inputs name none (stack config sailpoint:apiVersion, else v1). */
+    defaultApiVersion: ApiVersion;
+}
+
+export interface ValidationResult {
+    inputs: CheckedInputs;
+    failures: CheckFailure[];
+}
+
+/** The engine's own key for the serialized provider: it rides along with the inputs. */
+export const PROVIDER_KEY = "__provider";
+
+const EXAMPLE_DATE = "2027-06-30T00:00:00Z";
+
+let compiled: ValidateFunction | undefined;
+function inputValidator(): ValidateFunction {
+    if (!compiled) {
+        const ajv = new Ajv({ allErrors: true, strict: true });
+        addFormats(ajv, ["date-time"]);
+        ajv.addSchema(schema, "schema");
+        compiled = ajv.getSchema("schema#/definitions/inputs");
+        if (!compiled) throw new Error("schema.json has no definitions/inputs");
+    }
+    return compiled;
+}
+
+/** Validates the inputs of a PersonalAccessToken and fills in the API version. */
+export function validateInputs(raw: Record<string, unknown>, ctx: ValidationContext): ValidationResult {
+    const inputs: Record<string, unknown> = { ...raw };
+    delete inputs[PROVIDER_KEY];
+    if (inputs.apiVersion === undefined || inputs.apiVersion === null)
+        inputs.apiVersion = ctx.defaultApiVersion;
+
+    const validate = inputValidator();
+    const failures = validate(inputs) ? [] : schemaFailures(validate.errors ?? [], inputs);
+    failures.push(...crossFieldFailures(inputs, ctx.now));
+    return { inputs: inputs as unknown as CheckedInputs, failures: dedupe(failures) };
+}
+
+function schemaFailures(errors: ErrorObject[], inputs: Record<string, unknown>): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    for (const error of errors) {
+        if (touchesUnknown(inputs, error.instancePath)) continue;
+        // anyOf repeats its branches' errors; the branch errors already say it all.
+        if (error.keyword === "anyOf") continue;
+        const failure = describe(error);
+        if (failure) failures.push(failure);
+    }
+    return failures;
+}
+
+/** Whether the value at the pointer, or a value above it, is the engine's "unknown" placeholder. */
+function touchesUnknown(root: unknown, pointer: string): boolean {
+    let value: unknown = root;
+    for (const segment of pointer.split("/").slice(1)) {
+        if (isUnknown(value) || value === null || typeof value !== "object") return isUnknown(value);
+        value = (value as Record<string, unknown>)[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
+    }
+    return isUnknown(value);
+}
+
+/** JSON pointer → the property path Pulumi shows: /scope/1 → scope[1], /a/b → a.b. */
+function propertyPath(pointer: string): string {
+    let path = "";
+    for (const segment of pointer.split("/").slice(1)) {
+        path += /^\d+$/.test(segment) ? `[${segment}]` : path ? `.${segment}` : segment;
+    }
+    return path;
+}
+
+function describe(error: ErrorObject): CheckFailure | undefined {
+    const at = propertyPath(error.instancePath);
+    const prefix = at ? `${at}.` : "";
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+        case "additionalProperties": {
+            const name = String(params.additionalProperty);
+            return {
+                property: prefix + name,
+                reason: `"${name}" is not a property of PersonalAccessToken; valid properties are: ${INPUT_NAMES.join(", ")}`,
+            };
+        }
+        case "required":
+            return {
+                property: prefix + String(params.missingProperty),
+                reason: `is required (${REQUIRED_HINT[String(params.missingProperty)] ?? "a value"})`,
+            };
+        case "enum":
+            return {
+                property: at,
+                reason: `must be one of ${API_VERSIONS.join(", ")}; got ${JSON.stringify(valueOf(error))}`,
+            };
+        case "format":
+            return {
+                property: at,
+                reason: `must be an RFC 3339 date-time with a time zone, e.g. "${EXAMPLE_DATE}"`,
+            };
+        case "type":
+            return {
+                property: at,
+                reason: `must be ${TYPE_HINT[at.replace(/\[\d+\]$/, "[]")] ?? `of type ${String(params.type)}`}`,
+            };
+        case "minLength":
+            return {
+                property: at,
+                reason: at === "name" ? "must not be empty" : "must be a non-empty string",
+            };
+        case "minimum":
+        case "maximum":
+            return { property: at, reason: RANGE_HINT[at] ?? `must be ${error.message}` };
+        default:
+            return { property: at, reason: error.message ?? "is not valid" };
+    }
+}
+
+function valueOf(error: ErrorObject): unknown {
+    return error.data;
+}
+
+const REQUIRED_HINT: Record<string, string> = {
+    name: "a non-empty string, unique among the owner's tokens",
+};
+
+const TYPE_HINT: Record<string, string> = {
+    name: "a non-empty string",
+    scope: 'an array of scope strings such as ["sp:scopes:default"], or null for sp:scopes:all',
+    "scope[]": 'a non-empty string such as "sp:scopes:default"',
+    expirationDate: `an RFC 3339 date-time string such as "${EXAMPLE_DATE}", or null`,
+    userAwareTokenNeverExpires: "true or false",
+    accessTokenValiditySeconds: "a whole number of seconds from 15 to 43200",
+    apiVersion: `one of ${API_VERSIONS.join(", ")}`,
+};
+
+const RANGE_HINT: Record<string, string> = {
+    accessTokenValiditySeconds: "must be a whole number of seconds from 15 to 43200",
+};
+
+/** The rules JSON Schema cannot say: they depend on each other, on the API version and on "now". */
+function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFailure[] {
+    const failures: CheckFailure[] = [];
+    const { name, expirationDate, userAwareTokenNeverExpires: ack, apiVersion } = inputs;
+    if (typeof name === "string" && name.length > 0 && name.trim() === "") {
+        failures.push({ property: "name", reason: "must contain more than white space" });
+    }
+    const version = isApiVersion(apiVersion) ? apiVersion : undefined;
+    const hasDate = typeof expirationDate === "string" && !isUnknown(expirationDate);
+
+    if (hasDate) {
+        const at = Date.parse(expirationDate);
+        if (!Number.isNaN(at) && isRfc3339(expirationDate)) {
+            if (at <= now.getTime()) {
+                failures.push({
+                    property: "expirationDate",
+                    reason: `must be in the future; ${expirationDate} has passed (a token past its expiry is useless: set a later date${version && hasModernExpiry(version) ? ", omit it with userAwareTokenNeverExpires: true" : ""})`,
+                });
+            } else if (version && !hasModernExpiry(version) && at > legacyExpiryLimit(now).getTime()) {
+                failures.push({
+                    property: "expirationDate",
+                    reason: `must be at most 6 months ahead (before ${legacyExpiryLimit(now).toISOString()}) on apiVersion ${version}; choose an earlier date, or apiVersion v2025, v2026 or v1, which have no upper limit`,
+                });
+            }
+        }
+    }
+    if (version && hasModernExpiry(version)) {
+        const noDate = expirationDate === undefined || expirationDate === null;
+        if (noDate && ack !== true && !isUnknown(ack)) {
+            failures.push({
+                property: "userAwareTokenNeverExpires",
+                reason: `must be true to acknowledge a token that never expires (no expirationDate on apiVersion ${version}); or set expirationDate, e.g. "${EXAMPLE_DATE}"`,
+            });
+        }
+    } else if (version && ack !== undefined && ack !== null && !isUnknown(ack)) {
+        failures.push({
+            property: "userAwareTokenNeverExpires",
+            reason: `is not supported on apiVersion ${version} (tokens there always expire, within 6 months); remove it, or use apiVersion v2025, v2026 or v1`,
+        });
+    }
+    return failures;
+}
+
+/** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
+export function isRfc3339(value: string): boolean {
+    return (
+        /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
+        !Number.isNaN(Date.parse(value))
+    );
+}
+
+function dedupe(failures: CheckFailure[]): CheckFailure[] {
+    const seen = new Set<string>();
+    return failures.filter((f) => {
+        const key = `${f.property}\u0000${f.reason}`;
+        return seen.has(key) ? false : (seen.add(key), true);
+    });
+}
+
+export { UNKNOWN };

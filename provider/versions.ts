@@ -1,0 +1,40 @@
+// The per-version facts of the PAT API: where the collection lives and how expiry behaves.
+import type { ApiVersion } from "./api-types";
+
+export const API_VERSIONS: readonly ApiVersion[] = ["beta", "v3", "v2024", "v2025", "v2026", "v1"];
+
+export const DEFAULT_API_VERSION: ApiVersion = "v1";
+
+/** The default and largest lifetime of minted bearer tokens. */
+export const DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS = 43200;
+
+/** What `scope: null` (or omitted) means to the API. */
+export const DEFAULT_SCOPE: readonly string[] = ["sp:scopes:all"];
+
+export function isApiVersion(value: unknown): value is ApiVersion {
+    return typeof value === "string" && (API_VERSIONS as readonly string[]).includes(value);
+}
+
+/**
+ * v2025 and later (and the per-resource v1) allow never-expiring tokens and patching the expiry;
+ * the older versions cap expiry at 6 months and default to it.
+ */
+export function hasModernExpiry(version: ApiVersion): boolean {
+    return version === "v2025" || version === "v2026" || version === "v1";
+}
+
+/** The collection path, relative to the base URL. */
+export function collectionPath(version: ApiVersion): string {
+    return version === "v1" ? "personal-access-tokens/v1" : `${version}/personal-access-tokens`;
+}
+
+export function itemPath(version: ApiVersion, id: string): string {
+    return `${collectionPath(version)}/${encodeURIComponent(id)}`;
+}
+
+/** The latest expiry the older versions accept: 6 calendar months after `now`. */
+export function legacyExpiryLimit(now: Date): Date {
+    const limit = new Date(now.getTime());
+    limit.setUTCMonth(limit.getUTCMonth() + 6);
+    return limit;
+}
