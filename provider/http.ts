@@ -127,7 +127,15 @@ export class HttpTransport {
                 attempt--;
                 continue;
             }
-            const retryable = status === 429 || (RETRYABLE_STATUS.has(status) && request.idempotent);
+            if (RETRYABLE_STATUS.has(status) && !request.idempotent) {
+                // A gateway error says nothing about whether the server behind it acted.
+                throw new AmbiguousOutcomeError({
+                    ...this.details(request),
+                    status,
+                    hint: "The request may or may not have been processed",
+                });
+            }
+            const retryable = status === 429 || RETRYABLE_STATUS.has(status);
             if (retryable && attempt < this.policy.maxAttempts) {
                 if (status === 429) {
                     this.stats.rateLimited++;

@@ -1,0 +1,68 @@
+// Shared set-up: an in-process emulator on 127.0.0.1 and providers pointed at it.
+import { randomBytes } from "node:crypto";
+import { IscEmulator, type EmulatorOptions } from "../../emulator";
+import { PersonalAccessTokenProvider, type ProviderOptions } from "../../provider";
+import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import type { RetryPolicy } from "../../provider/http";
+import { hygiene } from "./hygiene";
+
+/** Quick retries and timeouts, so fault tests stay short. */
+export const FAST_RETRIES: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 1_000 };
+
+export interface Harness {
+    emulator: IscEmulator;
+    clientId: string;
+    clientSecret: string;
+    env: Record<string, string>;
+    provider(options?: Partial<ProviderOptions>): PersonalAccessTokenProvider;
+}
+
+export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
+    const clientId = `client-${randomBytes(4).toString("hex")}`;
+    const clientSecret = randomBytes(24).toString("hex");
+    hygiene.secret(clientSecret);
+    const emulator = await IscEmulator.start({
+        rateLimit: false,
+        ...options,
+        clients: [{ clientId, clientSecret }],
+    });
+    const env = {
+        SAIL_BASE_URL: emulator.baseUrl,
+        SAIL_CLIENT_ID: clientId,
+        SAIL_CLIENT_SECRET: clientSecret,
+    };
+    return {
+        emulator,
+        clientId,
+        clientSecret,
+        env,
+        provider: (overrides = {}) =>
+            new PersonalAccessTokenProvider({ env: () => env, retryPolicy: FAST_RETRIES, ...overrides }),
+    };
+}
+
+/** check + create, as the engine does for a new resource; registers the secret for hygiene. */
+export async function createToken(
+    provider: PersonalAccessTokenProvider,
+    raw: Record<string, unknown>,
+): Promise<{ id: string; inputs: CheckedInputs; outs: TokenOutputs }> {
+    const { inputs, failures } = await provider.check({}, raw);
+    if (failures && failures.length > 0) throw new Error(`check failed: ${JSON.stringify(failures)}`);
+    const created = await provider.create(inputs as CheckedInputs);
+    hygiene.secret(created.outs?.secret);
+    return { id: created.id, inputs: inputs as CheckedInputs, outs: created.outs as TokenOutputs };
+}
+
+/** Runs a promise that must fail; returns the error after recording it for the hygiene check. */
+export async function failure(source: string, promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (error) {
+        return hygiene.error(source, error as Error);
+    }
+    throw new Error(`${source}: expected a failure, got success`);
+}
+
+export function inDays(days: number, from = new Date()): string {
+    return new Date(from.getTime() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
