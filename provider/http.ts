@@ -173,8 +173,13 @@ export class HttpTransport {
 export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return undefined;
-    const seconds = Number(value);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
+    const trimmed = value.trim();
+    // delay-seconds (leniently: fractions, negatives clamp to 0), or an HTTP-date, which ends in GMT.
+    const ms = /^-?\d+(\.\d+)?$/.test(trimmed)
+        ? Number(trimmed) * 1000
+        : /GMT$/.test(trimmed)
+          ? Date.parse(trimmed) - now
+          : Number.NaN;
     if (!Number.isFinite(ms)) return undefined;
     return Math.min(Math.max(ms, 0), 120_000);
 }

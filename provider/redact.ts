@@ -10,7 +10,8 @@ export function registerSecret(value: string | undefined | null): void {
 
 export function scrub(text: string): string {
     let result = text;
-    for (const value of sensitive) {
+    // Longest first, so that a secret which starts with another is masked whole.
+    for (const value of [...sensitive].sort((a, b) => b.length - a.length)) {
         if (result.includes(value)) result = result.split(value).join("[secret]");
     }
     // Shapes that are secrets whether or not we saw them: bearer tokens and JWTs.

@@ -55,10 +55,12 @@ export function validateInputs(raw: Record<string, unknown>, ctx: ValidationCont
 
 function schemaFailures(errors: ErrorObject[], inputs: Record<string, unknown>): CheckFailure[] {
     const failures: CheckFailure[] = [];
+    const badFormat = new Set(errors.filter((e) => e.keyword === "format").map((e) => e.instancePath));
     for (const error of errors) {
         if (touchesUnknown(inputs, error.instancePath)) continue;
-        // anyOf repeats its branches' errors; the branch errors already say it all.
-        if (error.keyword === "anyOf") continue;
+        // anyOf repeats its branches' errors: "not a date-time" says it all, "not null" adds nothing.
+        if (error.keyword === "anyOf" || (error.keyword === "type" && badFormat.has(error.instancePath)))
+            continue;
         const failure = describe(error);
         if (failure) failures.push(failure);
     }
@@ -163,7 +165,13 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
 
     if (hasDate) {
         const at = Date.parse(expirationDate);
-        if (!Number.isNaN(at) && isRfc3339(expirationDate)) {
+        if (Number.isNaN(at) && /:60(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(expirationDate)) {
+            // RFC 3339 allows a leap second, but no clock here can compare it: refuse it plainly.
+            failures.push({
+                property: "expirationDate",
+                reason: `uses second 60 (a leap second), which cannot be compared as an instant; use :59, e.g. "${EXAMPLE_DATE}"`,
+            });
+        } else if (!Number.isNaN(at) && isRfc3339(expirationDate)) {
             if (at <= now.getTime()) {
                 failures.push({
                     property: "expirationDate",

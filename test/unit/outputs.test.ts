@@ -1,0 +1,321 @@
+// createRequestFrom, outputsFrom and inputsFrom: between the API's record and the resource's
+// inputs and outputs.
+import assert from "node:assert/strict";
+import type { ApiVersion, TokenRecord } from "../../provider/api-types";
+import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/outputs";
+import { planDiff } from "../../provider/plan";
+import type { CheckedInputs } from "../../provider/types";
+
+const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
+const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
+const SECRET = "unit-test-pat-secret-0000000000000000000000000000000000000000000000";
+
+function record(fields: Partial<TokenRecord> = {}): TokenRecord {
+    return {
+        id: "9c8a6d2f0e1b4a3c8d7e6f5a4b3c2d1e",
+        name: "ci",
+        scope: null,
+        owner: { type: "IDENTITY", id: "2c9180835d2e5168015d32f890ca1581", name: "alice" },
+        created: "2026-06-01T00:00:00.123456Z",
+        lastUsed: null,
+        managed: false,
+        accessTokenValiditySeconds: 43200,
+        expirationDate: null,
+        ...fields,
+    };
+}
+
+/** The record the API would hold for these declared inputs (an omitted legacy date defaults to 6 months). */
+function recordFor(declared: CheckedInputs, respell = false): TokenRecord {
+    const modern = MODERN.includes(declared.apiVersion);
+    const date = declared.expirationDate ?? (modern ? null : "2026-12-01T00:00:00.123456Z");
+    return record({
+        name: declared.name,
+        scope: declared.scope == null ? null : respell ? [...declared.scope].reverse() : [...declared.scope],
+        accessTokenValiditySeconds: declared.accessTokenValiditySeconds ?? 43200,
+        expirationDate: date && respell ? new Date(date).toISOString() : date,
+        ...(modern ? { userAwareTokenNeverExpires: declared.userAwareTokenNeverExpires ?? false } : {}),
+    });
+}
+
+describe("outputs", () => {
+    describe("createRequestFrom", () => {
+        it("sends only the name when nothing else is declared", () => {
+            for (const version of [...LEGACY, ...MODERN]) {
+                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }), { name: "ci" });
+                assert.deepEqual(
+                    createRequestFrom({
+                        name: "ci",
+                        apiVersion: version,
+                        scope: null,
+                        expirationDate: null,
+                        userAwareTokenNeverExpires: null,
+                        accessTokenValiditySeconds: null,
+                    }),
+                    { name: "ci" },
+                );
+            }
+        });
+
+        it("sends every declared field, and never apiVersion", () => {
+            assert.deepEqual(
+                createRequestFrom({
+                    name: "ci",
+                    apiVersion: "v2025",
+                    scope: ["sp:scopes:default"],
+                    expirationDate: "2027-01-01T00:00:00Z",
+                    userAwareTokenNeverExpires: false,
+                    accessTokenValiditySeconds: 600,
+                }),
+                {
+                    name: "ci",
+                    scope: ["sp:scopes:default"],
+                    expirationDate: "2027-01-01T00:00:00Z",
+                    userAwareTokenNeverExpires: false,
+                    accessTokenValiditySeconds: 600,
+                },
+            );
+            assert.deepEqual(
+                createRequestFrom({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true }),
+                {
+                    name: "ci",
+                    userAwareTokenNeverExpires: true,
+                },
+            );
+        });
+
+        for (const version of LEGACY) {
+            it(`${version}: never sends the acknowledgment`, () => {
+                const body = createRequestFrom({
+                    name: "ci",
+                    apiVersion: version,
+                    expirationDate: "2026-09-01T00:00:00Z",
+                    userAwareTokenNeverExpires: true,
+                });
+                assert.deepEqual(body, { name: "ci", expirationDate: "2026-09-01T00:00:00Z" });
+                assert.equal("userAwareTokenNeverExpires" in body, false);
+            });
+        }
+    });
+
+    describe("outputsFrom", () => {
+        it("carries the record's fields, the version and the secret", () => {
+            const out = outputsFrom(
+                record({ lastUsed: "2026-06-02T00:00:00Z", managed: true, accessTokenValiditySeconds: 600 }),
+                { name: "ci", apiVersion: "v3" },
+                SECRET,
+            );
+            assert.equal(out.secret, SECRET);
+            assert.equal(out.apiVersion, "v3");
+            assert.equal(out.lastUsed, "2026-06-02T00:00:00Z");
+            assert.equal(out.managed, true);
+            assert.equal(out.accessTokenValiditySeconds, 600);
+            assert.deepEqual(out.owner, {
+                type: "IDENTITY",
+                id: "2c9180835d2e5168015d32f890ca1581",
+                name: "alice",
+            });
+            assert.equal(out.created, "2026-06-01T00:00:00.123456Z");
+        });
+
+        it("keeps the declared scope order when the sets are equal, takes the API's when different", () => {
+            const declared: CheckedInputs = { name: "ci", apiVersion: "v3", scope: ["b:b:b", "a:a:a"] };
+            assert.deepEqual(outputsFrom(record({ scope: ["a:a:a", "b:b:b"] }), declared, SECRET).scope, [
+                "b:b:b",
+                "a:a:a",
+            ]);
+            assert.deepEqual(outputsFrom(record({ scope: ["a:a:a", "c:c:c"] }), declared, SECRET).scope, [
+                "a:a:a",
+                "c:c:c",
+            ]);
+            assert.equal(outputsFrom(record({ scope: null }), declared, SECRET).scope, null);
+            assert.equal(
+                outputsFrom(record({ scope: null }), { name: "ci", apiVersion: "v3" }, SECRET).scope,
+                null,
+            );
+        });
+
+        it("keeps the declared date spelling when the instant is equal, takes the API's when different", () => {
+            const declared: CheckedInputs = {
+                name: "ci",
+                apiVersion: "v1",
+                expirationDate: "2027-01-01T01:00:00+01:00",
+            };
+            assert.equal(
+                outputsFrom(record({ expirationDate: "2027-01-01T00:00:00.000Z" }), declared, SECRET)
+                    .expirationDate,
+                "2027-01-01T01:00:00+01:00",
+            );
+            assert.equal(
+                outputsFrom(record({ expirationDate: "2027-03-01T00:00:00.000Z" }), declared, SECRET)
+                    .expirationDate,
+                "2027-03-01T00:00:00.000Z",
+            );
+            assert.equal(
+                outputsFrom(record({ expirationDate: null }), declared, SECRET).expirationDate,
+                null,
+            );
+        });
+
+        it("expirationDateSource: input, apiDefault or neverExpires", () => {
+            const cases: {
+                declared: CheckedInputs;
+                recordDate: string | null;
+                source: string;
+            }[] = [
+                ...[...LEGACY, ...MODERN].map((v) => ({
+                    declared: {
+                        name: "ci",
+                        apiVersion: v,
+                        expirationDate: "2026-09-01T00:00:00Z",
+                    } as CheckedInputs,
+                    recordDate: "2026-09-01T00:00:00Z",
+                    source: "input",
+                })),
+                ...LEGACY.map((v) => ({
+                    declared: { name: "ci", apiVersion: v } as CheckedInputs,
+                    recordDate: "2026-12-01T00:00:00Z",
+                    source: "apiDefault",
+                })),
+                ...MODERN.map((v) => ({
+                    declared: {
+                        name: "ci",
+                        apiVersion: v,
+                        userAwareTokenNeverExpires: true,
+                    } as CheckedInputs,
+                    recordDate: null,
+                    source: "neverExpires",
+                })),
+            ];
+            for (const { declared, recordDate, source } of cases) {
+                const out = outputsFrom(record({ expirationDate: recordDate }), declared, SECRET);
+                assert.equal(out.expirationDateSource, source, JSON.stringify(declared));
+            }
+        });
+
+        it("reports the acknowledgment on v2025/v2026/v1 only", () => {
+            for (const version of MODERN) {
+                const out = outputsFrom(
+                    record({ userAwareTokenNeverExpires: true }),
+                    { name: "ci", apiVersion: version, userAwareTokenNeverExpires: true },
+                    SECRET,
+                );
+                assert.equal(out.userAwareTokenNeverExpires, true);
+                // An API that does not echo the field: the declared value stands.
+                const silent = outputsFrom(
+                    record(),
+                    { name: "ci", apiVersion: version, userAwareTokenNeverExpires: true },
+                    SECRET,
+                );
+                assert.equal(silent.userAwareTokenNeverExpires, true);
+            }
+            for (const version of LEGACY) {
+                const out = outputsFrom(
+                    record({ expirationDate: "2026-12-01T00:00:00Z" }),
+                    { name: "ci", apiVersion: version },
+                    SECRET,
+                );
+                assert.equal("userAwareTokenNeverExpires" in out, false);
+            }
+        });
+    });
+
+    describe("inputsFrom(outputsFrom(record, declared))", () => {
+        const typical: CheckedInputs[] = [
+            ...LEGACY.flatMap((v): CheckedInputs[] => [
+                { name: "ci", apiVersion: v },
+                { name: "ci", apiVersion: v, expirationDate: "2026-09-01T00:00:00Z" },
+                { name: "ci", apiVersion: v, scope: ["sp:scopes:default", "idn:access-request:manage"] },
+                { name: "ci", apiVersion: v, accessTokenValiditySeconds: 600 },
+                {
+                    name: "ci",
+                    apiVersion: v,
+                    scope: ["sp:scopes:default"],
+                    expirationDate: "2026-09-01T02:00:00+02:00",
+                    accessTokenValiditySeconds: 3600,
+                },
+            ]),
+            ...MODERN.flatMap((v): CheckedInputs[] => [
+                { name: "ci", apiVersion: v, userAwareTokenNeverExpires: true },
+                { name: "ci", apiVersion: v, expirationDate: "2027-06-30T00:00:00Z" },
+                {
+                    name: "ci",
+                    apiVersion: v,
+                    expirationDate: "2027-06-30T00:00:00Z",
+                    userAwareTokenNeverExpires: true,
+                },
+                {
+                    name: "ci",
+                    apiVersion: v,
+                    scope: ["b:b:b", "a:a:a"],
+                    expirationDate: "2027-06-30T02:00:00+02:00",
+                    accessTokenValiditySeconds: 900,
+                },
+                { name: "ci", apiVersion: v, scope: ["sp:scopes:default"], userAwareTokenNeverExpires: true },
+            ]),
+        ];
+
+        for (const declared of typical) {
+            it(`round-trips ${JSON.stringify(declared)}`, () => {
+                for (const respell of [false, true]) {
+                    const outputs = outputsFrom(recordFor(declared, respell), declared, SECRET);
+                    assert.deepEqual(
+                        inputsFrom(outputs),
+                        declared,
+                        respell ? "API's spelling" : "same spelling",
+                    );
+                    assert.equal(planDiff(outputs, declared).changes, false);
+                    // A second refresh starts from the inputs the first one returned.
+                    const again = outputsFrom(recordFor(declared, respell), inputsFrom(outputs), SECRET);
+                    assert.deepEqual(again, outputs);
+                }
+            });
+        }
+
+        it("an API that reports the default scope as [sp:scopes:all] shows no change", () => {
+            const declared: CheckedInputs = {
+                name: "ci",
+                apiVersion: "v1",
+                userAwareTokenNeverExpires: true,
+            };
+            const outputs = outputsFrom(
+                record({ scope: ["sp:scopes:all"], userAwareTokenNeverExpires: true }),
+                declared,
+                SECRET,
+            );
+            assert.equal(planDiff(outputs, declared).changes, false);
+            assert.equal(planDiff(outputs, inputsFrom(outputs)).changes, false);
+        });
+
+        it("shows a rename made outside Pulumi as drift", () => {
+            const declared: CheckedInputs = { name: "ci", apiVersion: "v3", scope: ["sp:scopes:default"] };
+            const outputs = outputsFrom(
+                record({ name: "renamed-in-ui", scope: ["sp:scopes:default"] }),
+                declared,
+                SECRET,
+            );
+            const inputs = inputsFrom(outputs);
+            assert.deepEqual(inputs, { ...declared, name: "renamed-in-ui" });
+            assert.notDeepEqual(inputs, declared);
+            assert.deepEqual(planDiff(outputs, declared).updates, ["name"]);
+        });
+
+        it("shows a scope or date changed outside Pulumi as drift", () => {
+            const declared: CheckedInputs = {
+                name: "ci",
+                apiVersion: "v1",
+                scope: ["sp:scopes:default"],
+                expirationDate: "2027-06-30T00:00:00Z",
+            };
+            const outputs = outputsFrom(
+                record({ scope: ["sp:scopes:all"], expirationDate: "2027-01-01T00:00:00Z" }),
+                declared,
+                SECRET,
+            );
+            const inputs = inputsFrom(outputs);
+            assert.deepEqual(inputs.scope, ["sp:scopes:all"]);
+            assert.equal(inputs.expirationDate, "2027-01-01T00:00:00Z");
+            assert.deepEqual(planDiff(outputs, declared).updates, ["scope", "expirationDate"]);
+        });
+    });
+});
