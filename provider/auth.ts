@@ -67,7 +67,7 @@ export class BearerTokenSource {
                 ),
                 hint:
                     response.status === 400 || response.status === 401
-                        ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL)`
+                        ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL). Changed them since the last pulumi up? A plain destroy or refresh uses the settings recorded then: run pulumi up first, or pulumi destroy --run-program`
                         : undefined,
             });
         }

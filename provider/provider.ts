@@ -17,7 +17,7 @@ type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
 type DiffResult = pulumi.dynamic.DiffResult;
 type CreateResult = pulumi.dynamic.CreateResult<TokenOutputs>;
 /** ReadResult with its inputs typed as inputs. */
-interface ReadResult {
+export interface ReadResult {
     id?: string;
     props?: TokenOutputs;
     inputs?: CheckedInputs;

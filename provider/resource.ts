@@ -19,20 +19,8 @@ export interface PersonalAccessTokenArgs {
     apiVersion?: pulumi.Input<ApiVersion>;
 }
 
-/**
- * What the engine serializes into the state: methods that only reach into this package's
- * engine module. Installed from npm, that serializes to a require() of the package, not to
- * inlined code, and it captures no settings or credentials.
- */
-const serializedProvider: pulumi.dynamic.ResourceProvider = {
-    configure: (req) => engine.processProvider().configure(req),
-    check: (olds, news) => engine.processProvider().check(olds, news),
-    diff: (id, olds, news) => engine.processProvider().diff(id, olds, news),
-    create: (inputs) => engine.processProvider().create(inputs),
-    read: (id, props) => engine.processProvider().read(id, props),
-    update: (id, olds, news) => engine.processProvider().update(id, olds, news),
-    delete: (id, props) => engine.processProvider().delete(id, props),
-};
+/** The module whose exports are the provider: see engine.ts for why it is a module. */
+const serializedProvider: pulumi.dynamic.ResourceProvider = engine;
 
 /** A SailPoint Identity Security Cloud personal access token. Its `id` is the token's client id. */
 export class PersonalAccessToken extends pulumi.dynamic.Resource {
