@@ -1,0 +1,185 @@
+// Real Pulumi CLI runs, for the demo and the end-to-end tests: the CLI from scripts/pulumi-cli.sh, a
+// temporary local file backend, and example projects that install this package from its packed
+// tarball, as a user's project does.
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+
+export const REPO = resolve(__dirname, "..", "..");
+
+let cli: string | undefined;
+/** The CLI's path; builds it on first use (minutes) and reuses the cache after. */
+export function pulumiCli(): string {
+    cli ??= execFileSync("bash", [join(REPO, "scripts", "pulumi-cli.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
+    return cli;
+}
+
+let tarball: string | undefined;
+/** `npm pack` of this package (already built by `npm test`), once per run. */
+export function packedPackage(): string {
+    if (!tarball) {
+        const dir = mkdtempSync(join(tmpdir(), "pat-pack-"));
+        const name = execFileSync(
+            "npm",
+            ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir],
+            {
+                cwd: REPO,
+                encoding: "utf8",
+            },
+        )
+            .trim()
+            .split("\n")
+            .pop() as string;
+        tarball = join(dir, name);
+    }
+    return tarball;
+}
+
+const installed = new Map<string, string>();
+/**
+ * A copy of examples/<name> with its dependencies installed, the package from the tarball.
+ * Installed once per example and run; each Project gets its own copy of the program files.
+ */
+function installedExample(example: string): string {
+    let dir = installed.get(example);
+    if (!dir) {
+        dir = mkdtempSync(join(tmpdir(), `pat-${example.replace(/\W/g, "-")}-`));
+        const source =
+            example === "e2e-program" ? join(REPO, "test", "e2e-program") : join(REPO, "examples", example);
+        cpSync(source, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+        const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+        manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
+        manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();
+        writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+            cwd: dir,
+            stdio: ["ignore", "ignore", "inherit"],
+        });
+        installed.set(example, dir);
+    }
+    return dir;
+}
+
+/** Removes the installed example copies and the packed tarball (the demo cleans up after itself). */
+export function removeInstalls(): void {
+    for (const dir of installed.values()) rmSync(dir, { recursive: true, force: true });
+    installed.clear();
+    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+    tarball = undefined;
+}
+
+function lockedPulumiVersion(): string {
+    return JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"))
+        .version;
+}
+
+export interface RunResult {
+    status: number;
+    stdout: string;
+    stderr: string;
+    output: string;
+}
+
+let stacks = 0;
+
+export class Project {
+    readonly dir: string;
+    readonly home: string;
+    readonly env: Record<string, string>;
+    /** Unique per Project: projects share an installed example directory, and its Pulumi.<stack>.yaml. */
+    readonly stack = `dev-${process.pid}-${++stacks}`;
+
+    /** Sees every text the CLI printed (the tests check it for secrets). */
+    static observer: (source: string, text: string) => void = () => undefined;
+
+    /** A stack of examples/<example> (or the suite's own "e2e-program") on its own file backend. `sail` adds SAIL_* variables. */
+    constructor(example: string, sail: Record<string, string> = {}) {
+        this.dir = installedExample(example);
+        this.home = mkdtempSync(join(tmpdir(), "pat-home-"));
+        mkdirSync(join(this.home, "backend"));
+        const base: Record<string, string> = {};
+        for (const key of ["PATH", "HOME", "LANG", "TMPDIR"]) {
+            if (process.env[key]) base[key] = process.env[key] as string;
+        }
+        this.env = {
+            ...base,
+            ...sail,
+            PULUMI_HOME: join(this.home, "pulumi-home"),
+            PULUMI_BACKEND_URL: `file://${join(this.home, "backend")}`,
+            PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            NO_COLOR: "1",
+        };
+    }
+
+    /** Creates and selects this project's stack, with its config. */
+    async init(config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<void> {
+        await this.run(["stack", "init", this.stack]);
+        for (const [key, value] of Object.entries(config)) await this.run(["config", "set", key, value]);
+        // Secret values go through stdin, never the command line.
+        for (const [key, value] of Object.entries(secrets)) {
+            await this.run(["config", "set", "--secret", key], { input: value });
+        }
+    }
+
+    /** Sets stack config `key` to a JSON-like value through `--path` (numbers and booleans stay typed). */
+    async setConfig(key: string, value: unknown): Promise<void> {
+        await this.run(["config", "rm", "--path", key], { allowFailure: true });
+        if (value === undefined || value === null) return;
+        if (Array.isArray(value)) {
+            for (const [i, item] of value.entries()) await this.setConfig(`${key}[${i}]`, item);
+        } else if (typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) await this.setConfig(`${key}.${k}`, v);
+        } else {
+            await this.run(["config", "set", "--plaintext", "--path", key, String(value)]);
+        }
+    }
+
+    /**
+     * Runs the CLI without blocking this process (the emulator serving it lives here too);
+     * records everything it printed for the secret-hygiene check.
+     */
+    async run(args: string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+        const child = spawn(pulumiCli(), [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.stdin.end(options.input ?? "");
+        const timer = setTimeout(() => child.kill("SIGTERM"), 300_000);
+        const status = await new Promise<number>((resolve) =>
+            child.on("close", (code) => resolve(code ?? -1)),
+        );
+        clearTimeout(timer);
+        const run: RunResult = { status, stdout, stderr, output: stdout + stderr };
+        Project.observer(`pulumi ${args[0]} ${args[1] ?? ""}`, run.output);
+        if (run.status !== 0 && !options.allowFailure) {
+            throw new Error(`pulumi ${args.join(" ")} exited ${run.status}:\n${run.output}`);
+        }
+        return run;
+    }
+
+    /** `pulumi stack output --json` (secrets shown only when asked). */
+    outputs(showSecrets = false): Record<string, unknown> {
+        const args = ["stack", "output", "--json", ...(showSecrets ? ["--show-secrets"] : [])];
+        const result = spawnSync(pulumiCli(), args, { cwd: this.dir, env: this.env, encoding: "utf8" });
+        if (!showSecrets) Project.observer("pulumi stack output", result.stdout);
+        return JSON.parse(result.stdout);
+    }
+
+    /** `pulumi stack export`, recorded for the hygiene check. */
+    async exportState(): Promise<{ text: string; deployment: { resources: Record<string, unknown>[] } }> {
+        const text = (await this.run(["stack", "export"])).stdout;
+        return { text, deployment: JSON.parse(text).deployment };
+    }
+
+    cleanup(): void {
+        rmSync(this.home, { recursive: true, force: true });
+        rmSync(join(this.dir, `Pulumi.${this.stack}.yaml`), { force: true });
+    }
+}
