@@ -20,7 +20,7 @@ import {
     type HttpResponse,
     type RetryPolicy,
 } from "./http";
-import { RequestPacer } from "./pacing";
+import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
 import { registerSecret } from "./redact";
 import { collectionPath, itemPath } from "./versions";
 
@@ -191,21 +191,35 @@ function describe(request: HttpRequest) {
 }
 
 const clients = new Map<string, IscPatClient>();
-const sharedPacer = new RequestPacer();
+const pacers = new Map<string, RequestPacer>();
 
 /**
  * The client for a connection, one per process: every resource of a stack shares its bearer
- * token, its rate-limit budget and its list answers.
+ * token, its rate-limit budget and its list answers. `limits` exists for tests against an
+ * emulator without a limit; the default is the API's.
  */
 export function clientFor(
     settings: ConnectionSettings,
     policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+    limits: PacingLimits = API_RATE_LIMIT,
 ): IscPatClient {
     const secretDigest = createHash("sha256").update(settings.clientSecret).digest("hex");
-    const key = [settings.baseUrl, settings.clientId, secretDigest, JSON.stringify(policy)].join("\n");
+    const key = [
+        settings.baseUrl,
+        settings.clientId,
+        secretDigest,
+        JSON.stringify(policy),
+        JSON.stringify(limits),
+    ].join("\n");
     let client = clients.get(key);
     if (!client) {
-        const transport = new HttpTransport(policy, sharedPacer);
+        const pacerKey = JSON.stringify(limits);
+        let pacer = pacers.get(pacerKey);
+        if (!pacer) {
+            pacer = new RequestPacer(limits);
+            pacers.set(pacerKey, pacer);
+        }
+        const transport = new HttpTransport(policy, pacer);
         client = new IscPatClient(settings, transport, new BearerTokenSource(settings, transport));
         clients.set(key, client);
     }

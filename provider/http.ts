@@ -59,7 +59,8 @@ function loadGot(): Promise<Got> {
     return gotInstance;
 }
 
-const RETRYABLE_STATUS = new Set([502, 503, 504]);
+/** Server-side failures worth another try where a repeat is safe; on a create, the outcome is unknown. */
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 /** Failures that happen before anything reached the server: always safe to repeat. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 const NOT_SENT_TIMEOUT_EVENTS = new Set(["lookup", "connect", "secureConnect"]);
@@ -84,8 +85,9 @@ export class HttpTransport {
         const got = await loadGot();
         let refreshedAuth = false;
         for (let attempt = 1; ; attempt++) {
-            if (request.budget) await this.pacer.acquire(request.budget);
+            // Credentials first, so that a token fetch does not hold a rate-limit slot.
             const auth = authorize ? await authorize() : {};
+            const answered = request.budget ? await this.pacer.acquire(request.budget) : () => undefined;
             this.stats.attempts++;
             let response: Response<string>;
             try {
@@ -100,6 +102,7 @@ export class HttpTransport {
                     responseType: "text",
                 });
             } catch (error) {
+                answered();
                 const failure = describeNetworkError(error);
                 const safe = request.idempotent || !failure.maybeSent;
                 if (!safe) {
@@ -119,6 +122,7 @@ export class HttpTransport {
                 await this.backoff(attempt);
                 continue;
             }
+            answered();
             const status = response.statusCode;
             if (status === 401 && onUnauthorized && !refreshedAuth) {
                 // The bearer token expired or was revoked: get a fresh one once, then try again.
@@ -128,7 +132,7 @@ export class HttpTransport {
                 continue;
             }
             if (RETRYABLE_STATUS.has(status) && !request.idempotent) {
-                // A gateway error says nothing about whether the server behind it acted.
+                // A server or gateway error says nothing about whether the create went through.
                 throw new AmbiguousOutcomeError({
                     ...this.details(request),
                     status,

@@ -10,8 +10,13 @@ export const API_RATE_LIMIT: PacingLimits = { requests: 100, windowMs: 10_000 };
 /** Slack added to each slot, so that network jitter cannot bunch arrivals beyond the server's window. */
 const SLOT_MARGIN_MS = 50;
 
+/** A request's place in its budget: it counts from when it was sent until it was answered + window. */
+interface Slot {
+    at: number;
+}
+
 interface Budget {
-    sent: number[];
+    slots: Slot[];
     tail: Promise<void>;
     pausedUntil: number;
 }
@@ -24,12 +29,21 @@ export class RequestPacer {
         private readonly clock: () => number = Date.now,
     ) {}
 
-    /** Resolves when a request in budget `key` may be sent; callers are served in order. */
-    acquire(key: string): Promise<void> {
+    /**
+     * Resolves when a request in budget `key` may be sent (callers are served in order), with a
+     * function to call when its answer came: the server counted it at some moment in between, so
+     * the slot stays taken until a window after the answer.
+     */
+    acquire(key: string): Promise<() => void> {
         const budget = this.budget(key);
         const turn = budget.tail.then(() => this.waitForSlot(budget));
-        budget.tail = turn.catch(() => undefined);
-        return turn;
+        budget.tail = turn.then(
+            () => undefined,
+            () => undefined,
+        );
+        return turn.then((slot) => () => {
+            slot.at = this.clock();
+        });
     }
 
     /** A 429 said when to come back: nobody in this budget sends before then. */
@@ -41,25 +55,30 @@ export class RequestPacer {
     private budget(key: string): Budget {
         let budget = this.budgets.get(key);
         if (!budget) {
-            budget = { sent: [], tail: Promise.resolve(), pausedUntil: 0 };
+            budget = { slots: [], tail: Promise.resolve(), pausedUntil: 0 };
             this.budgets.set(key, budget);
         }
         return budget;
     }
 
-    private async waitForSlot(budget: Budget): Promise<void> {
+    private async waitForSlot(budget: Budget): Promise<Slot> {
         for (;;) {
             const now = this.clock();
-            while (budget.sent.length > 0 && budget.sent[0] <= now - this.limits.windowMs)
-                budget.sent.shift();
+            // Slots still in flight carry Infinity: they hold their place until answered.
+            budget.slots = budget.slots.filter((s) => s.at > now - this.limits.windowMs);
             let readyAt = budget.pausedUntil;
-            if (budget.sent.length >= this.limits.requests) {
-                readyAt = Math.max(readyAt, budget.sent[0] + this.limits.windowMs + SLOT_MARGIN_MS);
+            if (budget.slots.length >= this.limits.requests) {
+                const times = budget.slots.map((s) => s.at).sort((a, b) => a - b);
+                const oldest = times[budget.slots.length - this.limits.requests];
+                readyAt = Math.max(readyAt, oldest + this.limits.windowMs + SLOT_MARGIN_MS);
             }
             if (readyAt <= now) break;
-            await sleep(readyAt - now);
+            // An in-flight slot has no end yet: look again shortly.
+            await sleep(Number.isFinite(readyAt) ? readyAt - now : 25);
         }
-        budget.sent.push(this.clock());
+        const slot: Slot = { at: Number.POSITIVE_INFINITY };
+        budget.slots.push(slot);
+        return slot;
     }
 }
 

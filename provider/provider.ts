@@ -5,8 +5,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
-import { AmbiguousOutcomeError, ConfigurationError } from "./errors";
+import { AmbiguousOutcomeError, ConfigurationError, IscApiError } from "./errors";
 import type { RetryPolicy } from "./http";
+import type { PacingLimits } from "./pacing";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
 import { planDiff, planPatch } from "./plan";
 import { scrub } from "./redact";
@@ -30,6 +31,8 @@ export interface ProviderOptions {
     env?: () => Environment;
     now?: () => Date;
     retryPolicy?: RetryPolicy;
+    /** The client-side rate limit; default the API's (100 requests per 10 s per client id and version). */
+    rateLimit?: PacingLimits;
 }
 
 /** How many times a create whose outcome was lost is tried again. */
@@ -136,19 +139,26 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         version: ApiVersion,
         body: CreateTokenRequest,
     ): Promise<CreatedTokenRecord> {
+        let firstAttemptAt: number | undefined;
         for (let round = 1; ; round++) {
-            const startedAt = Date.now();
+            firstAttemptAt ??= Date.now();
             try {
                 return await client.create(version, body);
             } catch (error) {
-                if (!(error instanceof AmbiguousOutcomeError)) throw error;
+                // After a lost create, a refusal may be the name clash with the lost one's token,
+                // which the API may have made only after we looked: look again.
+                const afterLoss = round > 1 && error instanceof IscApiError && error.status === 400;
+                if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
+                const startedAt = firstAttemptAt;
                 const made = (await client.list(version, { ownerId: "me" })).filter(
                     (t) => t.name === body.name && Date.parse(t.created) >= startedAt - CREATE_CLOCK_SKEW_MS,
                 );
                 for (const token of made) await this.deleteUnknowable(client, version, token);
                 if (round >= CREATE_ROUNDS) {
                     throw new Error(
-                        `${error.message}. Tried ${round} times; no token named "${body.name}" was left behind. Run pulumi up again when the API is reachable`,
+                        scrub(
+                            `${(error as Error).message}. Tried ${round} times; no token named "${body.name}" was left behind. Run pulumi up again when the API is reachable`,
+                        ),
                     );
                 }
             }
@@ -174,7 +184,11 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     private client(): IscPatClient {
         const env = this.options.env ? this.options.env() : process.env;
-        return clientFor(resolveConnection(this.config, env), this.options.retryPolicy);
+        return clientFor(
+            resolveConnection(this.config, env),
+            this.options.retryPolicy,
+            this.options.rateLimit,
+        );
     }
 
     private now(): Date {

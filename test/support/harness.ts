@@ -9,6 +9,9 @@ import { hygiene } from "./hygiene";
 /** Quick retries and timeouts, so fault tests stay short. */
 export const FAST_RETRIES: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 1_000 };
 
+/** The emulator in most tests has no rate limit: neither need the provider pace itself. */
+export const NO_PACING = { requests: 1_000_000, windowMs: 10_000 };
+
 export interface Harness {
     emulator: IscEmulator;
     clientId: string;
@@ -37,7 +40,12 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
         clientSecret,
         env,
         provider: (overrides = {}) =>
-            new PersonalAccessTokenProvider({ env: () => env, retryPolicy: FAST_RETRIES, ...overrides }),
+            new PersonalAccessTokenProvider({
+                env: () => env,
+                retryPolicy: FAST_RETRIES,
+                rateLimit: NO_PACING,
+                ...overrides,
+            }),
     };
 }
 
