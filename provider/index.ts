@@ -4,5 +4,11 @@ export { PersonalAccessTokenProvider, TokenInitializationError, type ProviderOpt
 export { IscApiError, AmbiguousOutcomeError, ConfigurationError } from "./errors";
 export { validateInputs, type CheckFailure, type ValidationResult } from "./validate";
 export { planDiff, planPatch, type DiffPlan } from "./plan";
-export type { CheckedInputs, TokenInputs, TokenOutputs, ExpirationDateSource } from "./types";
+export type {
+    CheckedInputs,
+    TokenInputs,
+    TokenOutputs,
+    ExpirationDateSource,
+    RotationSettings,
+} from "./types";
 export type * from "./api-types";

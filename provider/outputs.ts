@@ -3,12 +3,18 @@
 // another spelling of the same instant) the declared form is kept, so that no false change shows.
 import type { CreateTokenRequest, TokenRecord } from "./api-types";
 import { sameInstant, sameScope } from "./plan";
+import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
 import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
 
-/** The create request: exactly the declared fields, nothing the API would default anyway. */
-export function createRequestFrom(inputs: CheckedInputs): CreateTokenRequest {
-    const body: CreateTokenRequest = { name: inputs.name };
+/**
+ * The create request: exactly the declared fields, nothing the API would default anyway. A rotating
+ * token gets its generation's name and expiry, from `now`.
+ */
+export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateTokenRequest {
+    const { rotation } = inputs;
+    const body: CreateTokenRequest = { name: rotation ? generationName(inputs.name, now) : inputs.name };
+    if (rotation) body.expirationDate = rotationExpiry(rotation, now);
     if (inputs.scope != null) body.scope = inputs.scope;
     if (inputs.accessTokenValiditySeconds != null)
         body.accessTokenValiditySeconds = inputs.accessTokenValiditySeconds;
@@ -24,7 +30,8 @@ export function createRequestFrom(inputs: CheckedInputs): CreateTokenRequest {
 export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret: string): TokenOutputs {
     const version = declared.apiVersion;
     const outputs: TokenOutputs = {
-        name: record.name,
+        // The declared name while the API's is that name (plus a generation suffix), else the API's: drift.
+        name: isNameOf(record.name, declared.name, declared.rotation) ? declared.name : record.name,
         scope:
             declared.scope != null && sameScope(record.scope, declared.scope) ? declared.scope : record.scope,
         expirationDate:
@@ -40,7 +47,10 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         lastUsed: record.lastUsed ?? null,
         managed: record.managed ?? false,
         expirationDateSource: expirySource(declared, record),
+        tokenName: record.name,
+        rotationDueAt: rotationDueAt(declared.rotation, record.expirationDate),
     };
+    if (declared.rotation) outputs.rotation = declared.rotation;
     const acknowledgment = record.userAwareTokenNeverExpires ?? declared.userAwareTokenNeverExpires;
     if (hasModernExpiry(version) && acknowledgment != null)
         outputs.userAwareTokenNeverExpires = acknowledgment;
@@ -48,6 +58,7 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
 }
 
 function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+    if (declared.rotation) return "rotation";
     if (declared.expirationDate != null) return "input";
     if (!hasModernExpiry(declared.apiVersion)) return "apiDefault";
     return record.expirationDate == null ? "neverExpires" : "input";
@@ -59,6 +70,7 @@ function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationD
  */
 export function inputsFrom(outputs: TokenOutputs): CheckedInputs {
     const inputs: CheckedInputs = { name: outputs.name, apiVersion: outputs.apiVersion };
+    if (outputs.rotation) inputs.rotation = outputs.rotation;
     if (outputs.scope != null) inputs.scope = outputs.scope;
     if (
         outputs.expirationDateSource === "input" ||

@@ -1,7 +1,8 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
 // that applies an in-place change. Pure functions of (old outputs, new inputs).
 import type { ApiVersion, JsonPatchReplace } from "./api-types";
-import { isUnknown, type CheckedInputs, type TokenOutputs } from "./types";
+import { apiNameFor, renewalReason } from "./rotation";
+import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, DEFAULT_SCOPE, hasModernExpiry } from "./versions";
 
 export interface DiffPlan {
@@ -16,21 +17,33 @@ export interface DiffPlan {
      * names are unique per owner.
      */
     deleteBeforeReplace: boolean;
+    /** Why the token is renewed although its inputs may be unchanged: expiry or rotation. */
+    renewal?: string;
 }
 
 type OldState = Partial<TokenOutputs>;
 
-/** Decides what an update of `olds` (the outputs in state) to `news` (checked inputs) does. */
-export function planDiff(olds: OldState, news: CheckedInputs): DiffPlan {
+/**
+ * Decides what an update of `olds` (the outputs in state) to `news` (checked inputs) does at `now`:
+ * an expired token, or a rotating one inside its window, is renewed even if nothing else changed.
+ */
+export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Date()): DiffPlan {
     const version = news.apiVersion;
     const updates: string[] = [];
     const replaces: string[] = [];
 
     if (isUnknown(news.name) || olds.name !== news.name) updates.push("name");
     if (!sameScope(olds.scope, news.scope)) updates.push("scope");
-    if (expiryChanged(olds, news)) {
+    if (news.rotation) {
+        // Rotation owns the expiry; changing its settings takes effect from the next generation.
+        if (!sameRotation(olds.rotation, news.rotation)) updates.push("rotation");
+    } else if (expiryChanged(olds, news)) {
         (hasModernExpiry(version) ? updates : replaces).push("expirationDate");
+    } else if (olds.rotation) {
+        updates.push("rotation");
     }
+    const renewal = renewalReason(olds, news.rotation, now);
+    if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
     if (acknowledgmentChanged(olds, news, version)) {
         (hasModernExpiry(version) ? updates : replaces).push("userAwareTokenNeverExpires");
     }
@@ -39,23 +52,32 @@ export function planDiff(olds: OldState, news: CheckedInputs): DiffPlan {
     }
 
     const replacing = replaces.length > 0;
-    const keepsName = !updates.includes("name");
+    // A rotating token's generations carry different API-side names: the new one can come first.
+    const keepsApiName = !updates.includes("name") && !news.rotation;
     return {
         changes: updates.length > 0 || replacing,
         updates,
         replaces,
-        deleteBeforeReplace: replacing && keepsName,
+        deleteBeforeReplace: replacing && keepsApiName,
+        ...(renewal ? { renewal } : {}),
     };
 }
 
 /** The JSON Patch for the in-place part of a plan: `replace` operations for exactly what changed. */
-export function planPatch(olds: OldState, news: CheckedInputs): JsonPatchReplace[] {
-    const plan = planDiff(olds, news);
-    if (plan.replaces.length > 0) {
+export function planPatch(olds: OldState, news: CheckedInputs, now: Date = new Date()): JsonPatchReplace[] {
+    const plan = planDiff(olds, news, now);
+    // The engine chose an update from an earlier diff; a renewal that fell due since waits for the next up.
+    if (plan.replaces.some((p) => p !== "expirationDate" || !plan.renewal)) {
         throw new Error(`cannot update ${plan.replaces.join(", ")} in place; the token must be replaced`);
     }
     const ops: JsonPatchReplace[] = [];
-    if (plan.updates.includes("name")) ops.push({ op: "replace", path: "/name", value: news.name });
+    if (plan.updates.includes("name")) {
+        ops.push({
+            op: "replace",
+            path: "/name",
+            value: apiNameFor(news.name, news.rotation, olds.tokenName),
+        });
+    }
     if (plan.updates.includes("scope"))
         ops.push({ op: "replace", path: "/scope", value: news.scope ?? null });
     const expiry = news.expirationDate ?? null;
@@ -88,6 +110,11 @@ export function sameScope(
 export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
     if (a == null || b == null) return a == null && b == null;
     return Date.parse(a) === Date.parse(b);
+}
+
+function sameRotation(a: RotationSettings | undefined, b: RotationSettings | undefined): boolean {
+    if (isUnknown(a) || isUnknown(b)) return false;
+    return a?.expiresInDays === b?.expiresInDays && a?.rotateBeforeDays === b?.rotateBeforeDays;
 }
 
 function expiryChanged(olds: OldState, news: CheckedInputs): boolean {

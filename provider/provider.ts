@@ -30,6 +30,8 @@ export interface ProviderOptions {
     /** Where SAIL_* settings come from when the stack config has none. Default: process.env, read per call. */
     env?: () => Environment;
     now?: () => Date;
+    /** Where renewal notices go; default stderr, which the engine shows in preview and up. */
+    notify?: (message: string) => void;
     retryPolicy?: RetryPolicy;
     /** The client-side rate limit; default the API's (100 requests per 10 s per client id and version). */
     rateLimit?: PacingLimits;
@@ -77,7 +79,9 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
-        const plan = planDiff(olds, news);
+        const plan = planDiff(olds, news, this.now());
+        // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
+        if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
         if (!olds.secret) {
             // A token whose secret was never learned (see create) is useless: make a new one.
             return {
@@ -97,7 +101,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const record = await this.createExactlyOnce(
             this.client(),
             inputs.apiVersion,
-            createRequestFrom(inputs),
+            createRequestFrom(inputs, this.now()),
         );
         return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
     }
@@ -116,7 +120,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async update(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<UpdateResult> {
-        const operations = planPatch(olds, news);
+        const operations = planPatch(olds, news, this.now());
         const record: TokenRecord =
             operations.length > 0
                 ? await this.client().patch(news.apiVersion, id, operations)
@@ -194,13 +198,19 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private now(): Date {
         return this.options.now ? this.options.now() : new Date();
     }
+
+    private notify(message: string): void {
+        if (this.options.notify) this.options.notify(message);
+        // eslint-disable-next-line no-console -- the engine shows a dynamic provider's stderr; no secret is in it
+        else console.error(message);
+    }
 }
 
 /** A token record rebuilt from state, for an update that needs no request (e.g. apiVersion alone). */
 function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
     return {
         id,
-        name: olds.name,
+        name: olds.tokenName ?? olds.name,
         scope: olds.scope ?? null,
         owner: olds.owner,
         created: olds.created,

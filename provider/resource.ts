@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, TokenOwner } from "./api-types";
 import * as engine from "./engine";
-import type { ExpirationDateSource } from "./types";
+import type { ExpirationDateSource, RotationSettings } from "./types";
 
 export interface PersonalAccessTokenArgs {
     /** The token's name; unique among the owner's tokens. */
@@ -17,6 +17,8 @@ export interface PersonalAccessTokenArgs {
     accessTokenValiditySeconds?: pulumi.Input<number | null>;
     /** beta, v3, v2024, v2025, v2026 or v1; default: the stack config sailpoint:apiVersion, else v1. */
     apiVersion?: pulumi.Input<ApiVersion>;
+    /** Automatic renewal; excludes expirationDate. See the README's "Rotation and expiry". */
+    rotation?: pulumi.Input<{ expiresInDays: pulumi.Input<number>; rotateBeforeDays: pulumi.Input<number> }>;
 }
 
 /** The module whose exports are the provider: see engine.ts for why it is a module. */
@@ -37,6 +39,11 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly lastUsed: pulumi.Output<string | null>;
     declare readonly managed: pulumi.Output<boolean>;
     declare readonly expirationDateSource: pulumi.Output<ExpirationDateSource>;
+    declare readonly rotation: pulumi.Output<RotationSettings | undefined>;
+    /** The name at the API: name, plus the generation's creation time when rotation is on. */
+    declare readonly tokenName: pulumi.Output<string>;
+    /** With rotation: from when the next preview/up rotates the token. */
+    declare readonly rotationDueAt: pulumi.Output<string | null>;
 
     constructor(name: string, args: PersonalAccessTokenArgs, opts?: pulumi.CustomResourceOptions) {
         const outputsOnly = {
@@ -46,6 +53,8 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
             lastUsed: undefined,
             managed: undefined,
             expirationDateSource: undefined,
+            tokenName: undefined,
+            rotationDueAt: undefined,
         };
         const inputsAlsoOutputs = {
             scope: undefined,
@@ -53,6 +62,7 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
             userAwareTokenNeverExpires: undefined,
             accessTokenValiditySeconds: undefined,
             apiVersion: undefined,
+            rotation: undefined,
         };
         super(
             serializedProvider,

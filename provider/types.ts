@@ -2,6 +2,11 @@
 // test/schema.test.ts checks that these names match it.
 import type { ApiVersion, TokenOwner } from "./api-types";
 
+export interface RotationSettings {
+    expiresInDays: number;
+    rotateBeforeDays: number;
+}
+
 export interface TokenInputs {
     name: string;
     scope?: string[] | null;
@@ -9,6 +14,7 @@ export interface TokenInputs {
     userAwareTokenNeverExpires?: boolean | null;
     accessTokenValiditySeconds?: number | null;
     apiVersion?: ApiVersion;
+    rotation?: RotationSettings;
 }
 
 /** Inputs after check: the API version is always resolved. */
@@ -16,7 +22,7 @@ export interface CheckedInputs extends TokenInputs {
     apiVersion: ApiVersion;
 }
 
-export type ExpirationDateSource = "input" | "apiDefault" | "neverExpires";
+export type ExpirationDateSource = "input" | "apiDefault" | "neverExpires" | "rotation";
 
 export interface TokenOutputs extends CheckedInputs {
     secret: string;
@@ -25,6 +31,8 @@ export interface TokenOutputs extends CheckedInputs {
     lastUsed: string | null;
     managed: boolean;
     expirationDateSource: ExpirationDateSource;
+    tokenName: string;
+    rotationDueAt: string | null;
 }
 
 export const INPUT_NAMES = [
@@ -34,6 +42,7 @@ export const INPUT_NAMES = [
     "userAwareTokenNeverExpires",
     "accessTokenValiditySeconds",
     "apiVersion",
+    "rotation",
 ] as const satisfies readonly (keyof TokenInputs)[];
 
 export const OUTPUT_ONLY_NAMES = [
@@ -43,6 +52,8 @@ export const OUTPUT_ONLY_NAMES = [
     "lastUsed",
     "managed",
     "expirationDateSource",
+    "tokenName",
+    "rotationDueAt",
 ] as const satisfies readonly Exclude<keyof TokenOutputs, keyof TokenInputs>[];
 
 // Compile-time proof that the lists above name every key.

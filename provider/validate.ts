@@ -5,7 +5,13 @@ import addFormats from "ajv-formats";
 import schema from "../schema.json";
 import type { ApiVersion } from "./api-types";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
-import { API_VERSIONS, hasModernExpiry, isApiVersion, legacyExpiryLimit } from "./versions";
+import {
+    API_VERSIONS,
+    LEGACY_MAX_EXPIRES_IN_DAYS,
+    hasModernExpiry,
+    isApiVersion,
+    legacyExpiryLimit,
+} from "./versions";
 
 export interface CheckFailure {
     property: string;
@@ -95,7 +101,10 @@ function describe(error: ErrorObject): CheckFailure | undefined {
             const name = String(params.additionalProperty);
             return {
                 property: prefix + name,
-                reason: `"${name}" is not a property of PersonalAccessToken; valid properties are: ${INPUT_NAMES.join(", ")}`,
+                reason:
+                    at === "rotation"
+                        ? `"${name}" is not a rotation setting; valid ones are: expiresInDays, rotateBeforeDays`
+                        : `"${name}" is not a property of PersonalAccessToken; valid properties are: ${INPUT_NAMES.join(", ")}`,
             };
         }
         case "required":
@@ -136,10 +145,15 @@ function valueOf(error: ErrorObject): unknown {
 }
 
 const REQUIRED_HINT: Record<string, string> = {
+    expiresInDays: "a whole number of days, e.g. 90",
+    rotateBeforeDays: "a whole number of days smaller than expiresInDays, e.g. 14",
     name: "a non-empty string, unique among the owner's tokens",
 };
 
 const TYPE_HINT: Record<string, string> = {
+    rotation: "an object {expiresInDays, rotateBeforeDays}",
+    "rotation.expiresInDays": "a whole number of days (at least 1)",
+    "rotation.rotateBeforeDays": "a whole number of days (0 or more)",
     name: "a non-empty string",
     scope: 'an array of scope strings such as ["sp:scopes:default"], or null for sp:scopes:all',
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
@@ -150,13 +164,15 @@ const TYPE_HINT: Record<string, string> = {
 };
 
 const RANGE_HINT: Record<string, string> = {
+    "rotation.expiresInDays": "must be a whole number of days, at least 1",
+    "rotation.rotateBeforeDays": "must be a whole number of days, 0 or more",
     accessTokenValiditySeconds: "must be a whole number of seconds from 15 to 43200",
 };
 
 /** The rules JSON Schema cannot say: they depend on each other, on the API version and on "now". */
 function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFailure[] {
     const failures: CheckFailure[] = [];
-    const { name, expirationDate, userAwareTokenNeverExpires: ack, apiVersion } = inputs;
+    const { name, expirationDate, userAwareTokenNeverExpires: ack, apiVersion, rotation } = inputs;
     if (typeof name === "string" && name.length > 0 && name.trim() === "") {
         failures.push({ property: "name", reason: "must contain more than white space" });
     }
@@ -185,12 +201,43 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
             }
         }
     }
+    const hasRotation = rotation !== undefined && rotation !== null;
+    if (hasRotation && expirationDate !== undefined && expirationDate !== null) {
+        failures.push({
+            property: "rotation",
+            reason: "cannot be combined with expirationDate: rotation sets each token's expiry itself; remove one of the two",
+        });
+    }
+    if (hasRotation && typeof rotation === "object" && !isUnknown(rotation)) {
+        const { expiresInDays, rotateBeforeDays } = rotation as Record<string, unknown>;
+        if (
+            typeof expiresInDays === "number" &&
+            typeof rotateBeforeDays === "number" &&
+            rotateBeforeDays >= expiresInDays
+        ) {
+            failures.push({
+                property: "rotation.rotateBeforeDays",
+                reason: `must be smaller than rotation.expiresInDays (${expiresInDays}), or every token would be due for rotation as soon as it is made`,
+            });
+        }
+        if (
+            version &&
+            !hasModernExpiry(version) &&
+            typeof expiresInDays === "number" &&
+            expiresInDays > LEGACY_MAX_EXPIRES_IN_DAYS
+        ) {
+            failures.push({
+                property: "rotation.expiresInDays",
+                reason: `must be at most ${LEGACY_MAX_EXPIRES_IN_DAYS} days (about 6 months) on apiVersion ${version}; use a smaller value, or apiVersion v2025, v2026 or v1`,
+            });
+        }
+    }
     if (version && hasModernExpiry(version)) {
         const noDate = expirationDate === undefined || expirationDate === null;
-        if (noDate && ack !== true && !isUnknown(ack)) {
+        if (noDate && !hasRotation && ack !== true && !isUnknown(ack)) {
             failures.push({
                 property: "userAwareTokenNeverExpires",
-                reason: `must be true to acknowledge a token that never expires (no expirationDate on apiVersion ${version}); or set expirationDate, e.g. "${EXAMPLE_DATE}"`,
+                reason: `must be true to acknowledge a token that never expires (no expirationDate on apiVersion ${version}); or set expirationDate, e.g. "${EXAMPLE_DATE}", or rotation`,
             });
         }
     } else if (version && ack !== undefined && ack !== null && !isUnknown(ack)) {

@@ -38,3 +38,6 @@ export function legacyExpiryLimit(now: Date): Date {
     limit.setUTCMonth(limit.getUTCMonth() + 6);
     return limit;
 }
+
+/** The most days `rotation.expiresInDays` may be on the older versions (6 months is at least 181 days). */
+export const LEGACY_MAX_EXPIRES_IN_DAYS = 181;

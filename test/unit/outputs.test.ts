@@ -38,20 +38,27 @@ function recordFor(declared: CheckedInputs, respell = false): TokenRecord {
     });
 }
 
+const NOW = new Date("2026-11-23T12:00:00Z");
+/** Before every fixture date, so that no fixture token counts as expired. */
+const BEFORE_EXPIRY = new Date("2026-06-01T00:00:00Z");
+
 describe("outputs", () => {
     describe("createRequestFrom", () => {
         it("sends only the name when nothing else is declared", () => {
             for (const version of [...LEGACY, ...MODERN]) {
-                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }), { name: "ci" });
+                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }, NOW), { name: "ci" });
                 assert.deepEqual(
-                    createRequestFrom({
-                        name: "ci",
-                        apiVersion: version,
-                        scope: null,
-                        expirationDate: null,
-                        userAwareTokenNeverExpires: null,
-                        accessTokenValiditySeconds: null,
-                    }),
+                    createRequestFrom(
+                        {
+                            name: "ci",
+                            apiVersion: version,
+                            scope: null,
+                            expirationDate: null,
+                            userAwareTokenNeverExpires: null,
+                            accessTokenValiditySeconds: null,
+                        },
+                        NOW,
+                    ),
                     { name: "ci" },
                 );
             }
@@ -59,14 +66,17 @@ describe("outputs", () => {
 
         it("sends every declared field, and never apiVersion", () => {
             assert.deepEqual(
-                createRequestFrom({
-                    name: "ci",
-                    apiVersion: "v2025",
-                    scope: ["sp:scopes:default"],
-                    expirationDate: "2027-01-01T00:00:00Z",
-                    userAwareTokenNeverExpires: false,
-                    accessTokenValiditySeconds: 600,
-                }),
+                createRequestFrom(
+                    {
+                        name: "ci",
+                        apiVersion: "v2025",
+                        scope: ["sp:scopes:default"],
+                        expirationDate: "2027-01-01T00:00:00Z",
+                        userAwareTokenNeverExpires: false,
+                        accessTokenValiditySeconds: 600,
+                    },
+                    NOW,
+                ),
                 {
                     name: "ci",
                     scope: ["sp:scopes:default"],
@@ -76,7 +86,7 @@ describe("outputs", () => {
                 },
             );
             assert.deepEqual(
-                createRequestFrom({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true }),
+                createRequestFrom({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true }, NOW),
                 {
                     name: "ci",
                     userAwareTokenNeverExpires: true,
@@ -86,12 +96,15 @@ describe("outputs", () => {
 
         for (const version of LEGACY) {
             it(`${version}: never sends the acknowledgment`, () => {
-                const body = createRequestFrom({
-                    name: "ci",
-                    apiVersion: version,
-                    expirationDate: "2026-09-01T00:00:00Z",
-                    userAwareTokenNeverExpires: true,
-                });
+                const body = createRequestFrom(
+                    {
+                        name: "ci",
+                        apiVersion: version,
+                        expirationDate: "2026-09-01T00:00:00Z",
+                        userAwareTokenNeverExpires: true,
+                    },
+                    NOW,
+                );
                 assert.deepEqual(body, { name: "ci", expirationDate: "2026-09-01T00:00:00Z" });
                 assert.equal("userAwareTokenNeverExpires" in body, false);
             });
@@ -264,7 +277,7 @@ describe("outputs", () => {
                         declared,
                         respell ? "API's spelling" : "same spelling",
                     );
-                    assert.equal(planDiff(outputs, declared).changes, false);
+                    assert.equal(planDiff(outputs, declared, BEFORE_EXPIRY).changes, false);
                     // A second refresh starts from the inputs the first one returned.
                     const again = outputsFrom(recordFor(declared, respell), inputsFrom(outputs), SECRET);
                     assert.deepEqual(again, outputs);
@@ -283,7 +296,7 @@ describe("outputs", () => {
                 declared,
                 SECRET,
             );
-            assert.equal(planDiff(outputs, declared).changes, false);
+            assert.equal(planDiff(outputs, declared, BEFORE_EXPIRY).changes, false);
             assert.equal(planDiff(outputs, inputsFrom(outputs)).changes, false);
         });
 
@@ -297,7 +310,7 @@ describe("outputs", () => {
             const inputs = inputsFrom(outputs);
             assert.deepEqual(inputs, { ...declared, name: "renamed-in-ui" });
             assert.notDeepEqual(inputs, declared);
-            assert.deepEqual(planDiff(outputs, declared).updates, ["name"]);
+            assert.deepEqual(planDiff(outputs, declared, BEFORE_EXPIRY).updates, ["name"]);
         });
 
         it("shows a scope or date changed outside Pulumi as drift", () => {
@@ -315,7 +328,7 @@ describe("outputs", () => {
             const inputs = inputsFrom(outputs);
             assert.deepEqual(inputs.scope, ["sp:scopes:all"]);
             assert.equal(inputs.expirationDate, "2027-01-01T00:00:00Z");
-            assert.deepEqual(planDiff(outputs, declared).updates, ["scope", "expirationDate"]);
+            assert.deepEqual(planDiff(outputs, declared, BEFORE_EXPIRY).updates, ["scope", "expirationDate"]);
         });
     });
 });

@@ -1,0 +1,73 @@
+// Rotation and expiry: when a token must be renewed, and the names and dates of its generations.
+// Pure: "now" is always a parameter.
+import type { RotationSettings, TokenOutputs } from "./types";
+
+const DAY_MS = 86_400_000;
+const GENERATION_SUFFIX = /-(\d{8}T\d{6}Z)$/;
+
+/** A rotating token's API-side name: the declared name plus its creation time, unique per generation. */
+export function generationName(name: string, created: Date): string {
+    const stamp = created
+        .toISOString()
+        .replace(/\.\d{3}Z$/, "Z")
+        .replace(/[-:]/g, "");
+    return `${name}-${stamp}`;
+}
+
+/** The API-side name for a declared name, keeping the current generation's suffix. */
+export function apiNameFor(
+    name: string,
+    rotation: RotationSettings | undefined,
+    currentTokenName?: string,
+): string {
+    if (!rotation) return name;
+    const suffix = currentTokenName ? GENERATION_SUFFIX.exec(currentTokenName)?.[0] : undefined;
+    return suffix ? `${name}${suffix}` : name;
+}
+
+/** Whether an API-side name belongs to a declared name (for a rotating token: with any generation suffix). */
+export function isNameOf(tokenName: string, name: string, rotation: RotationSettings | undefined): boolean {
+    if (tokenName === name) return true;
+    return (
+        rotation !== undefined &&
+        GENERATION_SUFFIX.test(tokenName) &&
+        tokenName.replace(GENERATION_SUFFIX, "") === name
+    );
+}
+
+/** The expiry of a generation made at `now`, to the second. */
+export function rotationExpiry(rotation: RotationSettings, now: Date): string {
+    return new Date(now.getTime() + rotation.expiresInDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** From when a generation expiring at `expirationDate` is due for rotation. */
+export function rotationDueAt(
+    rotation: RotationSettings | undefined,
+    expirationDate: string | null,
+): string | null {
+    if (!rotation || expirationDate == null) return null;
+    return new Date(Date.parse(expirationDate) - rotation.rotateBeforeDays * DAY_MS).toISOString();
+}
+
+/**
+ * Why the token in state must be renewed now, if it must: it has expired (whatever made its
+ * expiry), or it has rotation and is inside its window (or never expires, which rotation forbids).
+ */
+export function renewalReason(
+    olds: Partial<TokenOutputs>,
+    rotation: RotationSettings | undefined,
+    now: Date,
+): string | undefined {
+    const expiry = olds.expirationDate;
+    if (expiry != null && Date.parse(expiry) <= now.getTime()) {
+        return `the token expired on ${expiry}; an expired token is useless, so it is replaced`;
+    }
+    if (!rotation) return undefined;
+    if (expiry == null)
+        return "the token never expires, and rotation wants every token to expire: it is replaced";
+    const due = rotationDueAt(rotation, expiry) as string;
+    if (Date.parse(due) <= now.getTime()) {
+        return `the token expires on ${expiry}, inside the ${rotation.rotateBeforeDays}-day rotation window (due since ${due}): it is rotated, the new token first`;
+    }
+    return undefined;
+}
