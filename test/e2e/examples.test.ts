@@ -1,0 +1,67 @@
+// Every example is a working Pulumi project: up makes its tokens, destroy removes them.
+import assert from "node:assert/strict";
+import { startHarness, type Harness } from "../support/harness";
+import { hygiene } from "../support/hygiene";
+import { Project } from "../support/pulumi";
+
+describe("end to end: the examples", function () {
+    this.timeout(600_000);
+    let h: Harness;
+    beforeEach(async () => {
+        h = await startHarness();
+    });
+    afterEach(async () => {
+        await h.emulator.stop();
+    });
+
+    async function upAndDestroy(example: string, configure: (p: Project) => Promise<void>, tokens: number) {
+        const project = new Project(example, h.env);
+        try {
+            await project.init();
+            await configure(project);
+            await project.run(["up", "--yes"]);
+            assert.equal(h.emulator.tokens("v2025").length, tokens);
+            const outputs = project.outputs(true);
+            for (const value of Object.values(outputs)) if (typeof value === "string") hygiene.secret(value);
+            await project.run(["preview", "--expect-no-changes"]);
+            await project.run(["destroy", "--yes"]);
+            assert.equal(h.emulator.tokens().length, 0);
+            return outputs;
+        } finally {
+            project.cleanup();
+        }
+    }
+
+    it("never-expires: one token without an expiry, on v2025", async () => {
+        const outputs = await upAndDestroy("never-expires", async () => undefined, 1);
+        assert.equal(outputs.expirationDate, null);
+    });
+
+    it("fleet: one token per integration from the stack config", async () => {
+        const outputs = await upAndDestroy(
+            "fleet",
+            (p) =>
+                p.setConfig("tokens", [
+                    {
+                        name: "jira-sync",
+                        scope: ["idn:access-request:manage"],
+                        expirationDate: "2027-03-31T00:00:00Z",
+                    },
+                    {
+                        name: "hr-feed",
+                        scope: ["sp:scopes:default"],
+                        accessTokenValiditySeconds: 3600,
+                        expirationDate: "2027-01-31T00:00:00Z",
+                    },
+                ]),
+            2,
+        );
+        assert.deepEqual(Object.keys(outputs.clientIds as object).sort(), ["hr-feed", "jira-sync"]);
+    });
+
+    it("rotation: one rotating token with its due date", async () => {
+        const outputs = await upAndDestroy("rotation", async () => undefined, 1);
+        assert.match(outputs.tokenName as string, /^ci-\d{8}T\d{6}Z$/);
+        assert.ok(Date.parse(outputs.rotationDueAt as string) > Date.now());
+    });
+});
