@@ -22,7 +22,11 @@ describe("end to end: the examples", function () {
             await project.run(["up", "--yes"]);
             assert.equal(h.emulator.tokens("v2025").length, tokens);
             const outputs = project.outputs(true);
-            for (const value of Object.values(outputs)) if (typeof value === "string") hygiene.secret(value);
+            // The secret outputs: clientSecret, or (fleet) a map of them.
+            hygiene.secret(outputs.clientSecret as string | undefined);
+            for (const value of Object.values((outputs.clientSecrets ?? {}) as Record<string, string>)) {
+                hygiene.secret(value);
+            }
             await project.run(["preview", "--expect-no-changes"]);
             await project.run(["destroy", "--yes"]);
             assert.equal(h.emulator.tokens().length, 0);

@@ -1,22 +1,11 @@
 // Bad input fails at `pulumi preview`, with the provider's message, before any request.
 import assert from "node:assert/strict";
-import { inDays, startHarness, type Harness } from "../support/harness";
-import { Project } from "../support/pulumi";
+import { inDays } from "../support/harness";
+import { useStack } from "../support/stack";
 
 describe("end to end: bad input fails at preview", function () {
     this.timeout(600_000);
-    let h: Harness;
-    let project: Project;
-
-    before(async () => {
-        h = await startHarness();
-        project = new Project("e2e-program", h.env);
-        await project.init();
-    });
-    after(async () => {
-        project.cleanup();
-        await h.emulator.stop();
-    });
+    const ctx = useStack("e2e-program", {});
 
     const cases = [
         {
@@ -37,12 +26,12 @@ describe("end to end: bad input fails at preview", function () {
     ];
     for (const c of cases) {
         it(c.title, async () => {
-            await project.setConfig("token", c.token);
-            h.emulator.resetRequests();
-            const preview = await project.run(["preview"], { allowFailure: true });
+            await ctx.project.setConfig("token", c.token);
+            ctx.h.emulator.resetRequests();
+            const preview = await ctx.project.run(["preview"], { allowFailure: true });
             assert.notEqual(preview.status, 0);
             assert.match(preview.output, c.message);
-            assert.equal(h.emulator.requests.length, 0, "no request reached the API");
+            assert.equal(ctx.h.emulator.requests.length, 0, "no request reached the API");
         });
     }
 });

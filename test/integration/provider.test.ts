@@ -1,7 +1,5 @@
 // The provider class driven through its whole lifecycle against the emulator over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ApiVersion } from "../../provider/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
@@ -294,49 +292,5 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         const { id, outs } = await createToken(p, { name: "own", expirationDate: inDays(5) });
         assert.equal((await p.read(id, outs)).id, id);
         await p.delete(id, outs);
-    });
-});
-
-describe("PersonalAccessTokenProvider against a broken server", () => {
-    let server: Server;
-    let baseUrl: string;
-    before(async () => {
-        server = createServer((req, res) => {
-            if (req.url?.startsWith("/oauth/token")) {
-                res.setHeader("content-type", "application/json");
-                res.end(
-                    JSON.stringify({
-                        access_token: "opaque-bearer-token-1234567",
-                        token_type: "bearer",
-                        expires_in: 600,
-                    }),
-                );
-                return;
-            }
-            res.setHeader("content-type", "text/html");
-            res.end("<html>Sign in</html>");
-        });
-        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-        baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-        hygiene.secret("opaque-bearer-token-1234567");
-    });
-    after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-    it("says the response is not JSON and where to look", async () => {
-        const p = new PersonalAccessTokenProvider({
-            env: () => ({
-                SAIL_BASE_URL: baseUrl,
-                SAIL_CLIENT_ID: "c",
-                SAIL_CLIENT_SECRET: "broken-server-secret",
-            }),
-            retryPolicy: FAST_RETRIES,
-        });
-        hygiene.secret("broken-server-secret");
-        const error = await failure("malformed JSON", p.read("abc", { apiVersion: "v3" } as TokenOutputs));
-        assert.match(
-            error.message,
-            /GET \/v3\/personal-access-tokens\?owner-id=me returned HTTP 200 \(the response body is not valid JSON/,
-        );
-        assert.match(error.message, /base URL/);
     });
 });

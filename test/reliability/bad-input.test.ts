@@ -173,5 +173,6 @@ describe("bad input: malformed JSON from the server", () => {
             error.message,
             /list personal access tokens failed: GET \/personal-access-tokens\/v1\?owner-id=me returned HTTP 200 \(the response body is not valid JSON/,
         );
+        assert.match(error.message, /Check that the base URL points at the tenant's API/);
     });
 });

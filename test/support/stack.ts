@@ -1,0 +1,42 @@
+// The end-to-end suites' common set-up: an emulator, and a stack of a project pointed at it through
+// the SAIL_* environment, made before the suite (or each test) and removed after.
+import { startHarness, type Harness } from "./harness";
+import { Project } from "./pulumi";
+
+export interface StackContext {
+    h: Harness;
+    project: Project;
+}
+
+export interface StackOptions {
+    /** Config for the e2e program's token, set before the first test. */
+    token?: Record<string, unknown>;
+    /** A fresh emulator and stack for each test rather than one for the suite. */
+    perTest?: boolean;
+    /** Run `pulumi up` once the stack is made. */
+    up?: boolean;
+}
+
+export function useStack(example: string, options: StackOptions = {}): StackContext {
+    const context = {} as StackContext;
+    const setUp = async () => {
+        context.h = await startHarness();
+        context.project = new Project(example, context.h.env);
+        await context.project.init();
+        if (options.token) await context.project.setConfig("token", options.token);
+        if (options.up) await context.project.run(["up", "--yes"]);
+    };
+    const tearDown = async () => {
+        await context.project?.run(["destroy", "--yes"], { allowFailure: true });
+        context.project?.cleanup();
+        await context.h?.emulator.stop();
+    };
+    if (options.perTest) {
+        beforeEach(setUp);
+        afterEach(tearDown);
+    } else {
+        before(setUp);
+        after(tearDown);
+    }
+    return context;
+}
