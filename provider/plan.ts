@@ -45,7 +45,7 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Da
     const renewal = renewalReason(olds, news.rotation, now);
     if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
     if (acknowledgmentChanged(olds, news, version)) {
-        (hasModernExpiry(version) ? updates : replaces).push("userAwareTokenNeverExpires");
+        updates.push("userAwareTokenNeverExpires");
     }
     if (validity(olds.accessTokenValiditySeconds) !== validity(news.accessTokenValiditySeconds)) {
         replaces.push("accessTokenValiditySeconds");

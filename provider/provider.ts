@@ -5,7 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
-import { AmbiguousOutcomeError, ConfigurationError, IscApiError } from "./errors";
+import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import type { RetryPolicy } from "./http";
 import type { PacingLimits } from "./pacing";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
@@ -13,6 +13,7 @@ import { planDiff, planPatch } from "./plan";
 import { scrub } from "./redact";
 import type { CheckedInputs, TokenOutputs } from "./types";
 import { validateInputs } from "./validate";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "./versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
 type DiffResult = pulumi.dynamic.DiffResult;
@@ -216,10 +217,8 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         created: olds.created,
         lastUsed: olds.lastUsed,
         managed: olds.managed,
-        accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? 43200,
+        accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         expirationDate: olds.expirationDate ?? null,
         userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,
     };
 }
-
-export { ConfigurationError };

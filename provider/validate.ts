@@ -115,7 +115,7 @@ function describe(error: ErrorObject): CheckFailure | undefined {
         case "enum":
             return {
                 property: at,
-                reason: `must be one of ${API_VERSIONS.join(", ")}; got ${JSON.stringify(valueOf(error))}`,
+                reason: `must be one of ${API_VERSIONS.join(", ")}; got ${JSON.stringify(error.data)}`,
             };
         case "format":
             return {
@@ -138,10 +138,6 @@ function describe(error: ErrorObject): CheckFailure | undefined {
         default:
             return { property: at, reason: error.message ?? "is not valid" };
     }
-}
-
-function valueOf(error: ErrorObject): unknown {
-    return error.data;
 }
 
 const REQUIRED_HINT: Record<string, string> = {
