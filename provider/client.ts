@@ -35,8 +35,9 @@ export interface ListOptions {
 }
 
 interface SharedList {
+    /** When the answer came (freshness runs from then); Infinity while it is awaited. */
     at: number;
-    result: Promise<TokenRecord[]>;
+    result: Promise<Map<string, TokenRecord>>;
 }
 
 export class IscPatClient {
@@ -74,14 +75,20 @@ export class IscPatClient {
      * A list of one owner's tokens shared by concurrent callers and reused for a moment: a refresh
      * of N tokens costs one list, not N. Writes through this client drop the shared answer.
      */
-    listShared(version: ApiVersion, ownerId: string): Promise<TokenRecord[]> {
+    listShared(version: ApiVersion, ownerId: string): Promise<Map<string, TokenRecord>> {
         const key = `${version} ${ownerId}`;
         const cached = this.lists.get(key);
         if (cached && Date.now() - cached.at < LIST_FRESHNESS_MS) return cached.result;
-        const result = this.list(version, { ownerId });
-        this.lists.set(key, { at: Date.now(), result });
-        result.catch(() => this.lists.get(key)?.result === result && this.lists.delete(key));
-        return result;
+        const shared: SharedList = {
+            at: Number.POSITIVE_INFINITY,
+            result: this.list(version, { ownerId }).then((records) => new Map(records.map((r) => [r.id, r]))),
+        };
+        this.lists.set(key, shared);
+        shared.result.then(
+            () => (shared.at = Date.now()),
+            () => this.lists.get(key) === shared && this.lists.delete(key),
+        );
+        return shared.result;
     }
 
     /** One POST. A lost response surfaces as AmbiguousOutcomeError: the caller decides what to do. */

@@ -84,10 +84,13 @@ export class HttpTransport {
     ): Promise<HttpResponse> {
         const got = await loadGot();
         let refreshedAuth = false;
+        let rateLimited = false;
         for (let attempt = 1; ; attempt++) {
             // Credentials first, so that a token fetch does not hold a rate-limit slot.
             const auth = authorize ? await authorize() : {};
-            const answered = request.budget ? await this.pacer.acquire(request.budget) : () => undefined;
+            const answered = request.budget
+                ? await this.pacer.acquire(request.budget, { retry: rateLimited })
+                : () => undefined;
             this.stats.attempts++;
             let response: Response<string>;
             try {
@@ -142,6 +145,7 @@ export class HttpTransport {
             const retryable = status === 429 || RETRYABLE_STATUS.has(status);
             if (retryable && attempt < this.policy.maxAttempts) {
                 if (status === 429) {
+                    rateLimited = true;
                     this.stats.rateLimited++;
                     const waitMs = retryAfterMs(response.headers["retry-after"]) ?? this.delay(attempt);
                     if (request.budget) this.pacer.pause(request.budget, Date.now() + waitMs);

@@ -47,10 +47,13 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         lastUsed: record.lastUsed ?? null,
         managed: record.managed ?? false,
         expirationDateSource: expirySource(declared, record),
-        tokenName: record.name,
-        rotationDueAt: rotationDueAt(declared.rotation, record.expirationDate),
     };
-    if (declared.rotation) outputs.rotation = declared.rotation;
+    // Rotation's outputs exist only with rotation (without it the API name is `name`): state stays small.
+    if (declared.rotation) {
+        outputs.rotation = declared.rotation;
+        outputs.tokenName = record.name;
+        outputs.rotationDueAt = rotationDueAt(declared.rotation, record.expirationDate);
+    }
     const acknowledgment = record.userAwareTokenNeverExpires ?? declared.userAwareTokenNeverExpires;
     if (hasModernExpiry(version) && acknowledgment != null)
         outputs.userAwareTokenNeverExpires = acknowledgment;

@@ -34,13 +34,18 @@ export class RequestPacer {
      * function to call when its answer came: the server counted it at some moment in between, so
      * the slot stays taken until a window after the answer.
      */
-    acquire(key: string): Promise<() => void> {
+    acquire(key: string, options: { retry?: boolean } = {}): Promise<() => void> {
         const budget = this.budget(key);
-        const turn = budget.tail.then(() => this.waitForSlot(budget));
-        budget.tail = turn.then(
-            () => undefined,
-            () => undefined,
-        );
+        // A retry (after a 429) keeps its place: it takes the next free slot, not the back of the queue.
+        const turn = options.retry
+            ? this.waitForSlot(budget)
+            : budget.tail.then(() => this.waitForSlot(budget));
+        if (!options.retry) {
+            budget.tail = turn.then(
+                () => undefined,
+                () => undefined,
+            );
+        }
         return turn.then((slot) => () => {
             slot.at = this.clock();
         });
@@ -64,10 +69,13 @@ export class RequestPacer {
     private async waitForSlot(budget: Budget): Promise<Slot> {
         for (;;) {
             const now = this.clock();
-            // Slots still in flight carry Infinity: they hold their place until answered.
-            budget.slots = budget.slots.filter((s) => s.at > now - this.limits.windowMs);
+            // Slots are in sending order; answered ones that left the window go from the front.
+            // Those still in flight carry Infinity: they hold their place until answered.
+            while (budget.slots.length > 0 && budget.slots[0].at <= now - this.limits.windowMs)
+                budget.slots.shift();
             let readyAt = budget.pausedUntil;
             if (budget.slots.length >= this.limits.requests) {
+                // At the limit only (answers arrive out of order): which slot frees first?
                 const times = budget.slots.map((s) => s.at).sort((a, b) => a - b);
                 const oldest = times[budget.slots.length - this.limits.requests];
                 readyAt = Math.max(readyAt, oldest + this.limits.windowMs + SLOT_MARGIN_MS);

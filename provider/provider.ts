@@ -112,7 +112,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
         const owner = props.owner?.id ?? "me";
         // Only a successful list that lacks the id means "gone"; any failure throws.
-        const record = (await this.client().listShared(version, owner)).find((t) => t.id === id);
+        const record = (await this.client().listShared(version, owner)).get(id);
         if (!record) return {};
         const declared =
             props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };

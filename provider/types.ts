@@ -31,8 +31,10 @@ export interface TokenOutputs extends CheckedInputs {
     lastUsed: string | null;
     managed: boolean;
     expirationDateSource: ExpirationDateSource;
-    tokenName: string;
-    rotationDueAt: string | null;
+    /** With rotation only. */
+    tokenName?: string;
+    /** With rotation only. */
+    rotationDueAt?: string | null;
 }
 
 export const INPUT_NAMES = [
