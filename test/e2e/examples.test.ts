@@ -1,26 +1,20 @@
 // Every example is a working Pulumi project: up makes its tokens, destroy removes them.
 import assert from "node:assert/strict";
-import { startHarness, type Harness } from "../support/harness";
+import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 
 describe("end to end: the examples", function () {
     this.timeout(600_000);
-    let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emulator.stop();
-    });
+    const ctx = useHarness({ perTest: true });
 
     async function upAndDestroy(example: string, configure: (p: Project) => Promise<void>, tokens: number) {
-        const project = new Project(example, h.env);
+        const project = new Project(example, ctx.h.env);
         try {
             await project.init();
             await configure(project);
             await project.run(["up", "--yes"]);
-            assert.equal(h.emulator.tokens("v2025").length, tokens);
+            assert.equal(ctx.h.emulator.tokens("v2025").length, tokens);
             const outputs = project.outputs(true);
             // The secret outputs: clientSecret, or (fleet) a map of them.
             hygiene.secret(outputs.clientSecret as string | undefined);
@@ -29,7 +23,7 @@ describe("end to end: the examples", function () {
             }
             await project.run(["preview", "--expect-no-changes"]);
             await project.run(["destroy", "--yes"]);
-            assert.equal(h.emulator.tokens().length, 0);
+            assert.equal(ctx.h.emulator.tokens().length, 0);
             return outputs;
         } finally {
             project.cleanup();

@@ -1,7 +1,7 @@
 // Secrets under the engine: the state, the serialized provider and every CLI output, with
 // credentials from the stack config or the SAIL_* environment.
 import assert from "node:assert/strict";
-import { inDays, startHarness, type Harness } from "../support/harness";
+import { inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 
@@ -13,30 +13,27 @@ function tokenResources(resources: Record<string, unknown>[]): StateResource[] {
 
 describe("end to end: secrets and credentials", function () {
     this.timeout(600_000);
-    let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emulator.stop();
-    });
+    const ctx = useHarness({ perTest: true });
 
     it("credentials from the stack config; a changed config secret is used by destroy", async () => {
         const project = new Project("e2e-program", {});
         try {
             await project.init(
-                { "sailpoint:baseUrl": h.emulator.baseUrl, "sailpoint:clientId": h.clientId },
-                { "sailpoint:clientSecret": h.clientSecret },
+                { "sailpoint:baseUrl": ctx.h.emulator.baseUrl, "sailpoint:clientId": ctx.h.clientId },
+                { "sailpoint:clientSecret": ctx.h.clientSecret },
             );
             await project.setConfig("token", { name: "from-config", expirationDate: inDays(30) });
             await project.run(["up", "--yes"]);
             const secret = project.outputs(true).clientSecret as string;
             hygiene.secret(secret);
-            assert.equal(h.emulator.tokens().length, 1);
+            assert.equal(ctx.h.emulator.tokens().length, 1);
 
             const { text, deployment } = await project.exportState();
             assert.ok(!text.includes(secret), "the PAT secret is not in the state in plain text");
-            assert.ok(!text.includes(h.clientSecret), "the client secret is not in the state in plain text");
+            assert.ok(
+                !text.includes(ctx.h.clientSecret),
+                "the client secret is not in the state in plain text",
+            );
             assert.doesNotMatch(
                 text,
                 /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\./,
@@ -51,7 +48,7 @@ describe("end to end: secrets and credentials", function () {
             const provider = String((token.inputs as Record<string, unknown>).__provider);
             assert.match(provider, /require\("@isc-pat\/pulumi-sailpoint-pat\/dist\/provider\/engine\.js"\)/);
             assert.ok(
-                !provider.includes(h.clientId) && !provider.includes(h.emulator.baseUrl),
+                !provider.includes(ctx.h.clientId) && !provider.includes(ctx.h.emulator.baseUrl),
                 "no settings captured",
             );
             assert.ok(provider.length < 2048, `the serialized provider is small (${provider.length} bytes)`);
@@ -61,14 +58,14 @@ describe("end to end: secrets and credentials", function () {
             // --run-program reads the current config (the README says so).
             const newSecret = "rotated-client-secret-0123456789";
             hygiene.secret(newSecret);
-            h.emulator.addClient({ clientId: "rotated-client", clientSecret: newSecret });
+            ctx.h.emulator.addClient({ clientId: "rotated-client", clientSecret: newSecret });
             await project.run(["config", "set", "sailpoint:clientId", "rotated-client"]);
             await project.run(["config", "set", "--secret", "sailpoint:clientSecret"], { input: newSecret });
-            h.emulator.resetRequests();
+            ctx.h.emulator.resetRequests();
             await project.run(["destroy", "--yes", "--run-program"]);
-            assert.equal(h.emulator.tokens().length, 0);
+            assert.equal(ctx.h.emulator.tokens().length, 0);
             assert.deepEqual(
-                h.emulator.requests
+                ctx.h.emulator.requests
                     .filter((r) => r.operation !== "token")
                     .map((r) => `${r.operation} ${r.clientId}`),
                 ["delete rotated-client"],
@@ -79,7 +76,7 @@ describe("end to end: secrets and credentials", function () {
     });
 
     it("credentials from the SAIL_* environment; no CLI output shows a secret, even on failure", async () => {
-        const project = new Project("e2e-program", h.env);
+        const project = new Project("e2e-program", ctx.h.env);
         try {
             await project.init();
             await project.setConfig("token", { name: "from-env", expirationDate: inDays(30) });
@@ -89,7 +86,7 @@ describe("end to end: secrets and credentials", function () {
             await project.run(["preview", "--diff", "--show-sames"]);
             await project.run(["refresh", "--yes"]);
             // A failing update: the API refuses every request.
-            h.emulator.faults.add({ kind: "500" });
+            ctx.h.emulator.faults.add({ kind: "500" });
             await project.setConfig("token.name", "from-env-2");
             const failed = await project.run(["up", "--yes"], { allowFailure: true });
             assert.notEqual(failed.status, 0);
@@ -97,7 +94,7 @@ describe("end to end: secrets and credentials", function () {
                 failed.output,
                 /update personal access token \w+ failed: PATCH .* returned HTTP 500/,
             );
-            h.emulator.faults.clear();
+            ctx.h.emulator.faults.clear();
             await project.run(["destroy", "--yes"]);
             assert.deepEqual(hygiene.leaks(), []);
         } finally {
@@ -106,7 +103,7 @@ describe("end to end: secrets and credentials", function () {
     });
 
     it("measures the state per token (reported in the README)", async () => {
-        const project = new Project("e2e-program", h.env);
+        const project = new Project("e2e-program", ctx.h.env);
         try {
             await project.init({ count: "10" });
             await project.setConfig("token", { name: "sized", expirationDate: inDays(30) });

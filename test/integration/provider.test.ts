@@ -4,20 +4,14 @@ import type { ApiVersion } from "../../provider/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
 import { RIGHTS } from "../../emulator";
-import { FAST_RETRIES, createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
+import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 
 describe("PersonalAccessTokenProvider against the emulator", () => {
-    let h: Harness;
-    beforeEach(async () => {
-        h = await startHarness();
-    });
-    afterEach(async () => {
-        await h.emulator.stop();
-    });
+    const ctx = useHarness({ perTest: true });
 
     it("creates, reads, renames in place with one JSON Patch, and deletes", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const { id, outs } = await createToken(p, {
             name: "ci-deploy",
             scope: ["sp:scopes:default"],
@@ -26,17 +20,17 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         });
         assert.match(id, /^[0-9a-f]{32}$/);
         assert.match(outs.secret, /^[0-9a-f]{64}$/);
-        assert.ok(h.emulator.verifySecret(id, outs.secret), "the secret in the outputs is the token's");
+        assert.ok(ctx.h.emulator.verifySecret(id, outs.secret), "the secret in the outputs is the token's");
         assert.equal(outs.owner.type, "IDENTITY");
         assert.equal(outs.apiVersion, "v1");
-        assert.equal(h.emulator.counts().create, 1);
+        assert.equal(ctx.h.emulator.counts().create, 1);
 
         const read = await p.read(id, outs);
         assert.equal(read.id, id);
         assert.equal(read.props?.secret, outs.secret, "the secret is carried from the prior state");
         assert.deepEqual(read.props, outs, "nothing changed, so refresh reports nothing");
 
-        h.emulator.resetRequests();
+        ctx.h.emulator.resetRequests();
         const { inputs: renamed } = await p.check(
             {},
             { name: "ci-deploy-2", scope: ["sp:scopes:default"], expirationDate: outs.expirationDate },
@@ -46,25 +40,25 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         const updated = await p.update(id, outs, renamed as CheckedInputs);
         assert.equal(updated.outs?.name, "ci-deploy-2");
         assert.equal(updated.outs?.secret, outs.secret);
-        const counts = h.emulator.counts();
+        const counts = ctx.h.emulator.counts();
         assert.equal(counts.patch, 1);
         assert.equal(counts.total - counts.token, 1, "exactly one API request for a rename");
-        assert.equal(h.emulator.tokens()[0].name, "ci-deploy-2");
+        assert.equal(ctx.h.emulator.tokens()[0].name, "ci-deploy-2");
 
         await p.delete(id, updated.outs as TokenOutputs);
-        assert.equal(h.emulator.tokens().length, 0);
+        assert.equal(ctx.h.emulator.tokens().length, 0);
         assert.deepEqual(await p.read(id, updated.outs as TokenOutputs), {}, "gone from a successful list");
     });
 
     for (const version of ["beta", "v3", "v2024", "v2025", "v2026", "v1"] as ApiVersion[]) {
         it(`runs the lifecycle on apiVersion ${version}`, async () => {
-            const p = h.provider();
+            const p = ctx.h.provider();
             const { id, outs } = await createToken(p, {
                 name: `t-${version}`,
                 apiVersion: version,
                 expirationDate: inDays(20),
             });
-            const paths = h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.path);
+            const paths = ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.path);
             const base =
                 version === "v1" ? "/personal-access-tokens/v1" : `/${version}/personal-access-tokens`;
             assert.deepEqual(paths, [base]);
@@ -76,17 +70,17 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             assert.equal(updated.outs?.name, `t-${version}-x`);
             assert.ok((await p.read(id, updated.outs as TokenOutputs)).id);
             await p.delete(id, updated.outs as TokenOutputs);
-            assert.equal(h.emulator.requests.at(-1)?.path, `${base}/${id}`);
-            assert.equal(h.emulator.requests.at(-1)?.status, 204);
+            assert.equal(ctx.h.emulator.requests.at(-1)?.path, `${base}/${id}`);
+            assert.equal(ctx.h.emulator.requests.at(-1)?.status, 204);
         });
     }
 
     it("takes the stack config over the environment, including sailpoint:apiVersion", async () => {
         const p = new PersonalAccessTokenProvider({ env: () => ({}), retryPolicy: FAST_RETRIES });
         const config = new Map([
-            ["sailpoint:baseUrl", h.emulator.baseUrl],
-            ["sailpoint:clientId", h.clientId],
-            ["sailpoint:clientSecret", h.clientSecret],
+            ["sailpoint:baseUrl", ctx.h.emulator.baseUrl],
+            ["sailpoint:clientId", ctx.h.clientId],
+            ["sailpoint:clientSecret", ctx.h.clientSecret],
             ["sailpoint:apiVersion", "v2025"],
         ]);
         await p.configure({
@@ -96,11 +90,11 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.equal(outs.apiVersion, "v2025");
         assert.equal(outs.expirationDate, null);
         assert.equal(outs.expirationDateSource, "neverExpires");
-        assert.equal(h.emulator.requests.at(-1)?.path, "/v2025/personal-access-tokens");
+        assert.equal(ctx.h.emulator.requests.at(-1)?.path, "/v2025/personal-access-tokens");
     });
 
     it("turns an expiring v2025 token into a never-expiring one with both fields in one PATCH", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const { id, outs } = await createToken(p, {
             name: "ne",
             apiVersion: "v2025",
@@ -113,18 +107,18 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.equal((await p.diff(id, outs, inputs as CheckedInputs)).changes, true);
         const updated = await p.update(id, outs, inputs as CheckedInputs);
         assert.equal(updated.outs?.expirationDate, null);
-        assert.equal(h.emulator.tokens("v2025")[0].expirationDate, null);
-        assert.equal(h.emulator.tokens("v2025")[0].userAwareTokenNeverExpires, true);
+        assert.equal(ctx.h.emulator.tokens("v2025")[0].expirationDate, null);
+        assert.equal(ctx.h.emulator.tokens("v2025")[0].userAwareTokenNeverExpires, true);
     });
 
     it("reports drift: a rename out of band comes back as inputs", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const { id, outs } = await createToken(p, {
             name: "drift",
             scope: ["sp:scopes:default"],
             expirationDate: inDays(5),
         });
-        h.emulator.patchToken(id, { name: "renamed-by-hand" });
+        ctx.h.emulator.patchToken(id, { name: "renamed-by-hand" });
         const read = await p.read(id, outs);
         assert.equal(read.props?.name, "renamed-by-hand");
         assert.equal(read.inputs?.name, "renamed-by-hand");
@@ -138,18 +132,18 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
     });
 
     it("refresh fails, never reports gone, when the list fails", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const { id, outs } = await createToken(p, { name: "truth", expirationDate: inDays(5) });
-        h.emulator.faults.add({ kind: "500", method: "GET" });
+        ctx.h.emulator.faults.add({ kind: "500", method: "GET" });
         const error = await failure("read on 500", p.read(id, outs));
         assert.match(
             error.message,
             /list personal access tokens failed: GET \/personal-access-tokens\/v1\?owner-id=\w+ returned HTTP 500 \(500\.0 Internal Fault\)/,
         );
         assert.match(error.message, /trackingId [0-9a-f]+/);
-        h.emulator.faults.clear();
+        ctx.h.emulator.faults.clear();
 
-        const limited = h.emulator.addClient({
+        const limited = ctx.h.emulator.addClient({
             clientId: "reader-less",
             clientSecret: "reader-less-secret-123",
             rights: [],
@@ -157,7 +151,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.ok(limited);
         const noRights = new PersonalAccessTokenProvider({
             env: () => ({
-                ...h.env,
+                ...ctx.h.env,
                 SAIL_CLIENT_ID: "reader-less",
                 SAIL_CLIENT_SECRET: "reader-less-secret-123",
             }),
@@ -170,60 +164,60 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
     });
 
     it("treats a 404 on delete as already gone", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const { id, outs } = await createToken(p, { name: "gone", expirationDate: inDays(5) });
-        h.emulator.deleteToken(id);
+        ctx.h.emulator.deleteToken(id);
         await p.delete(id, outs);
-        assert.equal(h.emulator.requests.at(-1)?.status, 404);
+        assert.equal(ctx.h.emulator.requests.at(-1)?.status, 404);
     });
 
     it("gets one bearer token for many operations, and a fresh one once after a 401", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         for (let i = 0; i < 5; i++) await createToken(p, { name: `many-${i}`, expirationDate: inDays(5) });
-        assert.equal(h.emulator.counts().token, 1);
-        h.emulator.expireBearerTokens();
+        assert.equal(ctx.h.emulator.counts().token, 1);
+        ctx.h.emulator.expireBearerTokens();
         await createToken(p, { name: "after-expiry", expirationDate: inDays(5) });
-        assert.equal(h.emulator.counts().token, 2);
+        assert.equal(ctx.h.emulator.counts().token, 2);
         assert.deepEqual(
-            h.emulator.requests.filter((r) => r.operation === "create").map((r) => r.status),
+            ctx.h.emulator.requests.filter((r) => r.operation === "create").map((r) => r.status),
             [200, 200, 200, 200, 200, 401, 200],
         );
     });
 
     it("retries a 429 on create, honouring Retry-After, and 502 on list", async () => {
-        const p = h.provider();
-        h.emulator.faults.add({ kind: "429", method: "POST", times: 1, retryAfterSeconds: 0 });
+        const p = ctx.h.provider();
+        ctx.h.emulator.faults.add({ kind: "429", method: "POST", times: 1, retryAfterSeconds: 0 });
         const { id, outs } = await createToken(p, { name: "limited", expirationDate: inDays(5) });
         assert.deepEqual(
-            h.emulator.requests.filter((r) => r.operation === "create").map((r) => r.status),
+            ctx.h.emulator.requests.filter((r) => r.operation === "create").map((r) => r.status),
             [429, 200],
         );
-        h.emulator.faults.add({ kind: "502", method: "GET", times: 2 });
+        ctx.h.emulator.faults.add({ kind: "502", method: "GET", times: 2 });
         assert.equal((await p.read(id, outs)).id, id);
     });
 
     it("never repeats a create blindly: a lost response ends with exactly one token whose secret we hold", async () => {
-        const p = h.provider();
-        h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
+        const p = ctx.h.provider();
+        ctx.h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
         const { id, outs } = await createToken(p, { name: "lost-response", expirationDate: inDays(5) });
-        const tokens = h.emulator.tokens();
+        const tokens = ctx.h.emulator.tokens();
         assert.equal(tokens.length, 1);
         assert.equal(tokens[0].id, id);
-        assert.ok(h.emulator.verifySecret(id, outs.secret));
-        assert.equal(h.emulator.counts().delete, 1, "the token whose secret was lost was deleted");
+        assert.ok(ctx.h.emulator.verifySecret(id, outs.secret));
+        assert.equal(ctx.h.emulator.counts().delete, 1, "the token whose secret was lost was deleted");
     });
 
     it("a create refused before processing is simply made again", async () => {
-        const p = h.provider();
-        h.emulator.faults.add({ kind: "reset-before", method: "POST", times: 1 });
-        h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
+        const p = ctx.h.provider();
+        ctx.h.emulator.faults.add({ kind: "reset-before", method: "POST", times: 1 });
+        ctx.h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
         const { id, outs } = await createToken(p, { name: "refused", expirationDate: inDays(5) });
-        assert.equal(h.emulator.tokens().length, 1);
-        assert.ok(h.emulator.verifySecret(id, outs.secret));
+        assert.equal(ctx.h.emulator.tokens().length, 1);
+        assert.ok(ctx.h.emulator.verifySecret(id, outs.secret));
     });
 
     it("fails clearly on an API refusal, with status, detailCode, message and trackingId", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         await createToken(p, { name: "dup", expirationDate: inDays(5) });
         const error = await failure(
             "duplicate name",
@@ -233,25 +227,25 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             error.message,
             /^create personal access token failed: POST \/personal-access-tokens\/v1 returned HTTP 400 \(400\.1 Bad Request Content\): .+ \[trackingId [0-9a-f]+\]/,
         );
-        assert.equal(h.emulator.tokens().length, 1);
+        assert.equal(ctx.h.emulator.tokens().length, 1);
     });
 
     it("says what to check when the client secret is wrong, without showing it", async () => {
         const wrong = "definitely-the-wrong-secret-42";
         hygiene.secret(wrong);
         const p = new PersonalAccessTokenProvider({
-            env: () => ({ ...h.env, SAIL_CLIENT_SECRET: wrong }),
+            env: () => ({ ...ctx.h.env, SAIL_CLIENT_SECRET: wrong }),
             retryPolicy: FAST_RETRIES,
         });
         const error = await failure("wrong secret", createToken(p, { name: "x", expirationDate: inDays(5) }));
         assert.match(error.message, /POST \/oauth\/token returned HTTP 401/);
         assert.match(error.message, /SAIL_CLIENT_SECRET/);
-        assert.equal(h.emulator.counts().create, 0);
+        assert.equal(ctx.h.emulator.counts().create, 0);
     });
 
     it("refuses missing settings and a non-loopback http:// base URL before any request", async () => {
         const missing = new PersonalAccessTokenProvider({
-            env: () => ({ SAIL_BASE_URL: h.emulator.baseUrl }),
+            env: () => ({ SAIL_BASE_URL: ctx.h.emulator.baseUrl }),
         });
         const error = await failure(
             "missing settings",
@@ -261,32 +255,32 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.match(error.message, /pulumi config set --secret sailpoint:clientSecret/);
         assert.match(error.message, /export SAIL_CLIENT_SECRET=/);
         const plain = new PersonalAccessTokenProvider({
-            env: () => ({ ...h.env, SAIL_BASE_URL: "http://tenant.example.com" }),
+            env: () => ({ ...ctx.h.env, SAIL_BASE_URL: "http://tenant.example.com" }),
         });
         const insecure = await failure(
             "http base URL",
             createToken(plain, { name: "x", expirationDate: inDays(5) }),
         );
         assert.match(insecure.message, /must use https:\/\//);
-        assert.equal(h.emulator.requests.length, 0);
+        assert.equal(ctx.h.emulator.requests.length, 0);
     });
 
     it("check makes no API call, even for inputs that fail", async () => {
-        const p = h.provider();
+        const p = ctx.h.provider();
         const result = await p.check({}, { name: "", expirationDate: "2020-01-01T00:00:00Z" });
         assert.equal(result.failures?.length, 2);
-        assert.equal(h.emulator.requests.length, 0);
+        assert.equal(ctx.h.emulator.requests.length, 0);
     });
 
     it("uses the rights it needs: a client with only the my-tokens rights manages its own tokens", async () => {
-        h.emulator.addClient({
+        ctx.h.emulator.addClient({
             clientId: "mine",
             clientSecret: "mine-secret-12345678",
             rights: [RIGHTS.myRead, RIGHTS.myManage],
         });
         hygiene.secret("mine-secret-12345678");
         const p = new PersonalAccessTokenProvider({
-            env: () => ({ ...h.env, SAIL_CLIENT_ID: "mine", SAIL_CLIENT_SECRET: "mine-secret-12345678" }),
+            env: () => ({ ...ctx.h.env, SAIL_CLIENT_ID: "mine", SAIL_CLIENT_SECRET: "mine-secret-12345678" }),
             retryPolicy: FAST_RETRIES,
         });
         const { id, outs } = await createToken(p, { name: "own", expirationDate: inDays(5) });

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PersonalAccessTokenProvider } from "../../provider";
-import { FAST_RETRIES, failure, inDays, startHarness, type Harness } from "../support/harness";
+import { FAST_RETRIES, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 
 interface InputRow {
@@ -99,20 +99,14 @@ const rows: InputRow[] = [
 ];
 
 describe("bad input: clear failures and no API call", () => {
-    let h: Harness;
-    before(async () => {
-        h = await startHarness();
-    });
-    after(async () => {
-        await h.emulator.stop();
-    });
-    beforeEach(() => h.emulator.resetRequests());
-    afterEach(() => assert.equal(h.emulator.requests.length, 0, "no request reached the API"));
+    const ctx = useHarness();
+    beforeEach(() => ctx.h.emulator.resetRequests());
+    afterEach(() => assert.equal(ctx.h.emulator.requests.length, 0, "no request reached the API"));
 
     for (const row of rows) {
         it(row.title, async () => {
             const inputs = { name: "valid-name", expirationDate: inDays(30), ...row.inputs };
-            const { failures } = await h.provider().check({}, inputs);
+            const { failures } = await ctx.h.provider().check({}, inputs);
             const failure = failures?.find((f) => f.property === row.property);
             assert.ok(failure, `a failure names ${row.property}: ${JSON.stringify(failures)}`);
             assert.match(failure.reason, row.fix);
@@ -122,7 +116,7 @@ describe("bad input: clear failures and no API call", () => {
 
     it("an http:// base URL that is not loopback", async () => {
         const p = new PersonalAccessTokenProvider({
-            env: () => ({ ...h.env, SAIL_BASE_URL: "http://acme.api.identitynow.com" }),
+            env: () => ({ ...ctx.h.env, SAIL_BASE_URL: "http://acme.api.identitynow.com" }),
         });
         const error = await failure("http base URL", p.read("x", { apiVersion: "v1" } as never));
         assert.match(error.message, /must use https:\/\/ .* only for loopback hosts/);

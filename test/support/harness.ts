@@ -74,3 +74,22 @@ export async function failure(source: string, promise: Promise<unknown>): Promis
 export function inDays(days: number, from = new Date()): string {
     return new Date(from.getTime() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+/** An emulator for a suite, made before it (or before each test) and stopped after. Read `.h` in tests. */
+export function useHarness(options: { perTest?: boolean; emulator?: EmulatorOptions } = {}): { h: Harness } {
+    const context = {} as { h: Harness };
+    const setUp = async () => {
+        context.h = await startHarness(options.emulator);
+    };
+    const tearDown = async () => {
+        await context.h?.emulator.stop();
+    };
+    if (options.perTest) {
+        beforeEach(setUp);
+        afterEach(tearDown);
+    } else {
+        before(setUp);
+        after(tearDown);
+    }
+    return context;
+}
