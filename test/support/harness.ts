@@ -84,12 +84,21 @@ export function useHarness(options: { perTest?: boolean; emulator?: EmulatorOpti
     const tearDown = async () => {
         await context.h?.emulator.stop();
     };
-    if (options.perTest) {
+    aroundSuite(options.perTest ?? false, setUp, tearDown);
+    return context;
+}
+
+/** Registers set-up and tear-down around the suite, or around each of its tests. */
+export function aroundSuite(
+    perTest: boolean,
+    setUp: () => Promise<void>,
+    tearDown: () => Promise<void>,
+): void {
+    if (perTest) {
         beforeEach(setUp);
         afterEach(tearDown);
     } else {
         before(setUp);
         after(tearDown);
     }
-    return context;
 }

@@ -1,6 +1,6 @@
 // The end-to-end suites' common set-up: an emulator, and a stack of a project pointed at it through
 // the SAIL_* environment, made before the suite (or each test) and removed after.
-import { startHarness, type Harness } from "./harness";
+import { aroundSuite, startHarness, type Harness } from "./harness";
 import { Project } from "./pulumi";
 
 export interface StackContext {
@@ -31,12 +31,6 @@ export function useStack(example: string, options: StackOptions = {}): StackCont
         context.project?.cleanup();
         await context.h?.emulator.stop();
     };
-    if (options.perTest) {
-        beforeEach(setUp);
-        afterEach(tearDown);
-    } else {
-        before(setUp);
-        after(tearDown);
-    }
+    aroundSuite(options.perTest ?? false, setUp, tearDown);
     return context;
 }
