@@ -1,7 +1,10 @@
-// The end-to-end tests' view of scripts/pulumi-project.ts: every CLI output goes to the hygiene log.
-import { Project } from "../../scripts/pulumi-project";
+// The end-to-end tests' view of scripts/pulumi-project.ts: every CLI output goes to the hygiene log,
+// and the installed example copies are removed when the whole run ends (a root-level hook).
+import { Project, removeInstalls } from "../../scripts/pulumi-project";
 import { hygiene } from "./hygiene";
 
 Project.observer = (source, text) => hygiene.record(source, text);
+
+after("remove the installed example projects", () => removeInstalls());
 
 export { Project };
