@@ -148,9 +148,10 @@ export class HttpTransport {
                     rateLimited = true;
                     this.stats.rateLimited++;
                     const waitMs = retryAfterMs(response.headers["retry-after"]) ?? this.delay(attempt);
-                    if (request.budget) this.pacer.pause(request.budget, Date.now() + waitMs);
                     this.stats.retries++;
-                    await sleep(request.budget ? 0 : waitMs);
+                    // With a budget, the pause holds back every request of it, this one included.
+                    if (request.budget) this.pacer.pause(request.budget, Date.now() + waitMs);
+                    else await sleep(waitMs);
                 } else {
                     await this.backoff(attempt);
                 }

@@ -44,6 +44,8 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Da
     }
     const renewal = renewalReason(olds, news.rotation, now);
     if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
+    // A token whose secret was never learned (a create cut short, an import) is useless: make a new one.
+    if (!olds.secret) replaces.push("secret");
     if (acknowledgmentChanged(olds, news, version)) {
         updates.push("userAwareTokenNeverExpires");
     }

@@ -83,14 +83,6 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const plan = planDiff(olds, news, this.now());
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
-        if (!olds.secret) {
-            // A token whose secret was never learned (see create) is useless: make a new one.
-            return {
-                changes: true,
-                replaces: [...plan.replaces, "secret"],
-                deleteBeforeReplace: !plan.updates.includes("name"),
-            };
-        }
         return {
             changes: plan.changes,
             replaces: plan.replaces,

@@ -38,6 +38,23 @@ function assertNoChange(olds: Partial<TokenOutputs>, news: CheckedInputs): void 
 }
 
 describe("planDiff / planPatch", () => {
+    it("replaces a token whose secret the state lacks (an import, a create cut short); delete first when the name stays", () => {
+        const news: CheckedInputs = { name: "ci", apiVersion: "v1", expirationDate: DATE };
+        const plan = planDiff(state(news, { secret: "" }), news, new Date("2026-11-23T00:00:00Z"));
+        assert.deepEqual(plan.replaces, ["secret"]);
+        assert.equal(plan.deleteBeforeReplace, true);
+        const renamed = planDiff(
+            state(news, { secret: "" }),
+            { ...news, name: "ci-2" },
+            new Date("2026-11-23T00:00:00Z"),
+        );
+        assert.equal(
+            renamed.deleteBeforeReplace,
+            false,
+            "a new name cannot clash: the new token comes first",
+        );
+    });
+
     for (const version of [...LEGACY, ...MODERN]) {
         const base: CheckedInputs = MODERN.includes(version)
             ? { name: "ci", apiVersion: version, expirationDate: DATE }
