@@ -33,9 +33,13 @@ export class BearerTokenSource {
         return this.current.value;
     }
 
-    /** The API refused `token` (401): forget it, so that the next call fetches a fresh one. */
-    invalidate(): void {
-        this.current = undefined;
+    /**
+     * The API refused `token` (401): forget it, so that the next call fetches a fresh one. Only that
+     * token: a 401 answering an older request must not discard one that another request just renewed.
+     * Without an argument, whatever is cached is forgotten.
+     */
+    invalidate(token?: string): void {
+        if (token === undefined || this.current?.value === token) this.current = undefined;
     }
 
     private async fetch(): Promise<CachedToken> {

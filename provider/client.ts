@@ -155,10 +155,15 @@ export class IscPatClient {
     }
 
     private send(request: HttpRequest): Promise<HttpResponse> {
+        // The bearer token this request's latest attempt carried: a 401 refuses that one only.
+        let sent: string | undefined;
         return this.transport.send(
             request,
-            async () => ({ authorization: `Bearer ${await this.auth.token()}` }),
-            () => this.auth.invalidate(),
+            async () => {
+                sent = await this.auth.token();
+                return { authorization: `Bearer ${sent}` };
+            },
+            () => this.auth.invalidate(sent),
         );
     }
 

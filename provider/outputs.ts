@@ -2,7 +2,7 @@
 // the API; where the API's value means the same as what the program declared (a reordered scope,
 // another spelling of the same instant) the declared form is kept, so that no false change shows.
 import type { CreateTokenRequest, TokenRecord } from "./api-types";
-import { sameInstant, sameScope } from "./plan";
+import { sameInstant, sameScope, wireDate } from "./plan";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
 import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
@@ -18,7 +18,7 @@ export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateToken
     if (inputs.scope != null) body.scope = inputs.scope;
     if (inputs.accessTokenValiditySeconds != null)
         body.accessTokenValiditySeconds = inputs.accessTokenValiditySeconds;
-    if (inputs.expirationDate != null) body.expirationDate = inputs.expirationDate;
+    if (inputs.expirationDate != null) body.expirationDate = wireDate(inputs.expirationDate);
     if (hasModernExpiry(inputs.apiVersion)) {
         if (inputs.userAwareTokenNeverExpires != null)
             body.userAwareTokenNeverExpires = inputs.userAwareTokenNeverExpires;

@@ -3,7 +3,12 @@
 import type { ApiVersion, JsonPatchReplace } from "./api-types";
 import { apiNameFor, renewalReason } from "./rotation";
 import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
-import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, DEFAULT_SCOPE, hasModernExpiry } from "./versions";
+import {
+    DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
+    DEFAULT_SCOPE,
+    hasModernExpiry,
+    isApiVersion,
+} from "./versions";
 
 export interface DiffPlan {
     /** Whether anything changes at all. */
@@ -26,24 +31,43 @@ type OldState = Partial<TokenOutputs>;
 /**
  * Decides what an update of `olds` (the outputs in state) to `news` (checked inputs) does at `now`:
  * an expired token, or a rotating one inside its window, is renewed even if nothing else changed.
+ * Any input, or any part of one, may be the engine's unknown placeholder during preview: then the
+ * plan lists what may change (a replacement where the unknown value could cause one), never throws.
  */
-export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Date()): DiffPlan {
+export function planDiff(olds: OldState, news: CheckedInputs, now: Date): DiffPlan {
     const version = news.apiVersion;
+    // An unknown version may be an older one: assume the stricter behaviour (an expiry change replaces).
+    const modern = isApiVersion(version) && hasModernExpiry(version);
     const updates: string[] = [];
     const replaces: string[] = [];
+    const rotation = news.rotation;
 
-    if (isUnknown(news.name) || olds.name !== news.name) updates.push("name");
+    if (isUnknown(news.name) || olds.name !== news.name || apiNameChanges(olds, news)) updates.push("name");
     if (!sameScope(olds.scope, news.scope)) updates.push("scope");
-    if (news.rotation) {
+    if (isUnknown(rotation)) {
+        // It may turn out to be absent, and then the declared expiry applies too.
+        updates.push("rotation");
+        if (expiryChanged(olds, news)) (modern ? updates : replaces).push("expirationDate");
+    } else if (rotation) {
         // Rotation owns the expiry; changing its settings takes effect from the next generation.
-        if (!sameRotation(olds.rotation, news.rotation)) updates.push("rotation");
+        if (!sameRotation(olds.rotation, rotation)) updates.push("rotation");
     } else if (expiryChanged(olds, news)) {
-        (hasModernExpiry(version) ? updates : replaces).push("expirationDate");
+        (modern ? updates : replaces).push("expirationDate");
     } else if (olds.rotation) {
         updates.push("rotation");
     }
-    const renewal = renewalReason(olds, news.rotation, now);
-    if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
+    const expiry = expiryState(olds, news, now);
+    let renewal: string | undefined;
+    if (expiry === "stale") {
+        // A declared date that has passed is the user's to change: renewing would ask the API for a
+        // token that expired already. The token stays as it is; diff warns (see staleExpiryWarning).
+    } else if (isUnknown(rotation) || (rotation != null && isUnknown(rotation.rotateBeforeDays))) {
+        // Whether the token is inside its window depends on what is not known yet: it may be rotated.
+        replaces.push("rotation");
+    } else {
+        renewal = renewalReason(olds, rotation, now);
+        if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
+    }
     // A token whose secret was never learned (a create cut short, an import) is useless: make a new one.
     if (!olds.secret) replaces.push("secret");
     if (acknowledgmentChanged(olds, news, version)) {
@@ -55,7 +79,8 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Da
 
     const replacing = replaces.length > 0;
     // A rotating token's generations carry different API-side names: the new one can come first.
-    const keepsApiName = !updates.includes("name") && !news.rotation;
+    // (An unknown rotation counts as rotating: the preview shows the order, the up decides it again.)
+    const keepsApiName = !updates.includes("name") && !rotation;
     return {
         changes: updates.length > 0 || replacing,
         updates,
@@ -65,8 +90,40 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date = new Da
     };
 }
 
+/**
+ * The warning for a token whose declared `expirationDate` has passed while it stayed unchanged in
+ * the program: the stack goes on (check and diff pass), the token no longer works.
+ */
+export function staleExpiryWarning(olds: OldState, news: CheckedInputs, now: Date): string | undefined {
+    if (expiryState(olds, news, now) !== "stale") return undefined;
+    const how =
+        isApiVersion(news.apiVersion) && hasModernExpiry(news.apiVersion) ? "updated in place" : "replaced";
+    return `warning: the token expired on ${String(olds.expirationDate)} and no longer works; its expirationDate is declared, so it is not renewed. Set a later expirationDate (or use rotation) and run pulumi up: the token is then ${how}`;
+}
+
+/**
+ * "stale": the token in state has expired at a date the program still declares (unchanged).
+ * Rotation and the API's default dates are renewed instead (renewalReason).
+ */
+function expiryState(olds: OldState, news: CheckedInputs, now: Date): "stale" | undefined {
+    const declared = news.expirationDate;
+    if (news.rotation != null || declared == null || isUnknown(declared) || olds.expirationDate == null)
+        return undefined;
+    const passed = Date.parse(olds.expirationDate) <= now.getTime();
+    return passed && sameInstant(olds.expirationDate, declared) ? "stale" : undefined;
+}
+
+/**
+ * Whether the name at the API must change although the declared name did not: when rotation is
+ * turned off, the generation suffix goes in the same update (see apiNameFor).
+ */
+function apiNameChanges(olds: OldState, news: CheckedInputs): boolean {
+    if (olds.tokenName === undefined || isUnknown(news.rotation) || isUnknown(news.name)) return false;
+    return apiNameFor(news.name, news.rotation, olds.tokenName) !== olds.tokenName;
+}
+
 /** The JSON Patch for the in-place part of a plan: `replace` operations for exactly what changed. */
-export function planPatch(olds: OldState, news: CheckedInputs, now: Date = new Date()): JsonPatchReplace[] {
+export function planPatch(olds: OldState, news: CheckedInputs, now: Date): JsonPatchReplace[] {
     const plan = planDiff(olds, news, now);
     // The engine chose an update from an earlier diff; a renewal that fell due since waits for the next up.
     if (plan.replaces.some((p) => p !== "expirationDate" || !plan.renewal)) {
@@ -80,11 +137,16 @@ export function planPatch(olds: OldState, news: CheckedInputs, now: Date = new D
             value: apiNameFor(news.name, news.rotation, olds.tokenName),
         });
     }
+    // The documented patch value is a list; the default scope is sent rather than null.
     if (plan.updates.includes("scope"))
-        ops.push({ op: "replace", path: "/scope", value: news.scope ?? null });
+        ops.push({ op: "replace", path: "/scope", value: news.scope ?? [...DEFAULT_SCOPE] });
     const expiry = news.expirationDate ?? null;
     if (plan.updates.includes("expirationDate")) {
-        ops.push({ op: "replace", path: "/expirationDate", value: expiry });
+        ops.push({
+            op: "replace",
+            path: "/expirationDate",
+            value: expiry === null ? null : wireDate(expiry),
+        });
     }
     // Clearing the expiry needs the acknowledgment in the same request.
     const acknowledge = expiry === null ? true : (news.userAwareTokenNeverExpires ?? false);
@@ -95,6 +157,15 @@ export function planPatch(olds: OldState, news: CheckedInputs, now: Date = new D
         ops.push({ op: "replace", path: "/userAwareTokenNeverExpires", value: acknowledge });
     }
     return ops;
+}
+
+/**
+ * An RFC 3339 instant as the API's examples spell it: UTC, upper-case T and Z, e.g.
+ * 2027-01-01T00:00:00Z (check accepts the other RFC 3339 spellings: a space or lower-case t/z, offsets).
+ */
+export function wireDate(value: string): string {
+    const at = Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2})[ t]/, "$1T").toUpperCase());
+    return Number.isNaN(at) ? value : new Date(at).toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** Scopes compare as sets; omitted or null means ["sp:scopes:all"]. */
@@ -111,7 +182,7 @@ export function sameScope(
 /** Dates compare as instants: "2027-01-01T00:00:00Z" equals "2027-01-01T01:00:00+01:00". */
 export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
     if (a == null || b == null) return a == null && b == null;
-    return Date.parse(a) === Date.parse(b);
+    return Date.parse(wireDate(a)) === Date.parse(wireDate(b));
 }
 
 function sameRotation(a: RotationSettings | undefined, b: RotationSettings | undefined): boolean {

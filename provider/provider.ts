@@ -4,12 +4,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
+import { systemNow } from "./clock";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import type { RetryPolicy } from "./http";
 import type { PacingLimits } from "./pacing";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
-import { planDiff, planPatch } from "./plan";
+import { planDiff, planPatch, staleExpiryWarning } from "./plan";
 import { scrub } from "./redact";
 import type { CheckedInputs, TokenOutputs } from "./types";
 import { validateInputs } from "./validate";
@@ -30,6 +31,7 @@ type UpdateResult = pulumi.dynamic.UpdateResult<TokenOutputs>;
 export interface ProviderOptions {
     /** Where SAIL_* settings come from when the stack config has none. Default: process.env, read per call. */
     env?: () => Environment;
+    /** The wall clock every decision reads (expiry, rotation windows); default the system's. */
     now?: () => Date;
     /** Where renewal notices go; default stderr, which the engine shows in preview and up. */
     notify?: (message: string) => void;
@@ -68,21 +70,26 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         this.config = req.config;
     }
 
-    async check(_olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+    /** `olds` are the inputs in state: an expirationDate they already held is not judged again. */
+    async check(olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+        const prior = olds && typeof olds === "object" ? (olds as Record<string, unknown>) : undefined;
         let defaultApiVersion: ApiVersion;
         try {
             defaultApiVersion = resolveDefaultApiVersion(this.config);
         } catch (error) {
-            const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1" });
+            const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1", prior });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        return validateInputs(news, { now: this.now(), defaultApiVersion });
+        return validateInputs(news, { now: this.now(), defaultApiVersion, prior });
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
-        const plan = planDiff(olds, news, this.now());
+        const now = this.now();
+        const plan = planDiff(olds, news, now);
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
+        const stale = staleExpiryWarning(olds, news, now);
+        if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
         return {
             changes: plan.changes,
             replaces: plan.replaces,
@@ -189,7 +196,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     private now(): Date {
-        return this.options.now ? this.options.now() : new Date();
+        return this.options.now ? this.options.now() : systemNow();
     }
 
     private notify(message: string): void {

@@ -4,6 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../schema.json";
 import type { ApiVersion } from "./api-types";
+import { sameInstant, wireDate } from "./plan";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
 import {
     API_VERSIONS,
@@ -22,6 +23,12 @@ export interface ValidationContext {
     now: Date;
     /** The version used when the inputs name none (stack config sailpoint:apiVersion, else v1). */
     defaultApiVersion: ApiVersion;
+    /**
+     * The inputs in state (check's `olds`). An expirationDate they already held (the same instant)
+     * passed check then and is not judged against `now` again: a date that has passed since must not
+     * block every later preview of the stack (diff warns instead). Only a newly declared date is.
+     */
+    prior?: Record<string, unknown>;
 }
 
 export interface ValidationResult {
@@ -32,7 +39,9 @@ export interface ValidationResult {
 /** The engine's own key for the serialized provider: it rides along with the inputs. */
 export const PROVIDER_KEY = "__provider";
 
+/** For messages only: it is never compared with the clock. */
 const EXAMPLE_DATE = "2027-06-30T00:00:00Z";
+const FORMAT_REASON = `must be an RFC 3339 date-time with a time zone, e.g. "${EXAMPLE_DATE}"`;
 
 let compiled: ValidateFunction | undefined;
 function inputValidator(): ValidateFunction {
@@ -55,7 +64,7 @@ export function validateInputs(raw: Record<string, unknown>, ctx: ValidationCont
 
     const validate = inputValidator();
     const failures = validate(inputs) ? [] : schemaFailures(validate.errors ?? [], inputs);
-    failures.push(...crossFieldFailures(inputs, ctx.now));
+    failures.push(...crossFieldFailures(inputs, ctx.now, ctx.prior));
     return { inputs: inputs as unknown as CheckedInputs, failures: dedupe(failures) };
 }
 
@@ -118,9 +127,11 @@ function describe(error: ErrorObject): CheckFailure | undefined {
                 reason: `must be one of ${API_VERSIONS.join(", ")}; got ${JSON.stringify(error.data)}`,
             };
         case "format":
+            return { property: at, reason: FORMAT_REASON };
+        case "minItems":
             return {
                 property: at,
-                reason: `must be an RFC 3339 date-time with a time zone, e.g. "${EXAMPLE_DATE}"`,
+                reason: 'must list at least one scope, e.g. ["sp:scopes:default"] (the API refuses an empty list); omit it or set null for sp:scopes:all',
             };
         case "type":
             return {
@@ -160,13 +171,17 @@ const TYPE_HINT: Record<string, string> = {
 };
 
 const RANGE_HINT: Record<string, string> = {
-    "rotation.expiresInDays": "must be a whole number of days, at least 1",
+    "rotation.expiresInDays": "must be a whole number of days from 1 to 36500 (100 years)",
     "rotation.rotateBeforeDays": "must be a whole number of days, 0 or more",
     accessTokenValiditySeconds: "must be a whole number of seconds from 15 to 43200",
 };
 
 /** The rules JSON Schema cannot say: they depend on each other, on the API version and on "now". */
-function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFailure[] {
+function crossFieldFailures(
+    inputs: Record<string, unknown>,
+    now: Date,
+    prior: Record<string, unknown> | undefined,
+): CheckFailure[] {
     const failures: CheckFailure[] = [];
     const { name, expirationDate, userAwareTokenNeverExpires: ack, apiVersion, rotation } = inputs;
     if (typeof name === "string" && name.length > 0 && name.trim() === "") {
@@ -176,14 +191,17 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
     const hasDate = typeof expirationDate === "string" && !isUnknown(expirationDate);
 
     if (hasDate) {
-        const at = Date.parse(expirationDate);
+        const at = Date.parse(wireDate(expirationDate));
         if (Number.isNaN(at) && /:60(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(expirationDate)) {
             // RFC 3339 allows a leap second, but no clock here can compare it: refuse it plainly.
             failures.push({
                 property: "expirationDate",
                 reason: `uses second 60 (a leap second), which cannot be compared as an instant; use :59, e.g. "${EXAMPLE_DATE}"`,
             });
-        } else if (!Number.isNaN(at) && isRfc3339(expirationDate)) {
+        } else if (Number.isNaN(at) || !isRfc3339(expirationDate)) {
+            // Date.parse (and the schema's format) accept spellings the API may not, e.g. +0100.
+            failures.push({ property: "expirationDate", reason: FORMAT_REASON });
+        } else if (!declaredBefore(prior, expirationDate)) {
             if (at <= now.getTime()) {
                 failures.push({
                     property: "expirationDate",
@@ -192,13 +210,15 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
             } else if (version && !hasModernExpiry(version) && at > legacyExpiryLimit(now).getTime()) {
                 failures.push({
                     property: "expirationDate",
-                    reason: `must be at most 6 months ahead (before ${legacyExpiryLimit(now).toISOString()}) on apiVersion ${version}; choose an earlier date, or apiVersion v2025, v2026 or v1, which have no upper limit`,
+                    reason: `must be at most 6 months ahead on apiVersion ${version} (here: no later than ${legacyExpiryLimit(now).toISOString()}, 6 calendar months less a day of margin); choose an earlier date, or apiVersion v2025, v2026 or v1, which have no upper limit`,
                 });
             }
         }
     }
     const hasRotation = rotation !== undefined && rotation !== null;
-    if (hasRotation && expirationDate !== undefined && expirationDate !== null) {
+    // An unknown value may turn out to be null: only known values conflict.
+    const rotationDeclared = hasRotation && !isUnknown(rotation);
+    if (rotationDeclared && expirationDate != null && !isUnknown(expirationDate)) {
         failures.push({
             property: "rotation",
             reason: "cannot be combined with expirationDate: rotation sets each token's expiry itself; remove one of the two",
@@ -224,7 +244,7 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
         ) {
             failures.push({
                 property: "rotation.expiresInDays",
-                reason: `must be at most ${LEGACY_MAX_EXPIRES_IN_DAYS} days (about 6 months) on apiVersion ${version}; use a smaller value, or apiVersion v2025, v2026 or v1`,
+                reason: `must be at most ${LEGACY_MAX_EXPIRES_IN_DAYS} days (6 months less a day of margin) on apiVersion ${version}; use a smaller value, or apiVersion v2025, v2026 or v1`,
             });
         }
     }
@@ -245,11 +265,17 @@ function crossFieldFailures(inputs: Record<string, unknown>, now: Date): CheckFa
     return failures;
 }
 
+/** Whether the inputs in state held the same instant: then it was accepted when it was declared. */
+function declaredBefore(prior: Record<string, unknown> | undefined, expirationDate: string): boolean {
+    const old = prior?.expirationDate;
+    return typeof old === "string" && isRfc3339(old) && sameInstant(old, expirationDate);
+}
+
 /** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
 export function isRfc3339(value: string): boolean {
     return (
         /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
-        !Number.isNaN(Date.parse(value))
+        !Number.isNaN(Date.parse(wireDate(value)))
     );
 }
 

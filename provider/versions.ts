@@ -32,12 +32,32 @@ export function itemPath(version: ApiVersion, id: string): string {
     return `${collectionPath(version)}/${encodeURIComponent(id)}`;
 }
 
-/** The latest expiry the older versions accept: 6 calendar months after `now`. */
+/** A day: the margin kept below the older versions' 6-month limit. */
+const LEGACY_MARGIN_MS = 86_400_000;
+
+/**
+ * The latest expiry check accepts on the older versions. The API says "6 months ahead" without its
+ * arithmetic: calendar months clamped to the month's end (31 August + 6 months = 28/29 February, not
+ * 2/3 March), less a day of margin for the unknown rounding and for the API's clock running ahead.
+ */
 export function legacyExpiryLimit(now: Date): Date {
-    const limit = new Date(now.getTime());
-    limit.setUTCMonth(limit.getUTCMonth() + 6);
-    return limit;
+    const year = now.getUTCFullYear();
+    const month = now.getUTCMonth() + 6;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    const sixMonths = Date.UTC(
+        year,
+        month,
+        Math.min(now.getUTCDate(), lastDay),
+        now.getUTCHours(),
+        now.getUTCMinutes(),
+        now.getUTCSeconds(),
+        now.getUTCMilliseconds(),
+    );
+    return new Date(sixMonths - LEGACY_MARGIN_MS);
 }
 
-/** The most days `rotation.expiresInDays` may be on the older versions (6 months is at least 181 days). */
-export const LEGACY_MAX_EXPIRES_IN_DAYS = 181;
+/**
+ * The most days `rotation.expiresInDays` may be on the older versions: 6 months are at least 181
+ * days (31 August to 28 February), less the same day of margin.
+ */
+export const LEGACY_MAX_EXPIRES_IN_DAYS = 180;

@@ -9,6 +9,8 @@ const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
 
 const DATE = "2027-01-01T00:00:00Z";
 const OTHER_DATE = "2027-02-01T00:00:00Z";
+/** The instant every decision is made at: the dates above lie after it, whatever the real date. */
+const NOW = new Date("2026-06-01T00:00:00Z");
 
 /** The outputs in state for a token made from `inputs`, as the API would report them. */
 function state(inputs: CheckedInputs, extra: Partial<TokenOutputs> = {}): Partial<TokenOutputs> {
@@ -32,9 +34,9 @@ function state(inputs: CheckedInputs, extra: Partial<TokenOutputs> = {}): Partia
 }
 
 function assertNoChange(olds: Partial<TokenOutputs>, news: CheckedInputs): void {
-    const plan = planDiff(olds, news);
+    const plan = planDiff(olds, news, NOW);
     assert.deepEqual(plan, { changes: false, updates: [], replaces: [], deleteBeforeReplace: false });
-    assert.deepEqual(planPatch(olds, news), []);
+    assert.deepEqual(planPatch(olds, news, NOW), []);
 }
 
 describe("planDiff / planPatch", () => {
@@ -73,13 +75,13 @@ describe("planDiff / planPatch", () => {
 
             it("rename: an in-place update with exactly one replace of /name", () => {
                 const news = { ...base, name: "ci-renamed" };
-                assert.deepEqual(planDiff(state(base), news), {
+                assert.deepEqual(planDiff(state(base), news, NOW), {
                     changes: true,
                     updates: ["name"],
                     replaces: [],
                     deleteBeforeReplace: false,
                 });
-                assert.deepEqual(planPatch(state(base), news), [
+                assert.deepEqual(planPatch(state(base), news, NOW), [
                     { op: "replace", path: "/name", value: "ci-renamed" },
                 ]);
             });
@@ -106,18 +108,24 @@ describe("planDiff / planPatch", () => {
             it("a scope change is one replace of /scope", () => {
                 const olds = state({ ...base, scope: ["sp:scopes:default"] });
                 const news = { ...base, scope: ["sp:scopes:default", "idn:access-request:manage"] };
-                const plan = planDiff(olds, news);
+                const plan = planDiff(olds, news, NOW);
                 assert.deepEqual(plan.updates, ["scope"]);
                 assert.deepEqual(plan.replaces, []);
-                assert.deepEqual(planPatch(olds, news), [
+                assert.deepEqual(planPatch(olds, news, NOW), [
                     {
                         op: "replace",
                         path: "/scope",
                         value: ["sp:scopes:default", "idn:access-request:manage"],
                     },
                 ]);
-                // Back to the default: the patch sends null.
-                assert.deepEqual(planPatch(olds, base), [{ op: "replace", path: "/scope", value: null }]);
+                // Back to the default: the documented patch value is a list, so the default list is sent,
+                // never null.
+                assert.deepEqual(planPatch(olds, base, NOW), [
+                    { op: "replace", path: "/scope", value: ["sp:scopes:all"] },
+                ]);
+                assert.deepEqual(planPatch(olds, { ...base, scope: null }, NOW), [
+                    { op: "replace", path: "/scope", value: ["sp:scopes:all"] },
+                ]);
             });
 
             it("the same instant spelled differently is no change", () => {
@@ -136,7 +144,7 @@ describe("planDiff / planPatch", () => {
 
             it("accessTokenValiditySeconds: a change replaces; omitted equals 43200", () => {
                 const olds = state({ ...base, accessTokenValiditySeconds: 600 });
-                const plan = planDiff(olds, { ...base, accessTokenValiditySeconds: 900 });
+                const plan = planDiff(olds, { ...base, accessTokenValiditySeconds: 900 }, NOW);
                 assert.deepEqual(plan.replaces, ["accessTokenValiditySeconds"]);
                 assert.equal(plan.changes, true);
                 assertNoChange(state({ ...base, accessTokenValiditySeconds: 43200 }), base);
@@ -146,9 +154,13 @@ describe("planDiff / planPatch", () => {
 
             it("a replacement that keeps the name deletes first; one with a rename does not", () => {
                 const olds = state({ ...base, accessTokenValiditySeconds: 600 });
-                const keep = planDiff(olds, { ...base, accessTokenValiditySeconds: 900 });
+                const keep = planDiff(olds, { ...base, accessTokenValiditySeconds: 900 }, NOW);
                 assert.equal(keep.deleteBeforeReplace, true);
-                const rename = planDiff(olds, { ...base, name: "ci-2", accessTokenValiditySeconds: 900 });
+                const rename = planDiff(
+                    olds,
+                    { ...base, name: "ci-2", accessTokenValiditySeconds: 900 },
+                    NOW,
+                );
                 assert.deepEqual(rename.updates, ["name"]);
                 assert.deepEqual(rename.replaces, ["accessTokenValiditySeconds"]);
                 assert.equal(rename.deleteBeforeReplace, false);
@@ -157,26 +169,30 @@ describe("planDiff / planPatch", () => {
             it("planPatch throws when a replacement is needed", () => {
                 const olds = state({ ...base, accessTokenValiditySeconds: 600 });
                 assert.throws(
-                    () => planPatch(olds, { ...base, name: "ci-2", accessTokenValiditySeconds: 900 }),
+                    () => planPatch(olds, { ...base, name: "ci-2", accessTokenValiditySeconds: 900 }, NOW),
                     /cannot update accessTokenValiditySeconds in place; the token must be replaced/,
                 );
             });
 
             it("the unknown placeholder in name or scope is a change", () => {
-                assert.deepEqual(planDiff(state(base), { ...base, name: UNKNOWN }).updates, ["name"]);
+                assert.deepEqual(planDiff(state(base), { ...base, name: UNKNOWN }, NOW).updates, ["name"]);
                 const scopes: unknown[] = [UNKNOWN, ["sp:scopes:all", UNKNOWN]];
                 for (const scope of scopes) {
-                    const plan = planDiff(state(base), { ...base, scope: scope as string[] });
+                    const plan = planDiff(state(base), { ...base, scope: scope as string[] }, NOW);
                     assert.deepEqual(plan.updates, ["scope"], JSON.stringify(scope));
                     assert.equal(plan.changes, true);
                 }
             });
 
             it("the unknown placeholder in accessTokenValiditySeconds is a replacement", () => {
-                const plan = planDiff(state(base), {
-                    ...base,
-                    accessTokenValiditySeconds: UNKNOWN as unknown as number,
-                });
+                const plan = planDiff(
+                    state(base),
+                    {
+                        ...base,
+                        accessTokenValiditySeconds: UNKNOWN as unknown as number,
+                    },
+                    NOW,
+                );
                 assert.deepEqual(plan.replaces, ["accessTokenValiditySeconds"]);
             });
         });
@@ -187,13 +203,13 @@ describe("planDiff / planPatch", () => {
             it(`${version}: a change is an in-place update with one replace of /expirationDate`, () => {
                 const olds = state({ name: "ci", apiVersion: version, expirationDate: DATE });
                 const news: CheckedInputs = { name: "ci", apiVersion: version, expirationDate: OTHER_DATE };
-                assert.deepEqual(planDiff(olds, news), {
+                assert.deepEqual(planDiff(olds, news, NOW), {
                     changes: true,
                     updates: ["expirationDate"],
                     replaces: [],
                     deleteBeforeReplace: false,
                 });
-                assert.deepEqual(planPatch(olds, news), [
+                assert.deepEqual(planPatch(olds, news, NOW), [
                     { op: "replace", path: "/expirationDate", value: OTHER_DATE },
                 ]);
             });
@@ -211,11 +227,11 @@ describe("planDiff / planPatch", () => {
                         },
                         { name: "ci", apiVersion: version, userAwareTokenNeverExpires: true },
                     ] as CheckedInputs[]) {
-                        const plan = planDiff(olds, news);
+                        const plan = planDiff(olds, news, NOW);
                         assert.equal(plan.changes, true);
                         assert.ok(plan.updates.includes("expirationDate"));
                         assert.deepEqual(plan.replaces, []);
-                        assert.deepEqual(planPatch(olds, news), [
+                        assert.deepEqual(planPatch(olds, news, NOW), [
                             { op: "replace", path: "/expirationDate", value: null },
                             { op: "replace", path: "/userAwareTokenNeverExpires", value: true },
                         ]);
@@ -241,9 +257,9 @@ describe("planDiff / planPatch", () => {
                     expirationDate: DATE,
                     userAwareTokenNeverExpires: false,
                 };
-                const plan = planDiff(olds, news);
+                const plan = planDiff(olds, news, NOW);
                 assert.deepEqual(plan.replaces, []);
-                assert.deepEqual(planPatch(olds, news), [
+                assert.deepEqual(planPatch(olds, news, NOW), [
                     { op: "replace", path: "/expirationDate", value: DATE },
                     { op: "replace", path: "/userAwareTokenNeverExpires", value: false },
                 ]);
@@ -260,15 +276,19 @@ describe("planDiff / planPatch", () => {
                     expirationDate: DATE,
                     userAwareTokenNeverExpires: true,
                 };
-                assert.deepEqual(planDiff(olds, news).updates, ["userAwareTokenNeverExpires"]);
-                assert.deepEqual(planPatch(olds, news), [
+                assert.deepEqual(planDiff(olds, news, NOW).updates, ["userAwareTokenNeverExpires"]);
+                assert.deepEqual(planPatch(olds, news, NOW), [
                     { op: "replace", path: "/userAwareTokenNeverExpires", value: true },
                 ]);
             });
 
             it(`${version}: an unknown date is an in-place update`, () => {
                 const olds = state({ name: "ci", apiVersion: version, expirationDate: DATE });
-                const plan = planDiff(olds, { name: "ci", apiVersion: version, expirationDate: UNKNOWN });
+                const plan = planDiff(
+                    olds,
+                    { name: "ci", apiVersion: version, expirationDate: UNKNOWN },
+                    NOW,
+                );
                 assert.deepEqual(plan.updates, ["expirationDate"]);
                 assert.deepEqual(plan.replaces, []);
             });
@@ -281,13 +301,13 @@ describe("planDiff / planPatch", () => {
                     { expirationDateSource: "input" },
                 );
                 const news: CheckedInputs = { name: "ci", apiVersion: version, expirationDate: OTHER_DATE };
-                assert.deepEqual(planDiff(olds, news), {
+                assert.deepEqual(planDiff(olds, news, NOW), {
                     changes: true,
                     updates: [],
                     replaces: ["expirationDate"],
                     deleteBeforeReplace: true,
                 });
-                assert.throws(() => planPatch(olds, news), /cannot update expirationDate in place/);
+                assert.throws(() => planPatch(olds, news, NOW), /cannot update expirationDate in place/);
             });
 
             it(`${version}: an omitted date is no change against the server's default date`, () => {
@@ -302,7 +322,8 @@ describe("planDiff / planPatch", () => {
             it(`${version}: an unknown date is a replacement`, () => {
                 const olds = state({ name: "ci", apiVersion: version, expirationDate: DATE });
                 assert.deepEqual(
-                    planDiff(olds, { name: "ci", apiVersion: version, expirationDate: UNKNOWN }).replaces,
+                    planDiff(olds, { name: "ci", apiVersion: version, expirationDate: UNKNOWN }, NOW)
+                        .replaces,
                     ["expirationDate"],
                 );
             });

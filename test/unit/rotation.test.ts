@@ -124,11 +124,22 @@ describe("rotation", () => {
             rotation: { expiresInDays: 200, rotateBeforeDays: 14 },
         });
         assert.equal(tooLong[0].property, "rotation.expiresInDays");
-        assert.match(tooLong[0].reason, /at most 181 days/);
+        assert.match(tooLong[0].reason, /at most 180 days/);
+        // 6 months can be as short as 181 days (31 August to 28 February): 181 sits on the API's edge.
+        assert.equal(
+            failures({ apiVersion: "v2024", rotation: { expiresInDays: 181, rotateBeforeDays: 14 } })[0]
+                ?.property,
+            "rotation.expiresInDays",
+        );
         assert.deepEqual(
-            failures({ apiVersion: "v2024", rotation: { expiresInDays: 181, rotateBeforeDays: 14 } }),
+            failures({ apiVersion: "v2024", rotation: { expiresInDays: 180, rotateBeforeDays: 14 } }),
             [],
         );
+        for (const apiVersion of ["v1", "v2025"] as const) {
+            const huge = failures({ apiVersion, rotation: { expiresInDays: 1e9, rotateBeforeDays: 14 } });
+            assert.equal(huge[0]?.property, "rotation.expiresInDays", "1e9 days is no date the API can hold");
+            assert.match(huge[0].reason, /from 1 to 36500/);
+        }
         const unknown = failures({ rotation: { ...rotation, graceDays: 3 } });
         assert.equal(unknown[0].property, "rotation.graceDays");
         assert.match(unknown[0].reason, /valid ones are: expiresInDays, rotateBeforeDays/);

@@ -310,19 +310,34 @@ describe("validateInputs", () => {
             it(`${version}: fails beyond 6 months and says what is valid`, () => {
                 assertFails({ name: "x", apiVersion: version, expirationDate: FAR }, "expirationDate", [
                     /at most 6 months ahead/,
-                    /2026-12-01T00:00:00.000Z/,
+                    /2026-11-30T00:00:00.000Z/,
                     new RegExp(`apiVersion ${version}`),
                     /v2025, v2026 or v1/,
                 ]);
             });
 
-            it(`${version}: accepts exactly 6 months ahead, refuses a second later`, () => {
-                assertPasses({ name: "x", apiVersion: version, expirationDate: "2026-12-01T00:00:00Z" });
+            it(`${version}: accepts up to 6 months less a day of margin ahead, refuses a second later`, () => {
+                assertPasses({ name: "x", apiVersion: version, expirationDate: "2026-11-30T00:00:00Z" });
                 assertFails(
-                    { name: "x", apiVersion: version, expirationDate: "2026-12-01T00:00:01Z" },
+                    { name: "x", apiVersion: version, expirationDate: "2026-11-30T00:00:01Z" },
                     "expirationDate",
                     [/6 months/],
                 );
+            });
+
+            it(`${version}: 6 months from 31 August end in February, never in March`, () => {
+                const ctx = { now: new Date("2026-08-31T12:00:00Z"), defaultApiVersion: version };
+                const failuresAt = (expirationDate: string) =>
+                    validateInputs({ name: "x", apiVersion: version, expirationDate }, ctx).failures;
+                for (const date of ["2027-03-01T00:00:00Z", "2027-03-03T00:00:00Z", "2027-02-28T12:00:00Z"])
+                    assert.equal(failuresAt(date)[0]?.property, "expirationDate", date);
+                assert.deepEqual(failuresAt("2027-02-27T12:00:00Z"), []);
+                // 2028 is a leap year: 31 August 2027 + 6 months is 29 February 2028.
+                const leap = { now: new Date("2027-08-31T12:00:00Z"), defaultApiVersion: version };
+                const at = (expirationDate: string) =>
+                    validateInputs({ name: "x", apiVersion: version, expirationDate }, leap).failures;
+                assert.deepEqual(at("2028-02-28T12:00:00Z"), []);
+                assert.equal(at("2028-03-01T00:00:00Z")[0]?.property, "expirationDate");
             });
         }
 
