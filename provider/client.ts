@@ -171,7 +171,8 @@ export class IscPatClient {
             url: `${this.settings.baseUrl}/${path}${search}`,
             displayPath: `/${path}${search}`,
             idempotent: true,
-            budget: `${this.settings.clientId} ${version}`,
+            // Per client id and version, as the API counts; per tenant too, as ids are per tenant.
+            budget: `${this.settings.baseUrl} ${this.settings.clientId} ${version}`,
         };
     }
 
@@ -256,7 +257,11 @@ export function clientFor(
         const pacerKey = JSON.stringify(limits);
         let pacer = pacers.get(pacerKey);
         if (!pacer) {
-            pacer = new RequestPacer(limits);
+            // At the API's limit, the budget is the machine's: a `pulumi` command's provider process
+            // meets the requests of the one before it in the API's window. Other limits are tests'.
+            const shared =
+                limits.requests === API_RATE_LIMIT.requests && limits.windowMs === API_RATE_LIMIT.windowMs;
+            pacer = new RequestPacer(limits, Date.now, { shared });
             pacers.set(pacerKey, pacer);
         }
         const transport = new HttpTransport(policy, pacer);
