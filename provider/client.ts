@@ -22,7 +22,7 @@ import {
 } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
 import { checkApiVersion, checkTokenId, parseTokenRecord } from "./records";
-import { registerSecret } from "./redact";
+import { printable, registerSecret } from "./redact";
 import { collectionPath, itemPath } from "./versions";
 
 /** How long a list answer serves other reads of the same owner: one list per refresh wave. */
@@ -203,9 +203,11 @@ export function apiError(response: HttpResponse, request: HttpRequest): IscApiEr
     } catch {
         // Not JSON: the status says enough.
     }
-    const messages = Array.isArray(body.messages)
+    let messages = Array.isArray(body.messages)
         ? body.messages.map((m) => (m && typeof m.text === "string" ? m.text : "")).filter(Boolean)
         : [body.error, body.message].filter((m): m is string => typeof m === "string").map((m) => m.trim());
+    // The API's words may echo a name with control characters or line breaks: one escaped line each.
+    messages = messages.map(printable);
     return new IscApiError({
         ...describe(request),
         status: response.status,

@@ -76,7 +76,10 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1" });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        return validateInputs(news, { now: this.now(), defaultApiVersion });
+        const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion });
+        // Reasons may quote a property name or value: the engine prints them, so escape control characters.
+        const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
+        return { inputs, failures: shown };
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {

@@ -199,7 +199,13 @@ describe("hostile answers and unchecked calls", function () {
         // The API echoes the name in its refusal of a duplicate: the error shows it escaped.
         await p.create({ ...inputs, name });
         const error = await failure("duplicate name", p.create({ ...inputs, name }));
-        assert.match(error.message, /named "evil\\u001b\[2J\\u001b\[31m\nFAKE LINE\\u0007" already exists/);
-        assert.doesNotMatch(error.message, /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+        assert.match(
+            error.message,
+            /named "evil\\u001b\[2J\\u001b\[31m\\u000aFAKE LINE\\u0007" already exists/,
+        );
+        assert.doesNotMatch(error.message, /[\u0000-\u001f\u007f-\u009f]/);
+        // check's reasons quote property names: escaped too.
+        const { failures } = await p.check({}, { name: "n", "\u001b[31mowner": 1 });
+        assert.match(failures?.[0]?.reason ?? "", /^"\\u001b\[31mowner" is not a property/);
     });
 });
