@@ -12,14 +12,14 @@ export function unused(token: TokenFacts, config: DaysConfig, now: Date): string
     const lastUsed = knownInstant(token.props.lastUsed);
     if (lastUsed === undefined || now.getTime() - lastUsed.getTime() <= config.days * DAY_MS)
         return undefined;
-    return `${label(token)}: last used on ${token.props.lastUsed}, ${daysBetween(lastUsed, now)} days ago (more than ${config.days}); if nothing needs it any more, remove it from the program so that pulumi up deletes it.`;
+    return `${label(token)}: last used on ${token.props.lastUsed}, ${daysBetween(lastUsed, now)} days ago (limit: ${config.days} days); if nothing needs it any more, remove it from the program so that pulumi up deletes it.`;
 }
 
 export function neverUsed(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
     if (token.props.lastUsed !== null) return undefined; // used, absent or not known yet
     const created = knownInstant(token.props.created);
     if (created === undefined || now.getTime() - created.getTime() <= config.days * DAY_MS) return undefined;
-    return `${label(token)}: created on ${token.props.created}, ${daysBetween(created, now)} days ago (more than ${config.days}), and never used; if nothing needs it, remove it from the program so that pulumi up deletes it.`;
+    return `${label(token)}: created on ${token.props.created}, ${daysBetween(created, now)} days ago, and never used (limit: ${config.days} days); if nothing needs it, remove it from the program so that pulumi up deletes it.`;
 }
 
 export function expiringWithoutRotation(
@@ -33,7 +33,7 @@ export function expiringWithoutRotation(
     const when =
         expires <= now
             ? `expired on ${token.props.expirationDate}`
-            : `expires on ${token.props.expirationDate}, in ${daysBetween(now, expires)} days (${config.days} or fewer)`;
+            : `expires on ${token.props.expirationDate}, in ${daysBetween(now, expires)} days (warning from ${config.days} days before)`;
     return `${label(token)}: ${when}, and has no rotation; add rotation: { expiresInDays, rotateBeforeDays } and run pulumi up on a schedule, or set a later expirationDate.`;
 }
 

@@ -175,7 +175,7 @@ describe("policy: stack advisories from the state's outputs", () => {
     it("unused for more than N days", () => {
         assert.match(
             stackRules.unused(state({ lastUsed: inDays(-100, NOW) }), { days: 90 }, NOW) ?? "",
-            /last used on .*, 100 days ago \(more than 90\)/,
+            /last used on .*, 100 days ago \(limit: 90 days\)/,
         );
         assert.equal(stackRules.unused(state({ lastUsed: inDays(-10, NOW) }), { days: 90 }, NOW), undefined);
         assert.equal(stackRules.unused(state({ lastUsed: null }), { days: 90 }, NOW), undefined);
@@ -183,7 +183,7 @@ describe("policy: stack advisories from the state's outputs", () => {
     it("never used after N days", () => {
         assert.match(
             stackRules.neverUsed(state({}), { days: 30 }, NOW) ?? "",
-            /created on .*, 200 days ago \(more than 30\), and never used/,
+            /created on .*, 200 days ago, and never used \(limit: 30 days\)/,
         );
         assert.equal(stackRules.neverUsed(state({ created: inDays(-3, NOW) }), { days: 30 }, NOW), undefined);
         assert.equal(
