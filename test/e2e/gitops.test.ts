@@ -23,8 +23,9 @@ function readWorkflow(path: string): Workflow {
     const lines = readFileSync(path, "utf8").split("\n");
     const workflow: Workflow = { env: {}, jobs: {} };
     let section = "";
+    let child = 0; // the indentation of the current section's keys (env's variables, jobs' names)
     let job = "";
-    let block: number | undefined; // indentation of a `run: |` block's lines, while inside one
+    let block: number | undefined; // indentation of a `run: |` line, while inside its block
     const indentOf = (line: string) => line.length - line.trimStart().length;
     for (const line of lines) {
         const text = line.replace(/\s+#.*$/, "");
@@ -35,18 +36,24 @@ function readWorkflow(path: string): Workflow {
             }
             block = undefined;
         }
-        if (/^\S/.test(text)) section = text.replace(/:.*/, "");
-        else if (section === "env" && /^ {2}\w+:/.test(text)) {
-            const [, key, value] = /^ {2}(\w+):\s*(.*)$/.exec(text) as RegExpExecArray;
-            workflow.env[key] = value;
-        } else if (section === "jobs" && /^ {2}[\w-]+:\s*$/.test(text)) {
-            job = text.trim().replace(/:$/, "");
+        if (text.trim() === "") continue;
+        if (indentOf(text) === 0) {
+            section = text.replace(/:.*/, "");
+            child = 0;
+            continue;
+        }
+        child ||= indentOf(text);
+        const key = indentOf(text) === child ? /^\s*([\w-]+):\s*(.*)$/.exec(text) : null;
+        if (section === "env" && key) {
+            workflow.env[key[1]] = key[2];
+        } else if (section === "jobs" && key) {
+            job = key[1];
             workflow.jobs[job] = [];
         } else if (section === "jobs" && job) {
-            const run = /^(\s*)(?:- )?run:\s*(.*)$/.exec(text);
+            const run = /^\s*(?:- )?run:\s*(.*)$/.exec(text);
             if (!run) continue;
-            if (run[2] === "|") block = indentOf(text);
-            else workflow.jobs[job].push(run[2]);
+            if (run[1] === "|") block = indentOf(text);
+            else workflow.jobs[job].push(run[1]);
         }
     }
     return workflow;
