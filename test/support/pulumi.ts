@@ -5,6 +5,10 @@ import { hygiene } from "./hygiene";
 
 Project.observer = (source, text) => hygiene.record(source, text);
 
-after("remove the installed example projects", () => removeInstalls());
+after("remove the installed example projects", function () {
+    // Several node_modules trees: on a busy machine this takes longer than a test's default timeout.
+    this.timeout(180_000);
+    removeInstalls();
+});
 
 export { Project };
