@@ -64,14 +64,14 @@ export class SharedLedger {
     async reserve(): Promise<Reservation | undefined> {
         return this.locked(() => {
             const now = this.clock();
-            const { ends, pausedUntil, lines } = this.read(now);
+            const { ends, pausedUntil, lines, live } = this.read(now);
             if (pausedUntil > now) return { retryAt: pausedUntil };
             const busy = ends.filter((end) => end > now - this.limits.windowMs).sort((a, b) => a - b);
             if (busy.length >= this.limits.requests) {
                 const frees = busy[busy.length - this.limits.requests];
                 return { retryAt: frees + this.limits.windowMs + this.limits.marginMs };
             }
-            if (lines > 8 * this.limits.requests) this.prune(now);
+            if (lines > 8 * this.limits.requests) this.prune(now, live);
             const id = `${processTag}.${++sequence}`;
             appendFileSync(this.file, `${id} s ${now}\n`, { mode: 0o600 });
             return { id };
@@ -89,7 +89,7 @@ export class SharedLedger {
     }
 
     /** When each request's slot frees (Infinity while in flight), and the latest pause. */
-    private read(now: number): { ends: number[]; pausedUntil: number; lines: number } {
+    private read(now: number): { ends: number[]; pausedUntil: number; lines: number; live: Set<string> } {
         let text = "";
         try {
             text = readFileSync(this.file, "utf8");
@@ -111,21 +111,28 @@ export class SharedLedger {
         }
         const alive = new Map<string, boolean>();
         const ends: number[] = [];
+        // The requests that still count: their lines survive a prune.
+        const live = new Set<string>();
         for (const [id, at] of sent) {
             const done = answered.get(id);
-            if (done !== undefined) ends.push(done);
-            else if (at < now - IN_FLIGHT_LIMIT_MS) ends.push(at + IN_FLIGHT_LIMIT_MS);
-            else ends.push(isAlive(id, alive) ? Number.POSITIVE_INFINITY : at);
+            let end: number;
+            if (done !== undefined) end = done;
+            else if (at < now - IN_FLIGHT_LIMIT_MS) end = at + IN_FLIGHT_LIMIT_MS;
+            else end = isAlive(id, alive) ? Number.POSITIVE_INFINITY : at;
+            ends.push(end);
+            if (end > now - this.limits.windowMs) live.add(id);
         }
-        return { ends, pausedUntil, lines };
+        return { ends, pausedUntil, lines, live };
     }
 
-    /** Rewrites the ledger with the lines that may still count; removes it when none do. */
-    private prune(now: number): void {
-        const horizon = now - this.limits.windowMs - IN_FLIGHT_LIMIT_MS;
+    /** Rewrites the ledger with the lines that still count (live requests, pauses to come); removes it when none do. */
+    private prune(now: number, live: Set<string>): void {
         const kept = readFileSync(this.file, "utf8")
             .split("\n")
-            .filter((line) => Number(line.split(" ")[2]) > horizon);
+            .filter((line) => {
+                const [id, kind, at] = line.split(" ");
+                return kind === "p" ? Number(at) > now : live.has(id);
+            });
         if (kept.length === 0) {
             unlinkSync(this.file);
             return;
