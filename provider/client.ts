@@ -11,7 +11,7 @@ import type {
 } from "./api-types";
 import { BearerTokenSource } from "./auth";
 import type { ConnectionSettings } from "./config";
-import { IscApiError } from "./errors";
+import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import {
     DEFAULT_RETRY_POLICY,
     HttpTransport,
@@ -22,6 +22,7 @@ import {
 } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
 import { registerSecret } from "./redact";
+import { ServerClock } from "./server-clock";
 import { collectionPath, itemPath } from "./versions";
 
 /** How long a list answer serves other reads of the same owner: one list per refresh wave. */
@@ -42,6 +43,8 @@ interface SharedList {
 
 export class IscPatClient {
     private readonly lists = new Map<string, SharedList>();
+    /** The server's clock, from the Date header of the latest answer. */
+    readonly serverClock = new ServerClock();
 
     constructor(
         readonly settings: ConnectionSettings,
@@ -103,8 +106,18 @@ export class IscPatClient {
         request.headers = { ...request.headers, "content-type": "application/json" };
         request.body = JSON.stringify(body);
         this.lists.clear();
-        const record = this.expect<CreatedTokenRecord>(await this.send(request), request, 200, 201);
-        registerSecret(record.secret);
+        const response = await this.send(request);
+        if (response.status !== 200 && response.status !== 201) throw apiError(response, request);
+        const record = createdRecordFrom(response.body);
+        if (!record) {
+            // Processed (the token was most likely made), but its id and secret are unknown.
+            throw new AmbiguousOutcomeError({
+                ...describe(request),
+                status: response.status,
+                cause: `the answer is not the created token: not a JSON object with an id, a name and a secret (${response.body.length} bytes)`,
+                hint: "The token may have been made without its secret reaching us",
+            });
+        }
         return record;
     }
 
@@ -154,12 +167,14 @@ export class IscPatClient {
         };
     }
 
-    private send(request: HttpRequest): Promise<HttpResponse> {
-        return this.transport.send(
+    private async send(request: HttpRequest): Promise<HttpResponse> {
+        const response = await this.transport.send(
             request,
             async () => ({ authorization: `Bearer ${await this.auth.token()}` }),
             () => this.auth.invalidate(),
         );
+        this.serverClock.observe(response.headers.date, Date.now());
+        return response;
     }
 
     private expect<T>(response: HttpResponse, request: HttpRequest, ...ok: number[]): T {
@@ -191,6 +206,21 @@ export function apiError(response: HttpResponse, request: HttpRequest): IscApiEr
         trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
         messages,
     });
+}
+
+/** A create answer's record, or undefined when it is not one; any secret in it is registered first. */
+function createdRecordFrom(body: string): CreatedTokenRecord | undefined {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(body);
+    } catch {
+        return undefined;
+    }
+    if (!parsed || typeof parsed !== "object") return undefined;
+    const record = parsed as Partial<Record<keyof CreatedTokenRecord, unknown>>;
+    if (typeof record.secret === "string") registerSecret(record.secret);
+    const ok = [record.id, record.name, record.secret].every((v) => typeof v === "string" && v !== "");
+    return ok ? (parsed as CreatedTokenRecord) : undefined;
 }
 
 function describe(request: HttpRequest) {

@@ -8,6 +8,7 @@ import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type En
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import type { RetryPolicy } from "./http";
 import type { PacingLimits } from "./pacing";
+import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
 import { planDiff, planPatch } from "./plan";
 import { scrub } from "./redact";
@@ -40,8 +41,10 @@ export interface ProviderOptions {
 
 /** How many times a create whose outcome was lost is tried again. */
 const CREATE_ROUNDS = 3;
-/** Tokens of the right name created this close to a lost create are taken to be its work. */
-const CREATE_CLOCK_SKEW_MS = 120_000;
+/** How many lists (each with the transport's retries) may find out what a lost create made. */
+const LOSS_LISTS = 3;
+/** Where the dynamic-provider host keeps the serialized provider among a resource's properties. */
+const PROVIDER_KEY = "__provider";
 
 /**
  * Thrown when a token exists but could not be made whole; the engine records it (by id) as a
@@ -51,7 +54,7 @@ export class TokenInitializationError extends Error {
     constructor(
         message: string,
         readonly id: string,
-        readonly properties: Partial<TokenOutputs>,
+        readonly properties: Partial<TokenOutputs> & { __provider?: string },
         readonly reasons: string[],
     ) {
         super(scrub(message));
@@ -93,7 +96,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     async create(inputs: CheckedInputs): Promise<CreateResult> {
         const record = await this.createExactlyOnce(
             this.client(),
-            inputs.apiVersion,
+            inputs,
             createRequestFrom(inputs, this.now()),
         );
         return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
@@ -126,19 +129,22 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     /**
-     * One POST; when its outcome is lost (connection reset after sending, timeout), find out
-     * whether the token was made. Names are unique per owner, so a token of this name made just
-     * now is the lost create's work: its secret can never be known, so it is deleted and the
-     * create is made again. Ends with one live token whose secret we hold, or a clean failure.
+     * One POST; when its outcome is lost (connection reset after sending, timeout, 5xx, a 200 that
+     * is not the token), find out whether the token was made. A token this provider can prove it
+     * made (see lost-create.ts) has a secret that can never be known: it is deleted and the create
+     * is made again. Ends with one live token whose secret we hold, or an error that says what is
+     * at the API; a token the provider cannot prove it made is never deleted.
      */
     private async createExactlyOnce(
         client: IscPatClient,
-        version: ApiVersion,
+        inputs: CheckedInputs,
         body: CreateTokenRequest,
     ): Promise<CreatedTokenRecord> {
-        let firstAttemptAt: number | undefined;
+        const version = inputs.apiVersion;
+        let startedAtLocalMs: number | undefined;
         for (let round = 1; ; round++) {
-            firstAttemptAt ??= Date.now();
+            startedAtLocalMs ??= Date.now();
+            let cause: Error;
             try {
                 return await client.create(version, body);
             } catch (error) {
@@ -146,15 +152,51 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
                 // which the API may have made only after we looked: look again.
                 const afterLoss = round > 1 && error instanceof IscApiError && error.status === 400;
                 if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
-                const startedAt = firstAttemptAt;
-                const made = (await client.list(version, { ownerId: "me" })).filter(
-                    (t) => t.name === body.name && Date.parse(t.created) >= startedAt - CREATE_CLOCK_SKEW_MS,
-                );
-                for (const token of made) await this.deleteUnknowable(client, version, token);
-                if (round >= CREATE_ROUNDS) {
+                cause = error as Error;
+            }
+            const firstSent = startedAtLocalMs;
+            const tokens = await this.listAfterLoss(client, version, body.name, cause, firstSent);
+            const listedAtServerMs = client.serverClock.serverTimeAtLeast(Date.now());
+            const judged = judgeSameNamed(
+                tokens,
+                body,
+                version,
+                client.serverClock.serverTimeAtLeast(firstSent),
+            );
+            const foreign = judged.find((j) => !j.ours);
+            if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
+            const ours = judged.map((j) => j.token);
+            for (const token of ours) await this.deleteUnknowable(client, inputs, token);
+            if (round >= CREATE_ROUNDS) {
+                throw new Error(scrub(exhaustedMessage(cause.message, round, ours, listedAtServerMs)));
+            }
+        }
+    }
+
+    /** The owner's tokens after a lost create; the list is tried again before giving up. */
+    private async listAfterLoss(
+        client: IscPatClient,
+        version: ApiVersion,
+        name: string,
+        cause: Error,
+        startedAtLocalMs: number,
+    ): Promise<TokenRecord[]> {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await client.list(version, { ownerId: "me" });
+            } catch (error) {
+                if (attempt >= LOSS_LISTS) {
+                    const since = client.serverClock.serverTimeAtLeast(startedAtLocalMs);
                     throw new Error(
                         scrub(
-                            `${(error as Error).message}. Tried ${round} times; no token named "${body.name}" was left behind. Run pulumi up again when the API is reachable`,
+                            unverifiedMessage(
+                                cause.message,
+                                (error as Error).message,
+                                version,
+                                name,
+                                since,
+                                startedAtLocalMs,
+                            ),
                         ),
                     );
                 }
@@ -164,16 +206,24 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     private async deleteUnknowable(
         client: IscPatClient,
-        version: ApiVersion,
+        inputs: CheckedInputs,
         token: TokenRecord,
     ): Promise<void> {
         try {
-            await client.delete(version, token.id);
+            await client.delete(inputs.apiVersion, token.id);
         } catch (error) {
+            // The engine records these as the resource's outputs. The dynamic-provider host adds its
+            // serialized provider to a successful create's outputs, not to these: without it no later
+            // up, refresh or destroy could load the provider, so it is added here.
+            const provider = (inputs as unknown as Record<string, unknown>)[PROVIDER_KEY];
+            const properties = {
+                ...outputsFrom(token, inputs, ""),
+                ...(typeof provider === "string" ? { [PROVIDER_KEY]: provider } : {}),
+            };
             throw new TokenInitializationError(
-                `Token "${token.name}" (${token.id}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it`,
+                `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
                 token.id,
-                { ...outputsFrom(token, { name: token.name, apiVersion: version }, ""), secret: "" },
+                properties,
                 ["the create response, which carries the only copy of the secret, was lost"],
             );
         }
