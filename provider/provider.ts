@@ -220,12 +220,11 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
                 ...outputsFrom(token, inputs, ""),
                 ...(typeof provider === "string" ? { [PROVIDER_KEY]: provider } : {}),
             };
-            throw new TokenInitializationError(
+            const message = scrub(
                 `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
-                token.id,
-                properties,
-                ["the create response, which carries the only copy of the secret, was lost"],
             );
+            // The engine shows the reasons, not the message: both say it all.
+            throw new TokenInitializationError(message, token.id, properties, [message]);
         }
     }
 

@@ -5,6 +5,10 @@ import { hygiene } from "./hygiene";
 
 Project.observer = (source, text) => hygiene.record(source, text);
 
-after("remove the installed example projects", () => removeInstalls());
+// Removing node_modules copies takes a while on a busy machine: more than mocha's default timeout.
+after("remove the installed example projects", function () {
+    this.timeout(120_000);
+    removeInstalls();
+});
 
 export { Project };
