@@ -6,7 +6,8 @@
 //  2. its `created`, on the server's clock, is not before the first attempt was sent, as a lower
 //     bound of the server's time read from the Date header of an answer (never the client's
 //     clock alone, which may be minutes off);
-//  3. its scope, accessTokenValiditySeconds and expirationDate are what the create asked for.
+//  3. its scope, accessTokenValiditySeconds and expirationDate are what the create asked for;
+//  4. it has never been used (nobody holds a lost create's secret) and is not platform-managed.
 // Anything else is foreign (another stack's, a person's) and is never deleted. A foreign token of
 // the name means this create cannot succeed anyway (the name is taken): the provider stops and
 // names it. Without a reading of the server's clock nothing is proven, so nothing is deleted.
@@ -56,6 +57,13 @@ function authorship(
             reason: `it was created before this create began (at or after ${iso(startedAtServerMs)}, server clock)`,
         };
     }
+    if (token.lastUsed != null) {
+        return {
+            ours: false,
+            reason: `it has been used (lastUsed ${token.lastUsed}), and nobody holds a lost create's secret`,
+        };
+    }
+    if (token.managed === true) return { ours: false, reason: "it is managed by the platform" };
     const differs = differingFields(token, request, version);
     if (differs.length > 0) {
         return { ours: false, reason: `its ${differs.join(", ")} differ from what this create asked for` };

@@ -66,6 +66,17 @@ describe("lost create: proof of authorship", () => {
         assert.equal(judgeSameNamed([token()], { name: "ci" }, "v2025", START)[0].ours, false);
     });
 
+    it("used or platform-managed: foreign", () => {
+        const used = judgeSameNamed(
+            [token({ lastUsed: new Date(START + 900).toISOString() })],
+            REQUEST,
+            "v2025",
+            START,
+        );
+        assert.match(used[0].reason, /it has been used/);
+        assert.equal(judgeSameNamed([token({ managed: true })], REQUEST, "v2025", START)[0].ours, false);
+    });
+
     it("without a reading of the server's clock, or with an unreadable created, nothing is proven", () => {
         assert.equal(judgeSameNamed([token()], REQUEST, "v2025", undefined)[0].ours, false);
         assert.equal(
