@@ -137,7 +137,7 @@ export function exhaustedMessage(
                   .join("; ")})`;
     const when =
         listedAtServerMs !== undefined
-            ? ` when it listed the owner's tokens at ${iso(listedAtServerMs)} (server clock)`
+            ? `; it last listed the owner's tokens at or after ${iso(listedAtServerMs)} (server clock)`
             : "";
     return `${cause}. Tried ${rounds} times; the provider ${found}${when}. Run pulumi up again when the API is reachable`;
 }

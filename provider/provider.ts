@@ -142,6 +142,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     ): Promise<CreatedTokenRecord> {
         const version = inputs.apiVersion;
         let startedAtLocalMs: number | undefined;
+        const deleted: TokenRecord[] = [];
         for (let round = 1; ; round++) {
             startedAtLocalMs ??= Date.now();
             let cause: Error;
@@ -165,10 +166,12 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             );
             const foreign = judged.find((j) => !j.ours);
             if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
-            const ours = judged.map((j) => j.token);
-            for (const token of ours) await this.deleteUnknowable(client, inputs, token);
+            for (const { token } of judged) {
+                await this.deleteUnknowable(client, inputs, token);
+                deleted.push(token);
+            }
             if (round >= CREATE_ROUNDS) {
-                throw new Error(scrub(exhaustedMessage(cause.message, round, ours, listedAtServerMs)));
+                throw new Error(scrub(exhaustedMessage(cause.message, round, deleted, listedAtServerMs)));
             }
         }
     }

@@ -70,6 +70,32 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
         assert.equal(h.emulator.counts().delete, 1);
     });
 
+    it("after the last round the error says what the provider deleted, or that it found nothing", async () => {
+        h = await startHarness();
+        h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 3 });
+        const error = await failure(
+            "three lost creates",
+            createToken(h.provider(), { name: "thrice", expirationDate: inDays(5) }),
+        );
+        assert.equal(h.emulator.tokens().length, 0);
+        const deletes = h.emulator.requests.filter((r) => r.operation === "delete" && r.status === 204);
+        assert.equal(deletes.length, 3);
+        assert.match(error.message, /Tried 3 times; the provider deleted the tokens these attempts made/);
+        for (const d of deletes) assert.ok(error.message.includes(`id ${d.path.split("/").pop()}, created `));
+        assert.match(error.message, /; it last listed the owner's tokens at or after \S+ \(server clock\)/);
+
+        h.emulator.faults.add({ kind: "503", method: "POST", times: 3 });
+        const refused = await failure(
+            "three refused creates",
+            createToken(h.provider(), { name: "refused", expirationDate: inDays(5) }),
+        );
+        assert.match(
+            refused.message,
+            /returned HTTP 503.*Tried 3 times; the provider found no token made by these attempts/,
+        );
+        assert.equal(h.emulator.tokens().length, 0);
+    });
+
     it("a 500 on create whose list never answers: a true error naming the name, the time and the recovery", async () => {
         h = await startHarness();
         h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
