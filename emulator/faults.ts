@@ -4,9 +4,32 @@ import type { ApiVersion } from "../provider/api-types";
 import { ANSWER_FAULT_KINDS, DEFAULT_HUGE_BODY_BYTES, type AnswerFaultKind } from "./hostile";
 import { seededRandom } from "./random";
 
-/** Status faults replace the answer; answer faults (hostile.ts) break a successful one. */
+/**
+ * Status faults replace the answer; answer faults (hostile.ts) break a successful one; create answer
+ * faults answer a processed create with a body that is not its record.
+ */
 export type FaultKind =
-    "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "delay" | AnswerFaultKind;
+    | "429"
+    | "500"
+    | "502"
+    | "503"
+    | "reset-before"
+    | "reset-after"
+    | "delay"
+    | AnswerFaultKind
+    | CreateAnswerFault;
+
+/**
+ * Hostile answers to a create that was processed (the token exists): a 200 whose body is not JSON,
+ * is `null`, or is `{}`. They match POST requests to the PAT API only.
+ */
+export type CreateAnswerFault = "create-200-nonjson" | "create-200-null" | "create-200-empty-object";
+
+export const CREATE_ANSWER_FAULTS: readonly CreateAnswerFault[] = [
+    "create-200-nonjson",
+    "create-200-null",
+    "create-200-empty-object",
+];
 
 export const FAULT_KINDS: readonly FaultKind[] = [
     "429",
@@ -17,6 +40,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
     "reset-after",
     "delay",
     ...ANSWER_FAULT_KINDS,
+    ...CREATE_ANSWER_FAULTS,
 ];
 
 export interface FaultRule {
@@ -129,10 +153,17 @@ export class FaultInjector {
 function matches(rule: FaultRule, t: FaultTarget): boolean {
     const endpoint = rule.endpoint ?? "api";
     if (endpoint !== "any" && endpoint !== t.endpoint) return false;
+    // A rule of create answers only fires on a create (POST to the PAT API).
+    const kinds = rule.kind as readonly FaultKind[];
+    if (kinds.every(isCreateAnswerFault) && (t.endpoint !== "api" || t.method !== "POST")) return false;
     if (rule.method !== undefined && rule.method.toUpperCase() !== t.method) return false;
     if (rule.apiVersion !== undefined && rule.apiVersion !== t.apiVersion) return false;
     if (rule.path instanceof RegExp) return rule.path.test(t.path);
     if (rule.path !== undefined)
         return t.path === rule.path || t.path.startsWith(`${rule.path.replace(/\/+$/, "")}/`);
     return true;
+}
+
+export function isCreateAnswerFault(kind: FaultKind): kind is CreateAnswerFault {
+    return (CREATE_ANSWER_FAULTS as readonly string[]).includes(kind);
 }

@@ -22,11 +22,11 @@ import { EmulatorServer } from "./server";
 import { TokenStore, type TokenChanges } from "./store";
 
 export type { ApiClient, ClientOptions, Identity, IdentityOptions } from "./directory";
-export type { Fault, FaultKind, FaultRule } from "./faults";
+export type { CreateAnswerFault, Fault, FaultKind, FaultRule } from "./faults";
 export type { RateLimitOptions } from "./ratelimit";
 export type { Operation, RequestCounts, RequestEntry } from "./requestlog";
 export { Clock } from "./clock";
-export { FaultInjector, FAULT_KINDS } from "./faults";
+export { CREATE_ANSWER_FAULTS, FaultInjector, FAULT_KINDS } from "./faults";
 export { ALL_RIGHTS, RIGHTS } from "./rights";
 export { API_VERSIONS, collectionPath } from "./versions";
 
@@ -47,6 +47,11 @@ export interface EmulatorOptions {
     maxTokensPerOwner?: number | null;
     /** Tenant (org) name in token responses. Default "emulator". */
     tenant?: string;
+    /**
+     * How far the server's clock is from this machine's, in ms (negative: behind). It moves `created`,
+     * `lastUsed`, expiry checks and the `Date` header of every answer. Default 0.
+     */
+    clockOffsetMs?: number;
 }
 
 /** Fields of an out-of-band token; defaults like a v2025 create with a 6-month expiry. */
@@ -92,6 +97,7 @@ export class IscEmulator {
 
     private constructor(options: EmulatorOptions) {
         this.seed = options.seed ?? randomSeed();
+        if (options.clockOffsetMs) this.clock.advance(options.clockOffsetMs);
         this.faults = new FaultInjector(this.seed);
         const clients = options.clients?.length
             ? options.clients

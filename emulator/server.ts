@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import type { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { errorReply, rateLimitedReply, type Reply } from "./errors";
-import type { Fault, FaultInjector } from "./faults";
+import { isCreateAnswerFault, type Fault, type FaultInjector } from "./faults";
 import { isAnswerFault, sendHostile } from "./hostile";
 import { handlePat, type PatDeps } from "./pat";
 import type { RateLimiter } from "./ratelimit";
@@ -71,7 +71,7 @@ export class EmulatorServer {
         try {
             await this.process(req, res);
         } catch {
-            send(res, errorReply(500));
+            send(res, errorReply(500), this.deps.clock.now().toUTCString());
         } finally {
             if (--this.inFlight === 0) {
                 for (const wake of this.idleWaiters.splice(0)) wake();
@@ -127,11 +127,17 @@ export class EmulatorServer {
 
         const latency = this.deps.latencyMs();
         if (latency > 0) await this.sleep(latency);
+        // Every answer carries the server's clock, which may differ from the client's.
+        const date = clock.now().toUTCString();
+        if (fault && isCreateAnswerFault(fault.kind) && reply.status === 200) {
+            return sendRaw(res, 200, CREATE_ANSWER_BODIES[fault.kind], date);
+        }
         if (fault && isAnswerFault(fault.kind)) {
             const hostile = { ...fault, kind: fault.kind };
-            if (await sendHostile(res, reply, hostile, (ms) => this.sleep(ms))) return;
+            const dated = { ...reply, headers: { ...reply.headers, Date: date } };
+            if (await sendHostile(res, dated, hostile, (ms) => this.sleep(ms))) return;
         }
-        send(res, reply);
+        send(res, reply, date);
     }
 
     private respond(
@@ -225,9 +231,27 @@ function reset(socket: Socket): void {
     }
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+/** The bodies of the create-answer faults: the token was made, the answer says nothing usable. */
+const CREATE_ANSWER_BODIES = {
+    "create-200-nonjson": "<html><body>Request accepted</body></html>",
+    "create-200-null": "null",
+    "create-200-empty-object": "{}",
+} as const;
+
+function sendRaw(res: ServerResponse, status: number, text: string, date: string): void {
+    if (res.headersSent || res.destroyed) return;
+    const type = text.startsWith("<") ? "text/html" : "application/json;charset=utf-8";
+    res.writeHead(status, {
+        Date: date,
+        "Content-Type": type,
+        "Content-Length": Buffer.byteLength(text),
+    }).end(text);
+}
+
+function send(res: ServerResponse, reply: Reply, date?: string): void {
     if (res.headersSent || res.destroyed) return;
     const headers: Record<string, string | number> = { ...reply.headers };
+    if (date) headers.Date = date;
     if (reply.status === 204 || reply.body === undefined) {
         res.writeHead(reply.status, headers).end();
         return;

@@ -11,7 +11,7 @@ import type {
 } from "./api-types";
 import { BearerTokenSource } from "./auth";
 import type { ConnectionSettings } from "./config";
-import { IscApiError } from "./errors";
+import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import {
     DEFAULT_RETRY_POLICY,
     HttpTransport,
@@ -21,8 +21,9 @@ import {
     type RetryPolicy,
 } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
-import { checkApiVersion, checkTokenId, parseTokenRecord } from "./records";
+import { checkApiVersion, checkTokenId, parseCreatedRecord, parseTokenRecord } from "./records";
 import { printable, registerSecret } from "./redact";
+import { ServerClock } from "./server-clock";
 import { collectionPath, itemPath } from "./versions";
 
 /** How long a list answer serves other reads of the same owner: one list per refresh wave. */
@@ -43,6 +44,8 @@ interface SharedList {
 
 export class IscPatClient {
     private readonly lists = new Map<string, SharedList>();
+    /** The server's clock, from the Date header of the latest answer. */
+    readonly serverClock = new ServerClock();
 
     constructor(
         readonly settings: ConnectionSettings,
@@ -109,8 +112,19 @@ export class IscPatClient {
         request.headers = { ...request.headers, "content-type": "application/json" };
         request.body = JSON.stringify(body);
         this.lists.clear();
-        const record = this.expect<CreatedTokenRecord>(await this.send(request), request, 200, 201);
-        registerSecret(record.secret);
+        const response = await this.send(request);
+        if (response.status !== 200 && response.status !== 201) throw apiError(response, request);
+        const record = createdRecordFrom(response.body);
+        if (typeof record === "string") {
+            // Processed (the token was most likely made), but what it is cannot be trusted: recover it
+            // as a lost create, which finds the token, proves it ours and deletes it.
+            throw new AmbiguousOutcomeError({
+                ...describe(request),
+                status: response.status,
+                cause: `the answer is not the created token (${response.body.length} bytes): ${printable(record)}`,
+                hint: "The token may have been made without its secret reaching us",
+            });
+        }
         return record;
     }
 
@@ -176,10 +190,10 @@ export class IscPatClient {
         };
     }
 
-    private send(request: HttpRequest): Promise<HttpResponse> {
+    private async send(request: HttpRequest): Promise<HttpResponse> {
         // The bearer token this request's latest attempt carried: a 401 refuses that one only.
         let sent: string | undefined;
-        return this.transport.send(
+        const response = await this.transport.send(
             request,
             async () => {
                 sent = await this.auth.token();
@@ -187,6 +201,8 @@ export class IscPatClient {
             },
             () => this.auth.invalidate(sent),
         );
+        this.serverClock.observe(response.headers.date, Date.now());
+        return response;
     }
 
     private expect<T>(response: HttpResponse, request: HttpRequest, ...ok: number[]): T {
@@ -232,6 +248,22 @@ function malformed(request: HttpRequest, response: HttpResponse, cause: string, 
             hint ??
             "The API answered with something it does not document: run again; if it persists, check that the base URL points at the tenant's API",
     });
+}
+
+/**
+ * A create answer's record, or why it is not one. Any secret in it is registered first, so that no
+ * message can show it, even when the rest of the record is malformed.
+ */
+function createdRecordFrom(body: string): CreatedTokenRecord | string {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(body);
+    } catch {
+        return "not JSON";
+    }
+    if (parsed && typeof parsed === "object" && typeof (parsed as { secret?: unknown }).secret === "string")
+        registerSecret((parsed as { secret: string }).secret);
+    return parseCreatedRecord(parsed);
 }
 
 function describe(request: HttpRequest) {

@@ -9,11 +9,12 @@ import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type En
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import type { RetryPolicy } from "./http";
 import type { PacingLimits } from "./pacing";
+import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
 import { planDiff, planPatch, staleExpiryWarning } from "./plan";
 import { printable, scrub } from "./redact";
 import type { CheckedInputs, TokenOutputs } from "./types";
-import { validateInputs } from "./validate";
+import { PROVIDER_KEY, validateInputs } from "./validate";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "./versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
@@ -42,8 +43,13 @@ export interface ProviderOptions {
 
 /** How many times a create whose outcome was lost is tried again. */
 const CREATE_ROUNDS = 3;
-/** Tokens of the right name created this close to a lost create are taken to be its work. */
-const CREATE_CLOCK_SKEW_MS = 120_000;
+/** How many lists (each with the transport's retries) may find out what a lost create made. */
+const LOSS_LISTS = 3;
+/** A create's checked inputs, and the engine's serialized provider that came with them. */
+interface Declared {
+    inputs: CheckedInputs;
+    serializedProvider?: string;
+}
 
 /**
  * Thrown when a token exists but could not be made whole; the engine records it (by id) as a
@@ -53,7 +59,7 @@ export class TokenInitializationError extends Error {
     constructor(
         message: string,
         readonly id: string,
-        readonly properties: Partial<TokenOutputs>,
+        readonly properties: Partial<TokenOutputs> & { __provider?: string },
         readonly reasons: string[],
     ) {
         super(scrub(message));
@@ -102,9 +108,11 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     async create(unchecked: CheckedInputs): Promise<CreateResult> {
         const inputs = this.validated(unchecked);
+        // Validation drops the engine's serialized provider; the initialization-failed path needs it.
+        const serialized = (unchecked as unknown as Record<string, unknown>)[PROVIDER_KEY];
         const record = await this.createExactlyOnce(
             this.client(),
-            inputs.apiVersion,
+            { inputs, serializedProvider: typeof serialized === "string" ? serialized : undefined },
             createRequestFrom(inputs, this.now()),
         );
         return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
@@ -139,19 +147,23 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     /**
-     * One POST; when its outcome is lost (connection reset after sending, timeout), find out
-     * whether the token was made. Names are unique per owner, so a token of this name made just
-     * now is the lost create's work: its secret can never be known, so it is deleted and the
-     * create is made again. Ends with one live token whose secret we hold, or a clean failure.
+     * One POST; when its outcome is lost (connection reset after sending, timeout, 5xx, a 200 that
+     * is not the token), find out whether the token was made. A token this provider can prove it
+     * made (see lost-create.ts) has a secret that can never be known: it is deleted and the create
+     * is made again. Ends with one live token whose secret we hold, or an error that says what is
+     * at the API; a token the provider cannot prove it made is never deleted.
      */
     private async createExactlyOnce(
         client: IscPatClient,
-        version: ApiVersion,
+        declared: Declared,
         body: CreateTokenRequest,
     ): Promise<CreatedTokenRecord> {
-        let firstAttemptAt: number | undefined;
+        const version = declared.inputs.apiVersion;
+        let startedAtLocalMs: number | undefined;
+        const deleted: TokenRecord[] = [];
         for (let round = 1; ; round++) {
-            firstAttemptAt ??= Date.now();
+            startedAtLocalMs ??= Date.now();
+            let cause: Error;
             try {
                 return await client.create(version, body);
             } catch (error) {
@@ -159,15 +171,53 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
                 // which the API may have made only after we looked: look again.
                 const afterLoss = round > 1 && error instanceof IscApiError && error.status === 400;
                 if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
-                const startedAt = firstAttemptAt;
-                const made = (await client.list(version, { ownerId: "me" })).filter(
-                    (t) => t.name === body.name && Date.parse(t.created) >= startedAt - CREATE_CLOCK_SKEW_MS,
-                );
-                for (const token of made) await this.deleteUnknowable(client, version, token);
-                if (round >= CREATE_ROUNDS) {
+                cause = error as Error;
+            }
+            const firstSent = startedAtLocalMs;
+            const tokens = await this.listAfterLoss(client, version, body.name, cause, firstSent);
+            const listedAtServerMs = client.serverClock.serverTimeAtLeast(Date.now());
+            const judged = judgeSameNamed(
+                tokens,
+                body,
+                version,
+                client.serverClock.serverTimeAtLeast(firstSent),
+            );
+            const foreign = judged.find((j) => !j.ours);
+            if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
+            for (const { token } of judged) {
+                await this.deleteUnknowable(client, declared, token);
+                deleted.push(token);
+            }
+            if (round >= CREATE_ROUNDS) {
+                throw new Error(scrub(exhaustedMessage(cause.message, round, deleted, listedAtServerMs)));
+            }
+        }
+    }
+
+    /** The owner's tokens after a lost create; the list is tried again before giving up. */
+    private async listAfterLoss(
+        client: IscPatClient,
+        version: ApiVersion,
+        name: string,
+        cause: Error,
+        startedAtLocalMs: number,
+    ): Promise<TokenRecord[]> {
+        for (let attempt = 1; ; attempt++) {
+            try {
+                return await client.list(version, { ownerId: "me" });
+            } catch (error) {
+                if (attempt >= LOSS_LISTS) {
+                    const since = client.serverClock.serverTimeAtLeast(startedAtLocalMs);
                     throw new Error(
                         scrub(
-                            `${(error as Error).message}. Tried ${round} times; no token named "${body.name}" was left behind. Run pulumi up again when the API is reachable`,
+                            unverifiedMessage(
+                                cause.message,
+                                (error as Error).message,
+                                version,
+                                name,
+                                since,
+                                startedAtLocalMs,
+                            ),
                         ),
                     );
                 }
@@ -177,18 +227,25 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     private async deleteUnknowable(
         client: IscPatClient,
-        version: ApiVersion,
+        declared: Declared,
         token: TokenRecord,
     ): Promise<void> {
+        const { inputs, serializedProvider } = declared;
         try {
-            await client.delete(version, token.id);
+            await client.delete(inputs.apiVersion, token.id);
         } catch (error) {
-            throw new TokenInitializationError(
-                `Token "${token.name}" (${token.id}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it`,
-                token.id,
-                { ...outputsFrom(token, { name: token.name, apiVersion: version }, ""), secret: "" },
-                ["the create response, which carries the only copy of the secret, was lost"],
+            // The engine records these as the resource's outputs. The dynamic-provider host adds its
+            // serialized provider to a successful create's outputs, not to these: without it no later
+            // up, refresh or destroy could load the provider, so it is added here.
+            const properties = {
+                ...outputsFrom(token, inputs, ""),
+                ...(serializedProvider ? { [PROVIDER_KEY]: serializedProvider } : {}),
+            };
+            const message = scrub(
+                `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
             );
+            // The engine shows the reasons, not the message: both say it all.
+            throw new TokenInitializationError(message, token.id, properties, [message]);
         }
     }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../provider/api-types";
-import { FaultInjector, type IscEmulator } from "../../emulator/index";
+import { FaultInjector, type FaultKind, type IscEmulator } from "../../emulator/index";
 import { bearer, call, startEmulator } from "./helpers";
 
 const PATH = "/v3/personal-access-tokens";
@@ -62,6 +62,53 @@ describe("emulator: fault injection", () => {
         // The next request works, and a retry of the create is now a duplicate.
         const retry = await call(emu, "POST", PATH, { token, body: { name: "created anyway" } });
         assert.equal(retry.status, 400);
+    });
+
+    it("create answers: a processed create answered 200 with a non-JSON, null or {} body", async () => {
+        const bodies: Record<string, string> = {
+            "create-200-nonjson": "<html><body>Request accepted</body></html>",
+            "create-200-null": "null",
+            "create-200-empty-object": "{}",
+        };
+        for (const [kind, expected] of Object.entries(bodies)) {
+            emu.faults.add({ kind: kind as FaultKind, times: 1 });
+            // Not a create: the rule waits for one.
+            assert.equal((await call(emu, "GET", PATH, { token })).status, 200);
+            const res = await fetch(`${emu.baseUrl}${PATH}`, {
+                method: "POST",
+                headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+                body: JSON.stringify({ name: kind }),
+            });
+            assert.equal(res.status, 200);
+            assert.equal(await res.text(), expected);
+            assert.equal(emu.requests.at(-1)?.faulted, kind);
+        }
+        // Every one of them made its token.
+        assert.deepEqual(
+            emu.tokens().map((t) => t.name),
+            Object.keys(bodies),
+        );
+        // A refused create keeps its error answer.
+        emu.faults.add({ kind: "create-200-null", times: 1 });
+        const refused = await call(emu, "POST", PATH, { token, body: { name: "create-200-null" } });
+        assert.equal(refused.status, 400);
+    });
+
+    it("a clock offset moves created and the Date header of every answer", async () => {
+        const behind = await startEmulator({ clockOffsetMs: -300_000 });
+        try {
+            const t = await bearer(behind);
+            const before = Date.now();
+            const res = await call<CreatedTokenRecord>(behind, "POST", PATH, {
+                token: t,
+                body: { name: "s" },
+            });
+            const date = Date.parse(res.headers.get("date") ?? "");
+            assert.ok(Math.abs(date - (before - 300_000)) < 5_000, `Date ${res.headers.get("date")}`);
+            assert.ok(Math.abs(Date.parse(res.body.created) - (before - 300_000)) < 5_000);
+        } finally {
+            await behind.stop();
+        }
     });
 
     it("delay: a request whose client gave up is still processed", async () => {
