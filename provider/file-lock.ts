@@ -76,7 +76,10 @@ export type LockStep = "judged-stale" | "won-break";
 
 export interface FileLockOptions {
     fs?: LockFs;
-    /** Wall clock for lock ages (file times are wall-clock times). */
+    /**
+     * The clock lock ages are read on. Default: the file system's own, the time stamp of the file
+     * just created, so that a process with a shifted clock (faketime, a simulated clock) reads ages right.
+     */
     now?: () => number;
     /** Whether a process of this pid runs on this machine. */
     isAlive?: (pid: number) => boolean;
@@ -89,6 +92,8 @@ export class FileLock {
     private held = false;
     private readonly fs: LockFs;
     private readonly now: () => number;
+    /** The file system's time when this holder last created its temp file. */
+    private fsNow = 0;
     private readonly isAlive: (pid: number) => boolean;
 
     constructor(
@@ -96,7 +101,7 @@ export class FileLock {
         private readonly options: FileLockOptions = {},
     ) {
         this.fs = options.fs ?? nodeLockFs;
-        this.now = options.now ?? Date.now;
+        this.now = options.now ?? (() => this.fsNow);
         this.isAlive = options.isAlive ?? pidAlive;
     }
 
@@ -130,6 +135,7 @@ export class FileLock {
         const temp = `${this.path}.${this.token}.tmp`;
         this.fs.createExclusive(temp, this.token);
         try {
+            this.fsNow = this.fs.times(temp).mtimeMs;
             this.fs.link(temp, this.path);
             this.held = true;
             return true;

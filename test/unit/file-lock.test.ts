@@ -12,6 +12,7 @@ import {
     readFileSync,
     rmSync,
     statSync,
+    utimesSync,
     writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,6 +77,15 @@ describe("file lock", () => {
         assert.equal(lock(STALE_LOCK_MS + 1_000, true).tryAcquire(), false);
         assert.equal(readFileSync(path, "utf8"), `${process.pid}.cccccccccccc`);
         assert.equal(lock(HOLDER_LIMIT_MS + 1_000, true).tryAcquire(), true);
+    });
+
+    it("reads ages on the file system's clock by default", () => {
+        plantStale();
+        const taker = new FileLock(path, { isAlive: () => false });
+        assert.equal(taker.tryAcquire(), false, "a lock just made is young");
+        const past = new Date(Date.now() - STALE_LOCK_MS - 5_000);
+        utimesSync(path, past, past);
+        assert.equal(taker.tryAcquire(), true);
     });
 
     it("two takers of one stale lock: the late one does not remove the winner's new lock", () => {
