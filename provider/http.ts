@@ -179,10 +179,12 @@ export class HttpTransport {
                 if (status === 429) {
                     rateLimited = true;
                     this.stats.rateLimited++;
-                    const waitMs = retryAfterMs(response.headers["retry-after"]) ?? this.delay(attempt);
+                    // One clock, the pacer's, for the HTTP date and the pause.
+                    const now = this.pacer.now();
+                    const waitMs = retryAfterMs(response.headers["retry-after"], now) ?? this.delay(attempt);
                     this.stats.retries++;
                     // With a budget, the pause holds back every request of it, this one included.
-                    if (request.budget) this.pacer.pause(request.budget, Date.now() + waitMs);
+                    if (request.budget) this.pacer.pause(request.budget, now + waitMs);
                     else await sleep(waitMs);
                 } else {
                     await this.backoff(attempt);
@@ -211,7 +213,7 @@ export class HttpTransport {
 }
 
 /** Retry-After in seconds or as an HTTP date, in ms; capped so a bad header cannot stall a run. */
-export function retryAfterMs(header: string | string[] | undefined, now = Date.now()): number | undefined {
+export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) return undefined;
     const trimmed = value.trim();

@@ -1,30 +1,21 @@
 // The rate-limit budget shared by the provider processes of one machine. Each `pulumi` command
 // starts a new provider process, while the API still counts the previous command's requests in its
 // window: a small ledger file per budget (hashed name: no client id, no secret) records when each
-// request was sent and answered, and every process reads it before sending. A lock made by
-// exclusive file creation guards each read-and-append, so that concurrent processes cannot both
-// take the last slot; the critical section is synchronous and short. Any file-system trouble turns
-// the ledger off for the budget: pacing falls back to the process's own, and no request fails.
+// request was sent and answered, and every process reads it before sending. A lock file
+// (file-lock.ts) guards each read-and-append, so that concurrent processes cannot both take the
+// last slot; the critical section is synchronous and short. Any file-system trouble turns the
+// ledger off for the budget: pacing falls back to the process's own, and no request fails.
+// The directory is refused unless it is a real directory of this user's, mode 700 (a link planted
+// by someone else could point at a folder of the user's own), and the clean-up removes only files
+// whose names this module writes.
 import { createHash, randomBytes } from "node:crypto";
-import {
-    appendFileSync,
-    closeSync,
-    mkdirSync,
-    openSync,
-    readdirSync,
-    readFileSync,
-    renameSync,
-    statSync,
-    unlinkSync,
-    writeFileSync,
-} from "node:fs";
+import { constants, lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FileLock, readNoFollow, writeWith } from "./file-lock";
 
 /** An unanswered request of a live process holds its slot at most this long (then counts as answered). */
 const IN_FLIGHT_LIMIT_MS = 60_000;
-/** A lock older than this was left by a process that died inside its (sub-millisecond) critical section. */
-const STALE_LOCK_MS = 2_000;
 /** Give up waiting for the lock after this long and pace in-process only. */
 const LOCK_WAIT_LIMIT_MS = 10_000;
 /** Ledgers untouched this long are removed when a process opens its first one. */
@@ -40,20 +31,33 @@ export interface LedgerLimits {
 /** A free slot (its id, to record the answer) or when to look again (Infinity: poll). */
 export type Reservation = { id: string } | { retryAt: number };
 
+/** Ledger files are written mode 600 and never through a symbolic link (writeWith). */
+const APPEND = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT;
+const REWRITE = constants.O_WRONLY | constants.O_TRUNC | constants.O_CREAT;
+
+/**
+ * Every name this module and its lock write in the directory: `<hash>.ledger`, the prune's
+ * `<hash>.ledger.<pid>.<6 hex>.tmp`, and the lock's `<hash>.ledger.lock`,
+ * `<hash>.ledger.lock.<pid>.<12 hex>.tmp` and `<hash>.ledger.lock.<16 hex>.break`. The clean-up touches no other.
+ */
+export const LEDGER_FILE_NAME =
+    /^[0-9a-f]{40}\.ledger(\.\d+\.[0-9a-f]{6}\.tmp|\.lock(\.\d+\.[0-9a-f]{12}\.tmp|\.[0-9a-f]{16}\.break)?)?$/;
+
 const processTag = `${process.pid}.${randomBytes(3).toString("hex")}`;
 let sequence = 0;
-let swept = false;
+/** The directories swept by this process (once each). */
+const swept = new Set<string>();
 
 export class SharedLedger {
     private disabled = false;
-    private readonly lock: string;
+    private readonly lock: FileLock;
 
     constructor(
         readonly file: string,
         private readonly limits: LedgerLimits,
         private readonly clock: () => number,
     ) {
-        this.lock = `${file}.lock`;
+        this.lock = new FileLock(`${file}.lock`);
     }
 
     get enabled(): boolean {
@@ -73,26 +77,26 @@ export class SharedLedger {
             }
             if (lines > 8 * this.limits.requests) this.prune(now, live);
             const id = `${processTag}.${++sequence}`;
-            appendFileSync(this.file, `${id} s ${now}\n`, { mode: 0o600 });
+            append(this.file, `${id} s ${now}\n`);
             return { id };
         });
     }
 
     /** The request's answer came: its slot frees a window from now. */
     answered(id: string): void {
-        void this.locked(() => appendFileSync(this.file, `${id} a ${this.clock()}\n`, { mode: 0o600 }));
+        void this.locked(() => append(this.file, `${id} a ${this.clock()}\n`));
     }
 
     /** A 429 said when to come back: every process of this budget waits. */
     pause(untilMs: number): void {
-        void this.locked(() => appendFileSync(this.file, `- p ${Math.round(untilMs)}\n`, { mode: 0o600 }));
+        void this.locked(() => append(this.file, `- p ${Math.round(untilMs)}\n`));
     }
 
     /** When each request's slot frees (Infinity while in flight), and the latest pause. */
     private read(now: number): { ends: number[]; pausedUntil: number; lines: number; live: Set<string> } {
         let text = "";
         try {
-            text = readFileSync(this.file, "utf8");
+            text = readNoFollow(this.file);
         } catch (error) {
             if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
         }
@@ -127,7 +131,7 @@ export class SharedLedger {
 
     /** Rewrites the ledger with the lines that still count (live requests, pauses to come); removes it when none do. */
     private prune(now: number, live: Set<string>): void {
-        const kept = readFileSync(this.file, "utf8")
+        const kept = readNoFollow(this.file)
             .split("\n")
             .filter((line) => {
                 const [id, kind, at] = line.split(" ");
@@ -138,7 +142,7 @@ export class SharedLedger {
             return;
         }
         const temp = `${this.file}.${processTag}.tmp`;
-        writeFileSync(temp, kept.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+        writeWith(temp, REWRITE, kept.map((l) => `${l}\n`).join(""));
         renameSync(temp, this.file);
     }
 
@@ -147,21 +151,14 @@ export class SharedLedger {
         if (this.disabled) return undefined;
         try {
             const started = Date.now();
-            for (;;) {
-                try {
-                    closeSync(openSync(this.lock, "wx", 0o600));
-                    break;
-                } catch (error) {
-                    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-                    if (Date.now() - started > LOCK_WAIT_LIMIT_MS) throw error;
-                    removeIfStale(this.lock);
-                    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 3));
-                }
+            while (!this.lock.tryAcquire()) {
+                if (Date.now() - started > LOCK_WAIT_LIMIT_MS) throw new Error("lock wait limit");
+                await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 3));
             }
             try {
                 return work();
             } finally {
-                unlinkSync(this.lock);
+                this.lock.release();
             }
         } catch {
             this.disabled = true;
@@ -179,12 +176,13 @@ export function ledgerFor(
 ): SharedLedger | undefined {
     try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
-        const stat = statSync(dir);
-        // Someone else's or a shared directory could feed us a forged ledger: use none.
-        if (!stat.isDirectory() || (stat.mode & 0o077) !== 0) return undefined;
+        // Not through a link (lstat); someone else's or a shared directory could feed us a forged
+        // ledger, and a link could point at a folder of ours that the clean-up must not touch.
+        const stat = lstatSync(dir);
+        if (!stat.isDirectory() || (stat.mode & 0o777) !== 0o700) return undefined;
         if (process.getuid && stat.uid !== process.getuid()) return undefined;
-        if (!swept) {
-            swept = true;
+        if (!swept.has(dir)) {
+            swept.add(dir);
             sweep(dir);
         }
         const name = createHash("sha256").update(budget).digest("hex").slice(0, 40);
@@ -210,21 +208,20 @@ function isAlive(id: string, cache: Map<string, boolean>): boolean {
     return alive;
 }
 
-function removeIfStale(lock: string): void {
-    try {
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
-    } catch {
-        // Gone already.
-    }
+function append(file: string, line: string): void {
+    writeWith(file, APPEND, line);
 }
 
+/** Removes the ledger files (only those: by name, plain files) untouched for an hour. */
 function sweep(dir: string): void {
-    try {
-        for (const name of readdirSync(dir)) {
+    for (const name of readdirSync(dir)) {
+        if (!LEDGER_FILE_NAME.test(name)) continue;
+        try {
             const path = join(dir, name);
-            if (Date.now() - statSync(path).mtimeMs > ABANDONED_MS) unlinkSync(path);
+            const stat = lstatSync(path);
+            if (stat.isFile() && Date.now() - stat.mtimeMs > ABANDONED_MS) unlinkSync(path);
+        } catch {
+            // Another process swept at the same time.
         }
-    } catch {
-        // Another process swept at the same time.
     }
 }

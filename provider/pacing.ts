@@ -66,6 +66,11 @@ export class RequestPacer {
         });
     }
 
+    /** The pacer's clock: a 429's pause is set on it. */
+    now(): number {
+        return this.clock();
+    }
+
     /** A 429 said when to come back: nobody in this budget sends before then. */
     pause(key: string, untilMs: number): void {
         const budget = this.budget(key);
@@ -95,10 +100,8 @@ export class RequestPacer {
                 continue;
             }
             const now = this.clock();
-            // Slots are in sending order; answered ones that left the window go from the front.
             // Those still in flight carry Infinity: they hold their place until answered.
-            while (budget.slots.length > 0 && budget.slots[0].at <= now - this.limits.windowMs)
-                budget.slots.shift();
+            this.dropExpired(budget, now);
             let readyAt = budget.pausedUntil;
             if (budget.slots.length >= this.limits.requests) {
                 // At the limit only (answers arrive out of order): which slot frees first?
@@ -115,6 +118,12 @@ export class RequestPacer {
         return slot;
     }
 
+    /** Slots are in sending order; answered ones that left the window go from the front. */
+    private dropExpired(budget: Budget, now: number): void {
+        while (budget.slots.length > 0 && budget.slots[0].at <= now - this.limits.windowMs)
+            budget.slots.shift();
+    }
+
     /** A slot from the ledger, after waiting for this process's own pause; undefined if the ledger failed. */
     private async sharedSlot(budget: Budget, ledger: SharedLedger): Promise<Slot | undefined> {
         for (;;) {
@@ -125,7 +134,14 @@ export class RequestPacer {
             }
             const reservation = await ledger.reserve();
             if (!reservation) return undefined;
-            if ("id" in reservation) return { at: Number.POSITIVE_INFINITY, ledgerId: reservation.id };
+            if ("id" in reservation) {
+                // Kept in the process's own budget too: if the ledger turns itself off, these
+                // slots still count there.
+                const slot: Slot = { at: Number.POSITIVE_INFINITY, ledgerId: reservation.id };
+                this.dropExpired(budget, now);
+                budget.slots.push(slot);
+                return slot;
+            }
             // An in-flight slot has no end yet: look again shortly.
             const wait = reservation.retryAt - this.clock();
             await sleep(Number.isFinite(wait) ? Math.max(wait, 1) : 25);

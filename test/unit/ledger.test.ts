@@ -1,10 +1,26 @@
 // The shared ledger's decisions, with a fake clock: slots, answers, pauses, pruning, stale locks,
-// and refusing a directory others can write.
+// refusing a directory others can write or a link, a clean-up that removes only ledger files, and
+// the pacer keeping the ledger's slots when the ledger turns itself off.
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    statSync,
+    symlinkSync,
+    unlinkSync,
+    utimesSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ledgerFor, type SharedLedger } from "../../provider/ledger";
+import { FileLock } from "../../provider/file-lock";
+import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/ledger";
+import { RequestPacer } from "../../provider/pacing";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };
 
@@ -70,9 +86,105 @@ describe("shared pacing ledger", () => {
         assert.equal(existsSync(`${a.file}.lock`), false);
     });
 
-    it("uses no directory that others can write", () => {
+    it("uses no directory that others can write, or that is not its own to write (mode 700 only)", () => {
         open();
         chmodSync(dir, 0o777);
         assert.equal(ledgerFor("x", LIMITS, clock, dir), undefined);
+        chmodSync(dir, 0o500);
+        assert.equal(ledgerFor("x", LIMITS, clock, dir), undefined);
+    });
+
+    it("refuses a link planted in its place, and leaves the files it points at alone", () => {
+        // Another user plants the ledger directory's name as a link to the victim's own private folder.
+        const victim = join(dir, "..", "ssh");
+        mkdirSync(victim, { mode: 0o700 });
+        const key = join(victim, "id_ed25519");
+        writeFileSync(key, "private");
+        const past = new Date(Date.now() - 2 * 3_600_000);
+        utimesSync(key, past, past);
+        symlinkSync(victim, dir);
+        assert.equal(ledgerFor("x", LIMITS, clock, dir), undefined);
+        assert.equal(readFileSync(key, "utf8"), "private");
+    });
+
+    it("cleans up only its own files untouched for an hour", () => {
+        mkdirSync(dir, { mode: 0o700 });
+        const hash = "0123456789abcdef0123456789abcdef01234567";
+        const old = [`${hash}.ledger`, `${hash}.ledger.lock`, `${hash}.ledger.12.abcdef.tmp`];
+        old.push(`${hash}.ledger.lock.12.abcdefabcdef.tmp`, `${hash}.ledger.lock.0123456789abcdef.break`);
+        const foreign = ["id_ed25519", "notes.ledger", `${hash}.ledger.bak`, `${hash}.ledgerx`];
+        const fresh = `${"f".repeat(40)}.ledger`;
+        const past = new Date(Date.now() - 2 * 3_600_000);
+        for (const name of [...old, ...foreign]) {
+            writeFileSync(join(dir, name), "x");
+            utimesSync(join(dir, name), past, past);
+        }
+        writeFileSync(join(dir, fresh), "x");
+        open();
+        assert.deepEqual(readdirSync(dir).sort(), [...foreign, fresh].sort());
+    });
+
+    it("names every file it writes as the clean-up expects, and writes them mode 600", async () => {
+        const a = open();
+        assert.ok(await a.reserve().then((r) => r && "id" in r));
+        assert.equal(statSync(a.file).mode & 0o777, 0o600);
+        const lock = new FileLock(`${a.file}.lock`);
+        const names = readdirSync(dir);
+        names.push(`${a.file}.${process.pid}.abcdef.tmp`, `${lock.path}.${lock.token}.tmp`);
+        names.push(`${lock.path}.${"0".repeat(16)}.break`, lock.path);
+        for (const name of names) assert.match(name.replace(`${dir}/`, ""), LEDGER_FILE_NAME);
+    });
+
+    it("waits for a live holder's lock past the stale age instead of taking it over", async () => {
+        const a = open();
+        const lock = `${a.file}.lock`;
+        writeFileSync(lock, `${process.pid}.cccccccccccc`);
+        const past = new Date(Date.now() - 3_000);
+        utimesSync(lock, past, past);
+        let settled = false;
+        const reserved = a.reserve().then((r) => {
+            settled = true;
+            return r;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(settled, false);
+        assert.equal(readFileSync(lock, "utf8"), `${process.pid}.cccccccccccc`);
+        unlinkSync(lock);
+        assert.ok(await reserved.then((r) => r && "id" in r));
+    });
+});
+
+describe("pacer over the shared ledger", () => {
+    let dir: string;
+    let now: number;
+    beforeEach(() => {
+        dir = join(mkdtempSync(join(tmpdir(), "pacer-ledger-")), "ledgers");
+        now = 1_000_000;
+    });
+    afterEach(() => rmSync(join(dir, ".."), { recursive: true, force: true }));
+
+    it("keeps counting the ledger's slots when the ledger turns itself off", async () => {
+        const pacer = new RequestPacer({ requests: 3, windowMs: 1_000 }, () => now, {
+            shared: true,
+            ledgerDir: dir,
+        });
+        const answers = await Promise.all([1, 2, 3].map(() => pacer.acquire("b")));
+        const [file] = readdirSync(dir).filter((n) => n.endsWith(".ledger"));
+        assert.ok(file);
+        // The ledger breaks (a directory where the file was): the next reservation turns it off.
+        rmSync(join(dir, file));
+        mkdirSync(join(dir, file));
+        let fourth = false;
+        const next = pacer.acquire("b").then((answered) => {
+            fourth = true;
+            return answered;
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(fourth, false, "the three slots taken through the ledger still count");
+        now += 100;
+        answers[0]();
+        now += 1_000 + 50;
+        await next;
+        assert.equal(fourth, true);
     });
 });
