@@ -2,6 +2,7 @@
 // the client. Nothing is read from the surroundings at construction; settings are resolved when an
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, forExistingResource, keepAdoption } from "./adopt";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
@@ -68,7 +69,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         this.config = req.config;
     }
 
-    async check(_olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+    async check(olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
         let defaultApiVersion: ApiVersion;
         try {
             defaultApiVersion = resolveDefaultApiVersion(this.config);
@@ -76,7 +77,8 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1" });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        return validateInputs(news, { now: this.now(), defaultApiVersion });
+        const result = validateInputs(news, { now: this.now(), defaultApiVersion });
+        return { ...result, inputs: forExistingResource(olds, result.inputs) };
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
@@ -91,12 +93,16 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async create(inputs: CheckedInputs): Promise<CreateResult> {
-        const record = await this.createExactlyOnce(
-            this.client(),
-            inputs.apiVersion,
-            createRequestFrom(inputs, this.now()),
-        );
-        return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+        const client = this.client();
+        // Adoption and name conflicts: provider/adopt.ts; the POST itself: createExactlyOnce.
+        return createOrAdopt(client, inputs, this.now(), async () => {
+            const record = await this.createExactlyOnce(
+                client,
+                inputs.apiVersion,
+                createRequestFrom(inputs, this.now()),
+            );
+            return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+        });
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
@@ -118,7 +124,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             operations.length > 0
                 ? await this.client().patch(news.apiVersion, id, operations)
                 : recordFrom(id, olds);
-        return { outs: outputsFrom(record, news, olds.secret) };
+        return { outs: keepAdoption(olds, outputsFrom(record, news, olds.secret)) };
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
