@@ -32,10 +32,12 @@ export async function createOrAdopt(
     client: IscPatClient,
     inputs: CheckedInputs,
     now: Date,
+    adoptionsDone: ReadonlySet<string>,
     post: () => Promise<CreateOutcome>,
 ): Promise<CreateOutcome> {
     const version = inputs.apiVersion;
-    if (inputs.adoptTokenId !== undefined) {
+    // The engine re-checks a replaced resource as if new: its adoptTokenId was used up at its creation.
+    if (inputs.adoptTokenId !== undefined && !adoptionsDone.has(inputs.adoptTokenId)) {
         const own = await client.list(version, { ownerId: "me" });
         const record = own.find((t) => t.id === inputs.adoptTokenId);
         if (!record) {
@@ -75,7 +77,7 @@ async function adopt(
     const operations = adoptionPatch(record, inputs, now);
     const after =
         operations.length > 0 ? await client.patch(inputs.apiVersion, record.id, operations) : record;
-    return { id: record.id, outs: outputsFrom(after, { ...inputs, adoptTokenId: record.id }, "") };
+    return { id: record.id, outs: { ...outputsFrom(after, inputs, ""), adoptTokenId: record.id } };
 }
 
 /**
@@ -132,19 +134,7 @@ export function nameConflictMessage(clash: TokenRecord, inputs: CheckedInputs, c
     ].join("\n");
 }
 
-/**
- * check(): adoptTokenId matters only when the resource is created, never when an existing one is
- * replaced (a rotation would take the outgoing token over again, and then delete it).
- */
-export function forExistingResource(olds: unknown, inputs: CheckedInputs): CheckedInputs {
-    const exists = typeof olds === "object" && olds !== null && "name" in olds;
-    if (!exists || inputs.adoptTokenId === undefined) return inputs;
-    const rest = { ...inputs };
-    delete rest.adoptTokenId;
-    return rest;
-}
-
-/** An update keeps the record of an adoption (update's inputs no longer carry adoptTokenId). */
+/** Update and read keep the record of an adoption (outputsFrom never sets it). */
 export function keepAdoption(olds: Partial<TokenOutputs>, outs: TokenOutputs): TokenOutputs {
     return olds.adoptTokenId !== undefined && outs.adoptTokenId === undefined
         ? { ...outs, adoptTokenId: olds.adoptTokenId }

@@ -49,8 +49,7 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         expirationDateSource: expirySource(declared, record),
         secretKnown: secret !== "",
     };
-    // The adoption settings are recorded only when declared (the adopted id: when taken over).
-    if (declared.adoptTokenId !== undefined) outputs.adoptTokenId = declared.adoptTokenId;
+    // Recorded only when declared; the adopted id only by adoption itself (provider/adopt.ts).
     if (declared.onNameConflict != null) outputs.onNameConflict = declared.onNameConflict;
     if (declared.replaceIfSecretUnknown != null)
         outputs.replaceIfSecretUnknown = declared.replaceIfSecretUnknown;
@@ -80,7 +79,6 @@ function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationD
 export function inputsFrom(outputs: TokenOutputs): CheckedInputs {
     const inputs: CheckedInputs = { name: outputs.name, apiVersion: outputs.apiVersion };
     if (outputs.rotation) inputs.rotation = outputs.rotation;
-    if (outputs.adoptTokenId !== undefined) inputs.adoptTokenId = outputs.adoptTokenId;
     if (outputs.onNameConflict != null) inputs.onNameConflict = outputs.onNameConflict;
     if (outputs.replaceIfSecretUnknown != null)
         inputs.replaceIfSecretUnknown = outputs.replaceIfSecretUnknown;

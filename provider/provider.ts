@@ -2,7 +2,7 @@
 // the client. Nothing is read from the surroundings at construction; settings are resolved when an
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, forExistingResource, keepAdoption } from "./adopt";
+import { createOrAdopt, keepAdoption } from "./adopt";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
@@ -62,6 +62,8 @@ export class TokenInitializationError extends Error {
 
 export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
     private config?: ConfigSource;
+    /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
+    private readonly adoptionsDone = new Set<string>();
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
@@ -69,7 +71,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         this.config = req.config;
     }
 
-    async check(olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+    async check(_olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
         let defaultApiVersion: ApiVersion;
         try {
             defaultApiVersion = resolveDefaultApiVersion(this.config);
@@ -77,11 +79,13 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1" });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        const result = validateInputs(news, { now: this.now(), defaultApiVersion });
-        return { ...result, inputs: forExistingResource(olds, result.inputs) };
+        return validateInputs(news, { now: this.now(), defaultApiVersion });
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+        for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
+            if (typeof adopted === "string") this.adoptionsDone.add(adopted);
+        }
         const plan = planDiff(olds, news, this.now());
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
@@ -95,7 +99,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     async create(inputs: CheckedInputs): Promise<CreateResult> {
         const client = this.client();
         // Adoption and name conflicts: provider/adopt.ts; the POST itself: createExactlyOnce.
-        return createOrAdopt(client, inputs, this.now(), async () => {
+        return createOrAdopt(client, inputs, this.now(), this.adoptionsDone, async () => {
             const record = await this.createExactlyOnce(
                 client,
                 inputs.apiVersion,
@@ -114,7 +118,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (!record) return {};
         const declared =
             props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
-        const outputs = outputsFrom(record, declared, props.secret ?? "");
+        const outputs = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 

@@ -159,15 +159,30 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
         assert.ok(ids.includes(bobs.id) && ids.includes(workflow.id));
     });
 
-    it("adoptTokenId is ignored once the resource exists: a replacement makes a new token", async () => {
+    it("adoptTokenId is used up at creation: the replacement of the adopted resource makes a new token", async () => {
+        const existing = ctx.h.emulator.createToken(ctx.h.identityId, {
+            name: "x",
+            expirationDate: inDays(30),
+        });
         const p = ctx.h.provider();
-        const { inputs } = await p.check(
-            { name: "x", adoptTokenId: "abc" },
-            { name: "x", expirationDate: inDays(30), adoptTokenId: "abc" },
-        );
-        assert.equal((inputs as CheckedInputs).adoptTokenId, undefined);
-        const fresh = await p.check({}, { name: "x", expirationDate: inDays(30), adoptTokenId: "abc" });
-        assert.equal((fresh.inputs as CheckedInputs).adoptTokenId, "abc");
+        const declared = {
+            name: "x",
+            expirationDate: existing.expirationDate,
+            apiVersion: "v2025",
+            adoptTokenId: existing.id,
+        };
+        const adopted = await createToken(p, declared);
+        // The engine: diff says replace (the opt-in), deletes first (same name), re-checks and creates.
+        const news = { ...adopted.inputs, replaceIfSecretUnknown: true };
+        const diff = await p.diff(adopted.id, adopted.outs, news);
+        assert.deepEqual(diff.replaces, ["secret"]);
+        assert.equal(diff.deleteBeforeReplace, true);
+        await p.delete(adopted.id, adopted.outs);
+        const renewed = await createToken(p, { ...declared, replaceIfSecretUnknown: true });
+        assert.notEqual(renewed.id, existing.id);
+        assert.equal(renewed.outs.secretKnown, true);
+        assert.equal(renewed.outs.adoptTokenId, undefined);
+        assert.ok(ctx.h.emulator.verifySecret(renewed.id, renewed.outs.secret));
     });
 
     it("check names the property and what is valid", async () => {
