@@ -129,6 +129,7 @@ export function nameConflictMessage(clash: TokenRecord, inputs: CheckedInputs, c
         `${cause.message.replace(/\.$/, "")}. The owner already has a token named ${JSON.stringify(inputs.name)}: ${describeToken(clash)}, created ${clash.created}, last used ${clash.lastUsed ?? "never"}. Nothing was deleted.`,
         `If an interrupted \`pulumi up\` of this stack made it (its create never reached the state), recover with:`,
         `  pulumi cancel --yes   (only if the stack is still locked)`,
+        `  pulumi refresh --clear-pending-creates --yes`,
         `  then set onNameConflict: "replace" on this resource (deletes ${id} and makes a new token whose secret is in the state), or onNameConflict: "adopt" or adoptTokenId: "${id}" (keeps that token and its users working; its secret stays unknown), and run pulumi up.`,
         `If it belongs to something else, give this resource another name, or delete that token once nothing uses it (DELETE /${itemPath(inputs.apiVersion, id)}).`,
     ].join("\n");

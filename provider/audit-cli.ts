@@ -38,11 +38,22 @@ Exit: 0 fine, 1 thresholds exceeded, 2 usage or API error.`;
 class UsageError extends Error {}
 
 function pulumi(args: string[], cwd: string | undefined): string {
-    return execFileSync("pulumi", [...args, ...(cwd ? ["--cwd", cwd] : []), "--non-interactive"], {
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-        maxBuffer: 256 * 1024 * 1024,
-    });
+    try {
+        return execFileSync("pulumi", [...args, ...(cwd ? ["--cwd", cwd] : []), "--non-interactive"], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    } catch (error) {
+        const e = error as { code?: string; stderr?: string };
+        if (e.code === "ENOENT")
+            throw new Error(
+                "--stack needs the Pulumi CLI (pulumi on PATH); or pass --state FILE from `pulumi stack export`",
+            );
+        throw new Error(
+            `pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? "").trim() || (error as Error).message}`,
+        );
+    }
 }
 
 /** A stack's config through the Pulumi CLI (secrets decrypted into this process only). */

@@ -91,17 +91,67 @@ describe("end to end: adoption and interrupted runs", function () {
         }
     });
 
-    it('a SIGKILLed up of 20 tokens recovers with `pulumi cancel` and `pulumi up` (onNameConflict "replace")', async () => {
-        const emulator = ctx.h.emulator;
-        const bob = emulator.addIdentity({ name: "Bob" });
-        const foreign = emulator.createToken(bob.id, { name: "sig-3", expirationDate: inDays(30) });
-        const unrelated = emulator.createToken(ctx.h.identityId, {
-            name: "ci-manual",
-            expirationDate: inDays(30),
-        });
-        hygiene.secret(foreign.secret);
-        hygiene.secret(unrelated.secret);
+    /**
+     * Starts `pulumi up` of 20 tokens named sig-N and kills its whole process group (CLI, language
+     * host, provider, as a CI runner's kill does) once 8 of them exist at the API.
+     */
+    async function killMidway(project: Project): Promise<void> {
+        const { emulator } = ctx.h;
         emulator.setLatency(150);
+        const child = spawn(pulumiCli(), ["up", "--yes", "--non-interactive"], {
+            cwd: project.dir,
+            env: project.env,
+            detached: true,
+            stdio: "ignore",
+        });
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        while (mine().length < 8) await new Promise((r) => setTimeout(r, 20));
+        process.kill(-(child.pid as number), "SIGKILL");
+        await exited;
+        await emulator.idle();
+        emulator.setLatency(0);
+        assert.ok(mine().length < 20, `killed mid-way (${mine().length} of 20 made)`);
+        assert.ok(stateWithSecrets(project).pending.length > 0, "the kill left pending creates in the state");
+    }
+
+    /** The owner's tokens of the interrupted run at the API. */
+    function mine() {
+        return ctx.h.emulator
+            .tokens()
+            .filter((t) => t.name.startsWith("sig-") && t.owner.id === ctx.h.identityId);
+    }
+
+    /** A foreign token of a run's name and an unrelated one of the owner: nothing may touch them. */
+    function bystanders() {
+        const { emulator } = ctx.h;
+        const bob = emulator.addIdentity({ name: "Bob" });
+        const tokens = [
+            emulator.createToken(bob.id, { name: "sig-3", expirationDate: inDays(30) }),
+            emulator.createToken(ctx.h.identityId, { name: "ci-manual", expirationDate: inDays(30) }),
+        ];
+        for (const t of tokens) hygiene.secret(t.secret);
+        return () => {
+            for (const t of tokens)
+                assert.ok(emulator.verifySecret(t.id, t.secret), `${t.name} is untouched`);
+        };
+    }
+
+    /** No orphan, no duplicate: the state's 20 tokens are exactly the run's tokens at the API. */
+    function assertRecovered(project: Project): TokenState[] {
+        const after = stateWithSecrets(project);
+        assert.equal(after.tokens.length, 20);
+        assert.equal(mine().length, 20, "no orphan, no duplicate");
+        assert.deepEqual(
+            after.tokens.map((t) => t.id).sort(),
+            mine()
+                .map((t) => t.id)
+                .sort(),
+        );
+        return after.tokens;
+    }
+
+    it('a SIGKILLed up of 20 tokens recovers with `pulumi cancel` and `pulumi up` (onNameConflict "replace")', async () => {
+        const untouched = bystanders();
         const project = new Project("e2e-program", ctx.h.env);
         try {
             await project.init({ count: "20" });
@@ -110,56 +160,20 @@ describe("end to end: adoption and interrupted runs", function () {
                 expirationDate: inDays(30),
                 onNameConflict: "replace",
             });
-            // The whole process group, as a CI runner's kill does: CLI, language host, provider.
-            const child = spawn(pulumiCli(), ["up", "--yes", "--non-interactive"], {
-                cwd: project.dir,
-                env: project.env,
-                detached: true,
-                stdio: "ignore",
-            });
-            const exited = new Promise((resolve) => child.on("exit", resolve));
-            const mine = () =>
-                emulator.tokens().filter((t) => t.name.startsWith("sig-") && t.owner.id === ctx.h.identityId);
-            while (mine().length < 8) await new Promise((r) => setTimeout(r, 20));
-            process.kill(-(child.pid as number), "SIGKILL");
-            await exited;
-            await emulator.idle();
-            emulator.setLatency(0);
-            const before = stateWithSecrets(project);
-            assert.ok(
-                mine().length >= 8 && mine().length < 20,
-                `killed mid-way (${mine().length} of 20 made)`,
-            );
-            assert.ok(before.pending.length > 0, "the kill left pending creates in the state");
+            await killMidway(project);
 
             // Recovery: two commands, no console work.
             await project.run(["cancel", "--yes"]);
             await project.run(["up", "--yes"]);
 
-            const after = stateWithSecrets(project);
-            assert.equal(after.tokens.length, 20);
-            const atApi = mine();
-            assert.equal(atApi.length, 20, "no orphan, no duplicate");
-            assert.deepEqual(
-                after.tokens.map((t) => t.id).sort(),
-                atApi.map((t) => t.id).sort(),
-                "every token in the state exists once, and every token of the run is in the state",
-            );
-            for (const t of after.tokens) {
+            for (const t of assertRecovered(project)) {
                 assert.equal(t.outputs.secretKnown, true);
                 assert.ok(
-                    emulator.verifySecret(t.id, t.outputs.secret as string),
-                    `${t.urn}: the state's secret works`,
+                    ctx.h.emulator.verifySecret(t.id, t.outputs.secret as string),
+                    `${t.urn}: the secret works`,
                 );
             }
-            assert.ok(
-                emulator.verifySecret(foreign.id, foreign.secret),
-                "another owner's same-named token is untouched",
-            );
-            assert.ok(
-                emulator.verifySecret(unrelated.id, unrelated.secret),
-                "the owner's other token is untouched",
-            );
+            untouched();
             await project.run(["preview", "--expect-no-changes"]);
             // The engine keeps the interrupted creates listed (a warning on each run) until this.
             await project.run(["refresh", "--yes", "--skip-preview", "--clear-pending-creates"]);
@@ -168,7 +182,56 @@ describe("end to end: adoption and interrupted runs", function () {
             assert.equal(cleared.tokens.length, 20);
             await project.run(["preview", "--expect-no-changes"]);
         } finally {
-            emulator.setLatency(0);
+            ctx.h.emulator.setLatency(0);
+            await project.run(["cancel", "--yes"], { allowFailure: true });
+            await project.run(["destroy", "--yes"], { allowFailure: true });
+            project.cleanup();
+        }
+    });
+
+    it("without the opt-in, the next up fails naming the left tokens and the recovery; adopting them recovers", async () => {
+        const untouched = bystanders();
+        const project = new Project("e2e-program", ctx.h.env);
+        try {
+            await project.init({ count: "20" });
+            await project.setConfig("token", {
+                name: "sig",
+                expirationDate: inDays(30),
+                apiVersion: "v2025",
+            });
+            await killMidway(project);
+            const left = mine();
+            await project.run(["cancel", "--yes"]);
+            const failed = await project.run(["up", "--yes"], { allowFailure: true });
+            assert.notEqual(failed.status, 0);
+            const inState = new Set(stateWithSecrets(project).tokens.map((t) => t.id));
+            const orphans = left.filter((t) => !inState.has(t.id));
+            assert.ok(orphans.length > 0);
+            // The engine stops scheduling after the first failures: each clash it met names its token.
+            const named = orphans.filter((t) =>
+                failed.output.includes(`token ${t.id} ("${t.name}"), created ${t.created}, last used never`),
+            );
+            assert.ok(named.length > 0, "the failure names the left token: id, created, last used");
+            assert.match(failed.output, /pulumi refresh --clear-pending-creates --yes/);
+            assert.match(failed.output, /onNameConflict: "adopt"/);
+            untouched();
+
+            await project.setConfig("token.onNameConflict", "adopt");
+            await project.run(["up", "--yes"]);
+            for (const t of assertRecovered(project)) {
+                const wasOrphan = orphans.some((o) => o.id === t.id);
+                assert.equal(
+                    t.outputs.secretKnown,
+                    !wasOrphan,
+                    `${t.urn}: adopted tokens say their secret is unknown`,
+                );
+                assert.equal(t.outputs.adoptTokenId, wasOrphan ? t.id : undefined);
+                if (!wasOrphan) assert.ok(ctx.h.emulator.verifySecret(t.id, t.outputs.secret as string));
+            }
+            untouched();
+            await project.run(["preview", "--expect-no-changes"]);
+        } finally {
+            ctx.h.emulator.setLatency(0);
             await project.run(["cancel", "--yes"], { allowFailure: true });
             await project.run(["destroy", "--yes"], { allowFailure: true });
             project.cleanup();

@@ -101,6 +101,21 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 new RegExp(`token ${expired.id} \\("expired"\\) expired on .*delete it`),
             );
 
+            // The same settings from the stack config (read through the Pulumi CLI), none in the environment.
+            await project.run(["config", "set", "sailpoint:baseUrl", ctx.h.env.SAIL_BASE_URL]);
+            await project.run(["config", "set", "sailpoint:clientId", ctx.h.clientId]);
+            await project.run(["config", "set", "--secret", "sailpoint:clientSecret"], {
+                input: ctx.h.clientSecret,
+            });
+            await project.run(["config", "set", "sailpoint:apiVersion", "v2025"]);
+            const fromConfig = await audit(project, ["--stack", project.stack, "--json"], {
+                SAIL_BASE_URL: "",
+                SAIL_CLIENT_ID: "",
+                SAIL_CLIENT_SECRET: "",
+            });
+            assert.equal(fromConfig.status, 0, fromConfig.stderr);
+            assert.deepEqual(JSON.parse(fromConfig.stdout), entries);
+
             // The whole tenant, with the state from a file; the gate's exit codes.
             const exported = await project.exportState();
             const stateFile = join(project.home, "state.json");
@@ -128,6 +143,10 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
             assert.equal(relaxed.status, 0);
             assert.match(relaxed.stdout, /^\| id \| name \| owner \| managed by/);
             assert.match(relaxed.stdout, /bob-feed \| Bob \| - \|/);
+
+            const usage = await audit(project, ["--fail-on", "stale-ish"]);
+            assert.equal(usage.status, 2);
+            assert.match(usage.stderr, /unknown finding "stale-ish"; known: unmanaged, expired/);
 
             // --only-stale asks the API for stale tokens only (its filters).
             emulator.resetRequests();
