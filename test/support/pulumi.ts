@@ -5,6 +5,10 @@ import { hygiene } from "./hygiene";
 
 Project.observer = (source, text) => hygiene.record(source, text);
 
-after("remove the installed example projects", () => removeInstalls());
+// Their node_modules are large: on a loaded machine removing them outlasts mocha's default 20 s.
+after("remove the installed example projects", function () {
+    this.timeout(180_000);
+    removeInstalls();
+});
 
 export { Project };
