@@ -359,6 +359,8 @@ export async function inProcess(): Promise<InProcessResult> {
     const emulator = await IscEmulator.start({
         latencyMs: LATENCY_MS,
         rateLimit: false,
+        // One owner holds up to 200 tokens: the per-owner cap (10, as in the product) is off.
+        maxTokensPerOwner: null,
         clients: [{ ...creds, identity }],
     });
     try {

@@ -8,7 +8,7 @@ import { FAULT_KINDS, IscEmulator, type FaultKind } from "./index";
 const USAGE = `Usage: node dist/emulator/cli.js --port <port> [--client-id <id>] [--client-secret-file <path>]
          [--client-secret <secret>] [--latency-ms <ms>] [--no-rate-limit] [--bearer-lifetime-seconds <s>]
          [--fault-rate <0..1>] [--fault-kinds <${FAULT_KINDS.join(",")}>] [--fault-delay-ms <ms>]
-         [--seed <n>]
+         [--seed <n>] [--max-tokens-per-owner <n>|off]
 
 The client id comes from --client-id or SAIL_CLIENT_ID; its secret from --client-secret-file (the
 file's content, without a trailing newline) or SAIL_CLIENT_SECRET. --client-secret also works, but
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
                 "fault-kinds": { type: "string" },
                 "fault-delay-ms": { type: "string" },
                 seed: { type: "string" },
+                "max-tokens-per-owner": { type: "string" },
                 help: { type: "boolean", short: "h" },
             },
         }));
@@ -103,6 +104,10 @@ async function main(): Promise<void> {
         rateLimit: values["no-rate-limit"] ? false : undefined,
         bearerLifetimeSeconds: integer("bearer-lifetime-seconds", values["bearer-lifetime-seconds"], 1),
         seed: integer("seed", values.seed, 0),
+        maxTokensPerOwner:
+            values["max-tokens-per-owner"] === "off"
+                ? null
+                : integer("max-tokens-per-owner", values["max-tokens-per-owner"], 1),
     });
     if (faultRate > 0 && kinds.length > 0) {
         emulator.faults.add({

@@ -43,8 +43,11 @@ export interface EmulatorOptions {
     latencyMs?: number;
     /** Seed of the fault-injection PRNG. Default random (see `seed`). */
     seed?: number;
-    /** Cap on tokens per owner (400 beyond it). Default none. */
-    maxTokensPerOwner?: number | null;
+    /**
+     * Cap on tokens per owner (a create beyond it is a 400). Default 10, the product's documented
+     * limit per user; null or false turns it off (e.g. for 200-token benchmarks).
+     */
+    maxTokensPerOwner?: number | null | false;
     /** Tenant (org) name in token responses. Default "emulator". */
     tenant?: string;
     /**
@@ -77,6 +80,14 @@ export type TokenPatch = Partial<
         | "userAwareTokenNeverExpires"
     >
 >;
+
+/** The product documentation's limit: each user can have up to 10 personal access tokens. */
+export const DEFAULT_MAX_TOKENS_PER_OWNER = 10;
+
+function tokenCap(option: number | null | false | undefined): number | null {
+    if (option === undefined) return DEFAULT_MAX_TOKENS_PER_OWNER;
+    return option === null || option === false ? null : option;
+}
 
 export class IscEmulator {
     readonly clock = new Clock();
@@ -128,7 +139,7 @@ export class IscEmulator {
                 clock: this.clock,
                 store: this.store,
                 directory: this.directory,
-                maxTokensPerOwner: options.maxTokensPerOwner ?? null,
+                maxTokensPerOwner: tokenCap(options.maxTokensPerOwner),
             },
         });
     }

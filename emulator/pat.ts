@@ -15,7 +15,7 @@ export interface PatDeps {
     clock: Clock;
     store: TokenStore;
     directory: Directory;
-    /** Choice: no cap by default (the UI's 10 per user is not documented for the API). */
+    /** Tokens per owner; null: no cap. The product documents 10 per user (see EmulatorOptions). */
     maxTokensPerOwner: number | null;
 }
 

@@ -47,7 +47,12 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         lastUsed: record.lastUsed ?? null,
         managed: record.managed ?? false,
         expirationDateSource: expirySource(declared, record),
+        secretKnown: secret !== "",
     };
+    // Recorded only when declared; the adopted id only by adoption itself (provider/adopt.ts).
+    if (declared.onNameConflict != null) outputs.onNameConflict = declared.onNameConflict;
+    if (declared.replaceIfSecretUnknown != null)
+        outputs.replaceIfSecretUnknown = declared.replaceIfSecretUnknown;
     // Rotation's outputs exist only with rotation (without it the API name is `name`): state stays small.
     if (declared.rotation) {
         outputs.rotation = declared.rotation;
@@ -74,6 +79,9 @@ function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationD
 export function inputsFrom(outputs: TokenOutputs): CheckedInputs {
     const inputs: CheckedInputs = { name: outputs.name, apiVersion: outputs.apiVersion };
     if (outputs.rotation) inputs.rotation = outputs.rotation;
+    if (outputs.onNameConflict != null) inputs.onNameConflict = outputs.onNameConflict;
+    if (outputs.replaceIfSecretUnknown != null)
+        inputs.replaceIfSecretUnknown = outputs.replaceIfSecretUnknown;
     if (outputs.scope != null) inputs.scope = outputs.scope;
     if (
         outputs.expirationDateSource === "input" ||

@@ -68,8 +68,14 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date): DiffPl
         renewal = renewalReason(olds, rotation, now);
         if (renewal && !replaces.includes("expirationDate")) replaces.push("expirationDate");
     }
-    // A token whose secret was never learned (a create cut short, an import) is useless: make a new one.
-    if (!olds.secret) replaces.push("secret");
+    // A token whose secret our create lost is useless: make a new one. An adopted token is someone's
+    // working credential: it is kept unless the program opts in to its replacement.
+    const optIn = news.replaceIfSecretUnknown === true || isUnknown(news.replaceIfSecretUnknown);
+    if (!olds.secret && (!olds.adoptTokenId || optIn)) replaces.push("secret");
+    // The adoption settings change nothing at the API; an update records them.
+    if ((olds.onNameConflict ?? "fail") !== (news.onNameConflict ?? "fail")) updates.push("onNameConflict");
+    if ((olds.replaceIfSecretUnknown ?? false) !== (news.replaceIfSecretUnknown ?? false))
+        updates.push("replaceIfSecretUnknown");
     if (acknowledgmentChanged(olds, news, version)) {
         updates.push("userAwareTokenNeverExpires");
     }

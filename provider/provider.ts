@@ -2,6 +2,7 @@
 // the client. Nothing is read from the surroundings at construction; settings are resolved when an
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
+import { createOrAdopt, keepAdoption } from "./adopt";
 import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { systemNow } from "./clock";
@@ -69,6 +70,8 @@ export class TokenInitializationError extends Error {
 
 export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
     private config?: ConfigSource;
+    /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
+    private readonly adoptionsDone = new Set<string>();
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
@@ -93,6 +96,9 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+        for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
+            if (typeof adopted === "string") this.adoptionsDone.add(adopted);
+        }
         const now = this.now();
         const plan = planDiff(olds, news, now);
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
@@ -110,12 +116,20 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const inputs = this.validated(unchecked);
         // Validation drops the engine's serialized provider; the initialization-failed path needs it.
         const serialized = (unchecked as unknown as Record<string, unknown>)[PROVIDER_KEY];
-        const record = await this.createExactlyOnce(
-            this.client(),
-            { inputs, serializedProvider: typeof serialized === "string" ? serialized : undefined },
-            createRequestFrom(inputs, this.now()),
-        );
-        return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+        const declared = {
+            inputs,
+            serializedProvider: typeof serialized === "string" ? serialized : undefined,
+        };
+        const client = this.client();
+        // Adoption and name conflicts: provider/adopt.ts; the POST itself: createExactlyOnce.
+        return createOrAdopt(client, inputs, this.now(), this.adoptionsDone, async () => {
+            const record = await this.createExactlyOnce(
+                client,
+                declared,
+                createRequestFrom(inputs, this.now()),
+            );
+            return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+        });
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
@@ -127,7 +141,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (!record) return {};
         const declared =
             props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
-        const outputs = outputsFrom(record, declared, props.secret ?? "");
+        const outputs = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
@@ -139,7 +153,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             operations.length > 0
                 ? await this.client().patch(news.apiVersion, id, operations)
                 : recordFrom(id, olds);
-        return { outs: outputsFrom(record, news, olds.secret) };
+        return { outs: keepAdoption(olds, outputsFrom(record, news, olds.secret)) };
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {

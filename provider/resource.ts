@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, TokenOwner } from "./api-types";
 import * as engine from "./engine";
-import type { ExpirationDateSource, RotationSettings } from "./types";
+import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "./types";
 
 export interface PersonalAccessTokenArgs {
     /** The token's name; unique among the owner's tokens. */
@@ -19,6 +19,12 @@ export interface PersonalAccessTokenArgs {
     apiVersion?: pulumi.Input<ApiVersion>;
     /** Automatic renewal; excludes expirationDate. See the README's "Rotation and expiry". */
     rotation?: pulumi.Input<{ expiresInDays: pulumi.Input<number>; rotateBeforeDays: pulumi.Input<number> }>;
+    /** Take over the existing token with this id at creation; see the README's "Adopting existing tokens". */
+    adoptTokenId?: pulumi.Input<string>;
+    /** What creation does when the owner already has a token of this name: "fail" (default), "adopt", "replace". */
+    onNameConflict?: pulumi.Input<NameConflictPolicy>;
+    /** true: the next up replaces a token whose secret is unknown (an adopted one). */
+    replaceIfSecretUnknown?: pulumi.Input<boolean | null>;
 }
 
 /** The module whose exports are the provider: see engine.ts for why it is a module. */
@@ -44,6 +50,12 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly tokenName: pulumi.Output<string>;
     /** With rotation: from when the next preview/up rotates the token. */
     declare readonly rotationDueAt: pulumi.Output<string | null>;
+    /** The id taken over at creation, for an adopted token. */
+    declare readonly adoptTokenId: pulumi.Output<string | undefined>;
+    declare readonly onNameConflict: pulumi.Output<NameConflictPolicy | undefined>;
+    declare readonly replaceIfSecretUnknown: pulumi.Output<boolean | undefined>;
+    /** Whether `secret` holds the token's secret: false for an adopted token until it is replaced. */
+    declare readonly secretKnown: pulumi.Output<boolean>;
 
     constructor(name: string, args: PersonalAccessTokenArgs, opts?: pulumi.CustomResourceOptions) {
         const outputsOnly = {
@@ -55,6 +67,7 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
             expirationDateSource: undefined,
             tokenName: undefined,
             rotationDueAt: undefined,
+            secretKnown: undefined,
         };
         const inputsAlsoOutputs = {
             scope: undefined,
@@ -63,6 +76,9 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
             accessTokenValiditySeconds: undefined,
             apiVersion: undefined,
             rotation: undefined,
+            adoptTokenId: undefined,
+            onNameConflict: undefined,
+            replaceIfSecretUnknown: undefined,
         };
         super(
             serializedProvider,

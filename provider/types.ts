@@ -15,7 +15,15 @@ export interface TokenInputs {
     accessTokenValiditySeconds?: number | null;
     apiVersion?: ApiVersion;
     rotation?: RotationSettings;
+    /** Take over this existing token at creation (see provider/adopt.ts). */
+    adoptTokenId?: string;
+    /** What creation does when the owner already has a token of the declared name. Default "fail". */
+    onNameConflict?: NameConflictPolicy;
+    /** Opt-in: replace a token whose secret is unknown (an adopted one). */
+    replaceIfSecretUnknown?: boolean | null;
 }
+
+export type NameConflictPolicy = "fail" | "adopt" | "replace";
 
 /** Inputs after check: the API version is always resolved. */
 export interface CheckedInputs extends TokenInputs {
@@ -35,6 +43,8 @@ export interface TokenOutputs extends CheckedInputs {
     tokenName?: string;
     /** With rotation only. */
     rotationDueAt?: string | null;
+    /** Whether `secret` holds the token's secret (false for an adopted token). */
+    secretKnown?: boolean;
 }
 
 export const INPUT_NAMES = [
@@ -45,6 +55,9 @@ export const INPUT_NAMES = [
     "accessTokenValiditySeconds",
     "apiVersion",
     "rotation",
+    "adoptTokenId",
+    "onNameConflict",
+    "replaceIfSecretUnknown",
 ] as const satisfies readonly (keyof TokenInputs)[];
 
 export const OUTPUT_ONLY_NAMES = [
@@ -56,6 +69,7 @@ export const OUTPUT_ONLY_NAMES = [
     "expirationDateSource",
     "tokenName",
     "rotationDueAt",
+    "secretKnown",
 ] as const satisfies readonly Exclude<keyof TokenOutputs, keyof TokenInputs>[];
 
 // Compile-time proof that the lists above name every key.

@@ -76,7 +76,7 @@ function schemaFailures(errors: ErrorObject[], inputs: Record<string, unknown>):
         // anyOf repeats its branches' errors: "not a date-time" says it all, "not null" adds nothing.
         if (error.keyword === "anyOf" || (error.keyword === "type" && badFormat.has(error.instancePath)))
             continue;
-        const failure = describe(error);
+        const failure = describe(error, inputs);
         if (failure) failures.push(failure);
     }
     return failures;
@@ -92,6 +92,16 @@ function touchesUnknown(root: unknown, pointer: string): boolean {
     return isUnknown(value);
 }
 
+/** The value at a JSON pointer (for messages). */
+function valueAt(root: unknown, pointer: string): unknown {
+    let value: unknown = root;
+    for (const segment of pointer.split("/").slice(1)) {
+        if (value === null || typeof value !== "object") return undefined;
+        value = (value as Record<string, unknown>)[segment.replace(/~1/g, "/").replace(/~0/g, "~")];
+    }
+    return value;
+}
+
 /** JSON pointer → the property path Pulumi shows: /scope/1 → scope[1], /a/b → a.b. */
 function propertyPath(pointer: string): string {
     let path = "";
@@ -101,7 +111,7 @@ function propertyPath(pointer: string): string {
     return path;
 }
 
-function describe(error: ErrorObject): CheckFailure | undefined {
+function describe(error: ErrorObject, inputs: Record<string, unknown>): CheckFailure | undefined {
     const at = propertyPath(error.instancePath);
     const prefix = at ? `${at}.` : "";
     const params = error.params as Record<string, unknown>;
@@ -124,8 +134,10 @@ function describe(error: ErrorObject): CheckFailure | undefined {
         case "enum":
             return {
                 property: at,
-                reason: `must be one of ${API_VERSIONS.join(", ")}; got ${JSON.stringify(error.data)}`,
+                reason: `must be one of ${(params.allowedValues as unknown[]).join(", ")}; got ${JSON.stringify(valueAt(inputs, error.instancePath))}`,
             };
+        case "pattern":
+            return { property: at, reason: "must be a token id: letters, digits, - and _ only" };
         case "format":
             return { property: at, reason: FORMAT_REASON };
         case "minItems":
@@ -168,6 +180,9 @@ const TYPE_HINT: Record<string, string> = {
     userAwareTokenNeverExpires: "true or false",
     accessTokenValiditySeconds: "a whole number of seconds from 15 to 43200",
     apiVersion: `one of ${API_VERSIONS.join(", ")}`,
+    adoptTokenId: "the id of an existing token of the API client's identity",
+    onNameConflict: '"fail", "adopt" or "replace"',
+    replaceIfSecretUnknown: "true or false",
 };
 
 const RANGE_HINT: Record<string, string> = {

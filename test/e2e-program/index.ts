@@ -16,6 +16,10 @@ const tokens = Array.from(
         }),
 );
 
-export const clientId = tokens[0].id;
-export const clientSecret = tokens[0].secret;
-export const name = tokens[0].name;
+// The inventory test writes ./adopted.ts (`isc-pat audit --emit-program`) and sets `adopted: true`.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when it exists
+if (config.getBoolean("adopted")) require("./adopted");
+
+export const clientId = tokens[0]?.id;
+export const clientSecret = tokens[0]?.secret;
+export const name = tokens[0]?.name;

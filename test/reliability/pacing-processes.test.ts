@@ -17,7 +17,8 @@ describe("pacing across provider processes", function () {
     let h: Harness;
     let temp: string;
     beforeEach(async () => {
-        h = await startHarness({ rateLimit: { requests: 100, windowSeconds: 10 } });
+        // More tokens than the product's 10 per owner: the cap is not what this test is about.
+        h = await startHarness({ rateLimit: { requests: 100, windowSeconds: 10 }, maxTokensPerOwner: null });
         temp = mkdtempSync(join(tmpdir(), "pacing-processes-"));
     });
     afterEach(async () => {

@@ -16,6 +16,8 @@ export interface Harness {
     emulator: IscEmulator;
     clientId: string;
     clientSecret: string;
+    /** The identity the API client acts as: the owner of every token the provider makes. */
+    identityId: string;
     env: Record<string, string>;
     provider(options?: Partial<ProviderOptions>): PersonalAccessTokenProvider;
 }
@@ -24,10 +26,11 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     const clientId = `client-${randomBytes(4).toString("hex")}`;
     const clientSecret = randomBytes(24).toString("hex");
     hygiene.secret(clientSecret);
+    const identityId = randomBytes(16).toString("hex");
     const emulator = await IscEmulator.start({
         rateLimit: false,
         ...options,
-        clients: [{ clientId, clientSecret }],
+        clients: [{ clientId, clientSecret, identity: { id: identityId, name: `API Client ${clientId}` } }],
     });
     const env = {
         SAIL_BASE_URL: emulator.baseUrl,
@@ -38,6 +41,7 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
         emulator,
         clientId,
         clientSecret,
+        identityId,
         env,
         provider: (overrides = {}) =>
             new PersonalAccessTokenProvider({

@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// `isc-pat audit`: the tenant's token inventory, joined with stacks' state, for people (table),
+// machines (--json), pull requests (--markdown) and pipelines (exit 1 past thresholds). Uses the
+// provider's settings and client (pacing included); never sees a secret, so never prints one.
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { ApiVersion, TokenRecord } from "./api-types";
+import { clientFor } from "./client";
+import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "./config";
+import { adoptable, emitProgram } from "./emit";
+import { IscApiError } from "./errors";
+import {
+    FINDINGS,
+    classify,
+    gate,
+    notes,
+    renderMarkdown,
+    renderTable,
+    staleFilters,
+    stateRefs,
+    type Finding,
+    type StateRef,
+    type Thresholds,
+} from "./inventory";
+import { scrub } from "./redact";
+import { isApiVersion } from "./versions";
+
+const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
+         [--api-version V] [--expiring-days N] [--unused-days N] [--only-stale]
+         [--json | --markdown] [--fail-on FINDING,...] [--max FINDING=N]... [--emit-program FILE]
+
+Settings: the stack config of the first --stack (sailpoint:baseUrl, clientId, clientSecret, apiVersion,
+read with the Pulumi CLI), else SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET.
+Findings: ${FINDINGS.join(", ")}.
+Exit: 0 fine, 1 thresholds exceeded, 2 usage or API error.`;
+
+class UsageError extends Error {}
+
+function pulumi(args: string[], cwd: string | undefined): string {
+    try {
+        return execFileSync("pulumi", [...args, ...(cwd ? ["--cwd", cwd] : []), "--non-interactive"], {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "pipe"],
+            maxBuffer: 256 * 1024 * 1024,
+        });
+    } catch (error) {
+        const e = error as { code?: string; stderr?: string };
+        if (e.code === "ENOENT")
+            throw new Error(
+                "--stack needs the Pulumi CLI (pulumi on PATH); or pass --state FILE from `pulumi stack export`",
+            );
+        throw new Error(
+            `pulumi ${args.slice(0, 2).join(" ")} failed: ${(e.stderr ?? "").trim() || (error as Error).message}`,
+        );
+    }
+}
+
+/** A stack's config through the Pulumi CLI (secrets decrypted into this process only). */
+function stackConfig(stack: string, cwd: string | undefined): ConfigSource {
+    const values = JSON.parse(
+        pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
+    ) as Record<string, { value?: string }>;
+    return { get: (key) => values[key]?.value };
+}
+
+function thresholds(failOn: string[], max: string[]): Thresholds {
+    const result: Thresholds = {};
+    const finding = (word: string): Finding => {
+        if (!(FINDINGS as readonly string[]).includes(word))
+            throw new UsageError(`unknown finding "${word}"; known: ${FINDINGS.join(", ")}`);
+        return word as Finding;
+    };
+    for (const list of failOn) for (const word of list.split(",").filter(Boolean)) result[finding(word)] = 0;
+    for (const spec of max) {
+        const [word, n] = spec.split("=");
+        if (!/^\d+$/.test(n ?? ""))
+            throw new UsageError(`--max ${spec}: expected FINDING=N, e.g. never-used=5`);
+        result[finding(word)] = Number(n);
+    }
+    return result;
+}
+
+function days(text: string | undefined, fallback: number, name: string): number {
+    if (text === undefined) return fallback;
+    if (!/^\d+$/.test(text)) throw new UsageError(`--${name} must be a whole number of days`);
+    return Number(text);
+}
+
+async function audit(argv: string[], now: Date): Promise<number> {
+    const { values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            stack: { type: "string", multiple: true },
+            state: { type: "string", multiple: true },
+            cwd: { type: "string" },
+            "all-owners": { type: "boolean" },
+            "api-version": { type: "string" },
+            "expiring-days": { type: "string" },
+            "unused-days": { type: "string" },
+            "only-stale": { type: "boolean" },
+            json: { type: "boolean" },
+            markdown: { type: "boolean" },
+            "fail-on": { type: "string", multiple: true },
+            max: { type: "string", multiple: true },
+            "emit-program": { type: "string" },
+            help: { type: "boolean", short: "h" },
+        },
+    });
+    if (values.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    if (positionals[0] !== "audit" || positionals.length > 1) throw new UsageError("the command is `audit`");
+    const stacks = values.stack ?? [];
+    const config = stacks.length > 0 ? stackConfig(stacks[0], values.cwd) : undefined;
+    const settings = resolveConnection(config, process.env);
+    const versionText = values["api-version"];
+    if (versionText !== undefined && !isApiVersion(versionText))
+        throw new UsageError(`--api-version must be one of beta, v3, v2024, v2025, v2026, v1`);
+    const version: ApiVersion = (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config);
+    const options = {
+        expiringDays: days(values["expiring-days"], 30, "expiring-days"),
+        unusedDays: days(values["unused-days"], 90, "unused-days"),
+    };
+    const limits = thresholds(values["fail-on"] ?? [], values.max ?? []);
+
+    const refs: StateRef[] = [];
+    for (const stack of stacks)
+        refs.push(...stateRefs(JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd))));
+    for (const file of values.state ?? []) refs.push(...stateRefs(JSON.parse(readFileSync(file, "utf8"))));
+
+    const client = clientFor(settings);
+    const ownerId = values["all-owners"] ? undefined : "me";
+    const list = async (filters?: string): Promise<TokenRecord[]> => {
+        try {
+            return await client.list(version, { ownerId, filters });
+        } catch (error) {
+            if (error instanceof IscApiError && error.status === 403 && !ownerId) {
+                throw new Error(
+                    `${error.message}. --all-owners lists every identity's tokens, which needs the right idn:all-personal-access-tokens:read; without it, audit your own tokens (omit --all-owners)`,
+                );
+            }
+            throw error;
+        }
+    };
+    let tokens: TokenRecord[];
+    if (values["only-stale"]) {
+        // The API filters: two small lists instead of the whole tenant.
+        const seen = new Map<string, TokenRecord>();
+        for (const filter of staleFilters(now, options.unusedDays))
+            for (const t of await list(filter)) seen.set(t.id, t);
+        tokens = [...seen.values()];
+    } else tokens = await list();
+
+    const entries = classify(tokens, refs, now, options);
+    if (values.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    else process.stdout.write(values.markdown ? renderMarkdown(entries) : renderTable(entries));
+    for (const note of notes(entries)) process.stderr.write(`${note}\n`);
+
+    if (values["emit-program"]) {
+        const own = values["all-owners"] ? await client.list(version, { ownerId: "me" }) : tokens;
+        const ownerIds = new Set(own.map((t) => t.owner?.id));
+        const emitted = adoptable(tokens, new Set(refs.map((r) => r.id)), [...ownerIds][0] ?? "", now);
+        writeFileSync(values["emit-program"], emitProgram(emitted, version, now));
+        process.stderr.write(
+            `wrote ${emitted.length} adopting declaration(s) to ${values["emit-program"]}\n`,
+        );
+    }
+    const breaches = gate(entries, limits);
+    for (const b of breaches) process.stderr.write(`threshold exceeded: ${b}\n`);
+    return breaches.length > 0 ? 1 : 0;
+}
+
+export async function main(argv: string[], now = new Date()): Promise<number> {
+    try {
+        return await audit(argv, now);
+    } catch (error) {
+        const message =
+            error instanceof UsageError ? `${error.message}\n\n${USAGE}` : (error as Error).message;
+        process.stderr.write(`isc-pat: ${scrub(message)}\n`);
+        return 2;
+    }
+}
+
+if (require.main === module) {
+    void main(process.argv.slice(2)).then((code) => process.exit(code));
+}
