@@ -8,7 +8,7 @@ import { IscEmulator } from "../emulator";
 import type { CreatedTokenRecord, TokenRecord } from "../provider/api-types";
 import { clientFor } from "../provider/client";
 import { resolveConnection } from "../provider/config";
-import { DEFAULT_RETRY_POLICY } from "../provider/http";
+import { DEFAULT_RETRY_POLICY } from "../provider/retry";
 import type { PacingLimits } from "../provider/pacing";
 import { PersonalAccessTokenProvider } from "../provider/provider";
 import type { CheckedInputs, TokenOutputs } from "../provider/types";

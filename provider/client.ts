@@ -12,17 +12,11 @@ import type {
 import { BearerTokenSource } from "./auth";
 import type { ConnectionSettings } from "./config";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
-import {
-    DEFAULT_RETRY_POLICY,
-    HttpTransport,
-    parseJson,
-    type HttpRequest,
-    type HttpResponse,
-    type RetryPolicy,
-} from "./http";
+import { HttpTransport, parseJson, type HttpRequest, type HttpResponse } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
 import { checkApiVersion, checkTokenId, parseCreatedRecord, parseTokenRecord } from "./records";
 import { printable, registerSecret } from "./redact";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import { ServerClock } from "./server-clock";
 import { collectionPath, itemPath } from "./versions";
 

@@ -1,36 +1,19 @@
-// One HTTP exchange with the ISC API through got, with the retry policy that keeps a pipeline
-// safe: 429 retried on every method (it was not processed), 502/503/504 and connection errors
-// only where a repeat is safe, bounded attempts with jittered backoff, and errors without secrets.
+// One HTTP exchange with the ISC API through got: the request loop, which asks retry.ts whether and
+// when to try again, paces through the rate-limit budget, caps bodies, and raises errors without
+// secrets.
 import type { Got, Response } from "got";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import { RequestPacer, sleep } from "./pacing";
 import { scrub } from "./redact";
+import { decideRetry, type AttemptContext, type RetryPolicy } from "./retry";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
-
-export interface RetryPolicy {
-    /** Attempts in all, the first included. */
-    maxAttempts: number;
-    baseDelayMs: number;
-    maxDelayMs: number;
-    /** Per-attempt timeout, the whole answer included (a trickled body counts). */
-    timeoutMs: number;
-    /** The largest response body accepted; default MAX_RESPONSE_BYTES. */
-    maxResponseBytes?: number;
-}
 
 /**
  * 32 MiB: a list of the whole tenant's tokens (about 400 bytes each) fits 80,000 of them, while a
  * runaway answer is cut off as its bytes arrive instead of filling the process's memory.
  */
 export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-    maxAttempts: 6,
-    baseDelayMs: 250,
-    maxDelayMs: 20_000,
-    timeoutMs: 30_000,
-};
 
 export interface HttpRequest {
     /** What the user asked for, for error messages: "create personal access token". */
@@ -67,8 +50,6 @@ function loadGot(): Promise<Got> {
     return gotInstance;
 }
 
-/** Server-side failures worth another try where a repeat is safe; on a create, the outcome is unknown. */
-const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
 /** Failures that happen before anything reached the server: always safe to repeat. */
 const NOT_SENT_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
 const NOT_SENT_TIMEOUT_EVENTS = new Set(["lookup", "connect", "secureConnect"]);
@@ -139,92 +120,80 @@ export class HttpTransport {
                     });
                 }
                 const failure = describeNetworkError(error);
-                const safe = request.idempotent || !failure.maybeSent;
-                if (!safe) {
+                const decision = decideRetry(
+                    { kind: "network", maybeSent: failure.maybeSent },
+                    this.context(request, attempt, false),
+                );
+                if (decision.action === "ambiguous") {
                     throw new AmbiguousOutcomeError({
                         ...this.details(request),
                         cause: failure.text,
                         hint: "The request may or may not have been processed",
                     });
                 }
-                if (attempt >= this.policy.maxAttempts) {
+                if (decision.action !== "retry") {
                     throw new IscApiError({
                         ...this.details(request),
                         cause: `${failure.text}; gave up after ${attempt} attempts`,
                         hint: "Check that the base URL is reachable from here, then run again",
                     });
                 }
-                await this.backoff(attempt);
+                this.stats.retries++;
+                await sleep(decision.delayMs);
                 continue;
             }
             answered();
             const status = response.statusCode;
-            if (status === 401 && onUnauthorized && !refreshedAuth) {
-                // The bearer token expired or was revoked: get a fresh one once, then try again.
-                refreshedAuth = true;
-                onUnauthorized();
-                attempt--;
-                continue;
-            }
-            if (RETRYABLE_STATUS.has(status) && !request.idempotent) {
-                // A server or gateway error says nothing about whether the create went through.
-                throw new AmbiguousOutcomeError({
-                    ...this.details(request),
-                    status,
-                    hint: "The request may or may not have been processed",
-                });
-            }
-            const retryable = status === 429 || RETRYABLE_STATUS.has(status);
-            if (retryable && attempt < this.policy.maxAttempts) {
-                if (status === 429) {
-                    rateLimited = true;
-                    this.stats.rateLimited++;
-                    // One clock, the pacer's, for the HTTP date and the pause.
-                    const now = this.pacer.now();
-                    const waitMs = retryAfterMs(response.headers["retry-after"], now) ?? this.delay(attempt);
-                    this.stats.retries++;
-                    // With a budget, the pause holds back every request of it, this one included.
-                    if (request.budget) this.pacer.pause(request.budget, now + waitMs);
-                    else await sleep(waitMs);
-                } else {
-                    await this.backoff(attempt);
-                }
-                continue;
-            }
+            const decision = decideRetry(
+                { kind: "answer", status, retryAfter: response.headers["retry-after"] },
+                this.context(request, attempt, onUnauthorized !== undefined && !refreshedAuth),
+            );
             if (status === 429) this.stats.rateLimited++;
-            return { status, headers: response.headers, body: response.body };
+            switch (decision.action) {
+                case "refresh-auth":
+                    // The bearer token expired or was revoked: get a fresh one once, then try again.
+                    refreshedAuth = true;
+                    onUnauthorized?.();
+                    attempt--;
+                    continue;
+                case "ambiguous":
+                    throw new AmbiguousOutcomeError({
+                        ...this.details(request),
+                        status,
+                        hint: "The request may or may not have been processed",
+                    });
+                case "retry":
+                    this.stats.retries++;
+                    if (decision.rateLimited && request.budget) {
+                        // The pause holds back every request of the budget, this one included.
+                        rateLimited = true;
+                        this.pacer.pause(request.budget, this.pacer.now() + decision.delayMs);
+                    } else {
+                        rateLimited ||= decision.rateLimited;
+                        await sleep(decision.delayMs);
+                    }
+                    continue;
+                default:
+                    return { status, headers: response.headers, body: response.body };
+            }
         }
     }
 
-    /** Exponential backoff with full jitter, capped. */
-    private delay(attempt: number): number {
-        const ceiling = Math.min(this.policy.maxDelayMs, this.policy.baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-    }
-
-    private async backoff(attempt: number): Promise<void> {
-        this.stats.retries++;
-        await sleep(this.delay(attempt));
+    /** The facts the retry decision needs; the pacer's clock, so one clock serves dates and pauses. */
+    private context(request: HttpRequest, attempt: number, mayRefreshAuth: boolean): AttemptContext {
+        return {
+            attempt,
+            idempotent: request.idempotent,
+            mayRefreshAuth,
+            policy: this.policy,
+            now: this.pacer.now(),
+            random: Math.random(),
+        };
     }
 
     private details(request: HttpRequest) {
         return { operation: request.operation, method: request.method, path: request.displayPath };
     }
-}
-
-/** Retry-After in seconds or as an HTTP date, in ms; capped so a bad header cannot stall a run. */
-export function retryAfterMs(header: string | string[] | undefined, now: number): number | undefined {
-    const value = Array.isArray(header) ? header[0] : header;
-    if (!value) return undefined;
-    const trimmed = value.trim();
-    // delay-seconds (leniently: fractions, negatives clamp to 0), or an HTTP-date, which ends in GMT.
-    const ms = /^-?\d+(\.\d+)?$/.test(trimmed)
-        ? Number(trimmed) * 1000
-        : /GMT$/.test(trimmed)
-          ? Date.parse(trimmed) - now
-          : Number.NaN;
-    if (!Number.isFinite(ms)) return undefined;
-    return Math.min(Math.max(ms, 0), 120_000);
 }
 
 function describeNetworkError(error: unknown): { text: string; maybeSent: boolean } {

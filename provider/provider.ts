@@ -8,7 +8,7 @@ import { clientFor, type IscPatClient } from "./client";
 import { systemNow } from "./clock";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
-import type { RetryPolicy } from "./http";
+import type { RetryPolicy } from "./retry";
 import type { PacingLimits } from "./pacing";
 import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";

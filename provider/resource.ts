@@ -1,7 +1,7 @@
 // The resource class a Pulumi program uses.
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, TokenOwner } from "./api-types";
-import * as engine from "./engine";
+import * as serializedProviderModule from "./serialized-provider";
 import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "./types";
 
 export interface PersonalAccessTokenArgs {
@@ -27,8 +27,8 @@ export interface PersonalAccessTokenArgs {
     replaceIfSecretUnknown?: pulumi.Input<boolean | null>;
 }
 
-/** The module whose exports are the provider: see engine.ts for why it is a module. */
-const serializedProvider: pulumi.dynamic.ResourceProvider = engine;
+/** The module whose exports are the provider: see serialized-provider.ts for why it is a module. */
+const serializedProvider: pulumi.dynamic.ResourceProvider = serializedProviderModule;
 
 /** A SailPoint Identity Security Cloud personal access token. Its `id` is the token's client id. */
 export class PersonalAccessToken extends pulumi.dynamic.Resource {

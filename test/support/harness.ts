@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { IscEmulator, type EmulatorOptions } from "../../emulator";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import type { RetryPolicy } from "../../provider/http";
+import type { RetryPolicy } from "../../provider/retry";
 import { hygiene } from "./hygiene";
 
 /** Quick retries and timeouts, so fault tests stay short. */
