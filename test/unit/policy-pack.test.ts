@@ -3,16 +3,19 @@
 // the framework turns it into a warning), the clock injected; and the shipped pack's files.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import * as entry from "../../provider";
-import { POLICY_IDS } from "../../policy/config";
+import { DEFAULTS, POLICY_IDS } from "../../policy/config";
+import { leastPrivilege } from "../../policy/rules";
 import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
 import { UNKNOWN_SENTINELS } from "../../policy/values";
 import { UNKNOWN as U } from "../../provider/types";
 import { REPO } from "../../scripts/pulumi-project";
+import { README_PACK_VERSION, syncVersion } from "../../scripts/sync-version";
 import { inDays } from "../support/harness";
 
 const NOW = new Date();
@@ -264,6 +267,42 @@ describe("policy pack: shipped in the package", () => {
         assert.equal(pack.version, root.version, "the pack reports policy/package.json's version");
         assert.equal(pack.main, "../dist/policy/pack.js");
         assert.match(readFileSync(join(REPO, "policy", "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
+    });
+    it("the README's sample output shows the package's version and what the code prints", () => {
+        const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+        const readme = readFileSync(join(REPO, "README.md"), "utf8");
+        const shown = [...readme.matchAll(README_PACK_VERSION)].map((m) => m[2]);
+        assert.ok(shown.length > 0, "the README shows a sample with the pack's version");
+        for (const v of shown)
+            assert.equal(v, version, "run npm run build && node dist/scripts/sync-version.js");
+        const sample = readme.slice(readme.indexOf("❌ sailpoint-pat-hygiene@v")).split("\n").slice(0, 4);
+        assert.match(sample[1], new RegExp(`\\[mandatory\\]  ${POLICY_IDS.leastPrivilege}  `));
+        assert.equal(sample[2].trim(), byId(POLICY_IDS.leastPrivilege).description);
+        assert.equal(
+            sample[3].trim(),
+            leastPrivilege({ resource: "token", props: { name: "ci" } }, DEFAULTS.leastPrivilege),
+        );
+    });
+    it("sync-version (npm version's hook) carries the root version into policy/package.json and the README", () => {
+        const dir = mkdtempSync(join(tmpdir(), "pat-version-"));
+        try {
+            mkdirSync(join(dir, "policy"));
+            cpSync(join(REPO, "policy", "package.json"), join(dir, "policy", "package.json"));
+            cpSync(join(REPO, "README.md"), join(dir, "README.md"));
+            const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+            writeFileSync(join(dir, "package.json"), JSON.stringify({ ...root, version: "9.8.7-rc.1" }));
+            assert.deepEqual(syncVersion(dir), ["policy/package.json", "README.md"]);
+            const pack = JSON.parse(readFileSync(join(dir, "policy", "package.json"), "utf8"));
+            const before = JSON.parse(readFileSync(join(REPO, "policy", "package.json"), "utf8"));
+            assert.deepEqual(pack, { ...before, version: "9.8.7-rc.1" });
+            assert.match(
+                readFileSync(join(dir, "README.md"), "utf8"),
+                /sailpoint-pat-hygiene@v9\.8\.7-rc\.1 \(local/,
+            );
+            assert.deepEqual(syncVersion(dir), [], "idempotent");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
     it("npm pack includes them, and the compiled policies", () => {
         const [report] = JSON.parse(
