@@ -1,7 +1,12 @@
 // Fault injection, set from tests or CLI flags. Rules are tried in the order added; the first that
 // matches and fires decides the request's fault. Probabilities draw from a seeded PRNG.
 import type { ApiVersion } from "../provider/api-types";
-import { ANSWER_FAULT_KINDS, DEFAULT_HUGE_BODY_BYTES, type AnswerFaultKind } from "./hostile";
+import {
+    ANSWER_FAULT_KINDS,
+    DEFAULT_HUGE_BODY_BYTES,
+    DEFAULT_HUGE_SECRET_CHARS,
+    type AnswerFaultKind,
+} from "./hostile";
 import { seededRandom } from "./random";
 
 /**
@@ -59,7 +64,7 @@ export interface FaultRule {
     probability?: number;
     /** For `delay`: milliseconds before the request is processed; for `slow-body`: over which the body trickles. Default 1000. */
     delayMs?: number;
-    /** For `huge-body`: the body's size in bytes. Default 64 MiB. */
+    /** For `huge-body`: the body's size in bytes (default 64 MiB); for `huge-secret`: the secret's length (default 16 MiB). */
     bytes?: number;
     /** For `429`: the Retry-After seconds. Default 1. */
     retryAfterSeconds?: number;
@@ -142,7 +147,9 @@ export class FaultInjector {
             return {
                 kind,
                 delayMs: rule.delayMs ?? 1000,
-                bytes: rule.bytes ?? DEFAULT_HUGE_BODY_BYTES,
+                bytes:
+                    rule.bytes ??
+                    (kind === "huge-secret" ? DEFAULT_HUGE_SECRET_CHARS : DEFAULT_HUGE_BODY_BYTES),
                 retryAfterSeconds: rule.retryAfterSeconds ?? 1,
             };
         }

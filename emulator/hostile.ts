@@ -1,11 +1,13 @@
 // Hostile answers: the request is processed as usual, then its successful answer is broken in a
 // way a real server, proxy or network has been seen to break one. For the client's boundary
 // checks: a null entry in a list, a 200 with an empty body, a record missing fields or with the
-// wrong types, a body trickled byte by byte, a body far larger than any list.
+// wrong types, a body trickled byte by byte, a body far larger than any list, a secret or bearer
+// token far longer than any real one.
 import type { ServerResponse } from "node:http";
 import type { Reply } from "./errors";
 
-export type AnswerFaultKind = "null-entry" | "empty-200" | "malformed-record" | "slow-body" | "huge-body";
+export type AnswerFaultKind =
+    "null-entry" | "empty-200" | "malformed-record" | "slow-body" | "huge-body" | "huge-secret";
 
 export const ANSWER_FAULT_KINDS: readonly AnswerFaultKind[] = [
     "null-entry",
@@ -13,16 +15,19 @@ export const ANSWER_FAULT_KINDS: readonly AnswerFaultKind[] = [
     "malformed-record",
     "slow-body",
     "huge-body",
+    "huge-secret",
 ];
 
 /** Default size of a huge-body answer: 64 MiB, twice the provider's limit. */
 export const DEFAULT_HUGE_BODY_BYTES = 64 * 1024 * 1024;
+/** Default length of a huge-secret answer's secret: 16 MiB, within the provider's body limit. */
+export const DEFAULT_HUGE_SECRET_CHARS = 16 * 1024 * 1024;
 
 export interface AnswerFault {
     kind: AnswerFaultKind;
     /** slow-body: the time over which the body is trickled. */
     delayMs: number;
-    /** huge-body: how many bytes the body has. */
+    /** huge-body: how many bytes the body has; huge-secret: how many characters the secret has. */
     bytes: number;
 }
 
@@ -67,6 +72,11 @@ export async function sendHostile(
         case "huge-body":
             await sendHuge(res, headers, fault.bytes);
             return true;
+        case "huge-secret": {
+            const json = JSON.stringify(withHugeSecret(reply.body, fault.bytes));
+            res.writeHead(reply.status, { ...headers, "Content-Length": Buffer.byteLength(json) }).end(json);
+            return true;
+        }
     }
 }
 
@@ -83,6 +93,14 @@ function broken(kind: "null-entry" | "malformed-record", body: unknown): unknown
     if (Array.isArray(body))
         return body.length > 0 ? [spoil(body[0]), ...body.slice(1)] : [spoil({ id: "x" })];
     return spoil(body);
+}
+
+/** The answer with its secret (a create's `secret`, the token endpoint's `access_token`) `length` characters long. */
+function withHugeSecret(body: unknown, length: number): unknown {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) return body;
+    const copy = { ...(body as Record<string, unknown>) };
+    for (const field of ["secret", "access_token"]) if (field in copy) copy[field] = "f".repeat(length);
+    return copy;
 }
 
 /** A valid JSON array of `bytes` bytes, without Content-Length, written as the client reads it. */

@@ -9,6 +9,7 @@ import {
     isApiVersion,
     legacyExpiryLimit,
 } from "../provider/versions";
+import { printable } from "../provider/redact";
 import type {
     LeastPrivilegeConfig,
     MaximumLifetimeConfig,
@@ -24,12 +25,20 @@ export interface TokenFacts {
     props: Record<string, unknown>;
 }
 
+/**
+ * A value from the program or the state as a message shows it: control characters escaped, so that
+ * a name like "\u001b[31m..." cannot drive the terminal of whoever reads the preview.
+ */
+export function shown(value: unknown): string {
+    return printable(String(value));
+}
+
 /** How messages name the token. */
 export function label(token: TokenFacts): string {
     const name = knownString(token.props.name);
     return name !== undefined && name !== token.resource
-        ? `PersonalAccessToken "${token.resource}" (name "${name}")`
-        : `PersonalAccessToken "${token.resource}"`;
+        ? `PersonalAccessToken "${shown(token.resource)}" (name "${shown(name)}")`
+        : `PersonalAccessToken "${shown(token.resource)}"`;
 }
 
 const isAbsent = (value: unknown) => value === undefined || value === null;
@@ -54,7 +63,7 @@ export function maximumLifetime(
         const latest = new Date(now.getTime() + max * DAY_MS);
         if (expires === undefined || expires <= latest) return undefined;
         const days = Math.ceil((expires.getTime() - now.getTime()) / DAY_MS);
-        return `${label(token)}: expires on ${props.expirationDate}, ${days} days from now, more than the ${max} days allowed; set expirationDate to ${latest.toISOString()} or earlier, or ${fixRotation}.`;
+        return `${label(token)}: expires on ${shown(props.expirationDate)}, ${days} days from now, more than the ${max} days allowed; set expirationDate to ${latest.toISOString()} or earlier, or ${fixRotation}.`;
     }
     const version = knownString(props.apiVersion);
     if (!isApiVersion(version)) return undefined; // check resolves it; unknown or absent: cannot say
@@ -82,7 +91,7 @@ export function leastPrivilege(token: TokenFacts, config: LeastPrivilegeConfig):
     const allowed = new Set([...config.allowedScopes, ...(config.allowScopesAll ? DEFAULT_SCOPE : [])]);
     const refused = scopes.filter((s) => !allowed.has(s));
     if (refused.length === 0) return undefined;
-    return `${label(token)}: has scopes outside the allowed list (${refused.join(", ")}); use only ${[...allowed].join(", ")}.`;
+    return `${label(token)}: has scopes outside the allowed list (${shown(refused.join(", "))}); use only ${shown([...allowed].join(", "))}.`;
 }
 
 export function rotationRequired(token: TokenFacts): string | undefined {
@@ -111,8 +120,8 @@ export function naming(token: TokenFacts, config: NamingConfig): string | undefi
     try {
         pattern = new RegExp(config.pattern, "u");
     } catch (error) {
-        return `${label(token)}: cannot check the name: the policy's pattern ${JSON.stringify(config.pattern)} is not a valid regular expression (${(error as Error).message}); fix it in --policy-pack-config.`;
+        return `${label(token)}: cannot check the name: the policy's pattern ${shown(JSON.stringify(config.pattern))} is not a valid regular expression (${shown((error as Error).message)}); fix it in --policy-pack-config.`;
     }
     if (pattern.test(name)) return undefined;
-    return `${label(token)}: name "${name}" does not match the required pattern ${config.pattern}; rename the token to match it.`;
+    return `${label(token)}: name "${shown(name)}" does not match the required pattern ${shown(config.pattern)}; rename the token to match it.`;
 }

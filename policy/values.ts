@@ -1,6 +1,7 @@
 // What a policy sees of a token: the engine's properties as plain data, with every value that is
 // not known yet (during preview) replaced by one marker, so that decisions can skip it instead of
 // tripping @pulumi/policy's unknown-checking proxy (which would turn each access into a warning).
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/types";
 
 /** Stands for a value the engine does not know yet. */
 export const UNKNOWN_VALUE: unique symbol = Symbol("unknown at preview");
@@ -10,7 +11,7 @@ export type Unknown = typeof UNKNOWN_VALUE;
 export const UNKNOWN_SENTINELS = new Set([
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9", // string (the one the Go engine sends for all)
+    UNKNOWN, // string (the one the Go engine sends for all; provider/types.ts)
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
     "030794c1-ac77-496b-92df-f27374a8bd58", // asset
     "e48ece36-62e2-4504-bad9-02848725956a", // archive
@@ -21,29 +22,46 @@ export function isUnknownValue(value: unknown): value is Unknown {
     return value === UNKNOWN_VALUE || (typeof value === "string" && UNKNOWN_SENTINELS.has(value));
 }
 
-/** @pulumi/policy's proxy hands out its target under this key (see its proxy.ts). */
-const PROXY_TARGET = "__getSpecialProxyTarget";
-
 /**
  * A deep copy of `props` as plain JSON-like data, unknowns replaced by UNKNOWN_VALUE. Reads through
- * @pulumi/policy's unknown-checking proxy without triggering it.
+ * @pulumi/policy's unknown-checking proxy without triggering it, and without its internals: the
+ * proxy traps only `get`, so keys and own-property descriptors come from the target untouched.
+ * Should a later proxy trap those too and throw, the value read counts as unknown (and props that
+ * cannot be listed at all, as all unknown): never a violation.
  */
 export function plainProps(props: unknown): Record<string, unknown> {
-    const value = plain(props);
-    return value !== null && typeof value === "object" && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : {};
+    try {
+        const value = props !== null && typeof props === "object" ? copy(props) : undefined;
+        return value !== undefined && !Array.isArray(value) ? value : {};
+    } catch {
+        return Object.fromEntries([...INPUT_NAMES, ...OUTPUT_ONLY_NAMES].map((k) => [k, UNKNOWN_VALUE]));
+    }
 }
 
 function plain(value: unknown): unknown {
     if (isUnknownValue(value)) return UNKNOWN_VALUE;
     if (value === null || typeof value !== "object") return value;
-    const target = (value as Record<string, unknown>)[PROXY_TARGET];
-    const raw = (target !== undefined && target !== null ? target : value) as Record<string, unknown>;
-    if (Array.isArray(raw)) return raw.map(plain);
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(raw)) copy[key] = plain(raw[key]);
-    return copy;
+    try {
+        return copy(value);
+    } catch {
+        return UNKNOWN_VALUE;
+    }
+}
+
+/** One level of `value` copied (Reflect.ownKeys and descriptors: no `get`), each entry by plain(). */
+function copy(value: object): unknown[] | Record<string, unknown> {
+    const keys = Reflect.ownKeys(value).filter((k): k is string => typeof k === "string");
+    const read = (key: string): unknown => {
+        try {
+            return plain(Object.getOwnPropertyDescriptor(value, key)?.value);
+        } catch {
+            return UNKNOWN_VALUE;
+        }
+    };
+    if (Array.isArray(value)) {
+        return keys.filter((k) => /^(0|[1-9]\d*)$/.test(k)).map(read);
+    }
+    return Object.fromEntries(keys.map((k) => [k, read(k)]));
 }
 
 /** A known string, or undefined (absent, null, unknown, another type). */

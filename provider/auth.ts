@@ -4,7 +4,7 @@ import type { OAuthTokenResponse } from "./api-types";
 import type { ConnectionSettings } from "./config";
 import { IscApiError } from "./errors";
 import { HttpTransport, parseJson, type HttpRequest } from "./http";
-import { registerSecret } from "./redact";
+import { MAX_SECRET_CHARS, registerSecret } from "./redact";
 
 /** Renew this long before the API's expiry, so that no request carries a token that dies in flight. */
 const RENEW_MARGIN_MS = 60_000;
@@ -75,21 +75,38 @@ export class BearerTokenSource {
                         : undefined,
             });
         }
-        const body = parseJson<OAuthTokenResponse>(response, request);
-        if (typeof body.access_token !== "string" || body.access_token === "") {
+        const body = parseJson<unknown>(response, request);
+        const problem = tokenAnswerProblem(body);
+        if (problem !== undefined) {
             throw new IscApiError({
                 operation: request.operation,
                 method: request.method,
                 path: request.displayPath,
                 status: response.status,
-                cause: "the response has no access_token",
+                cause: problem,
+                hint: "Check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com) and not at a proxy or login page",
             });
         }
-        registerSecret(body.access_token);
-        const lifetimeMs = (Number(body.expires_in) > 0 ? Number(body.expires_in) : 300) * 1000;
+        const answer = body as OAuthTokenResponse;
+        registerSecret(answer.access_token);
+        const lifetimeMs = (Number(answer.expires_in) > 0 ? Number(answer.expires_in) : 300) * 1000;
         const margin = Math.min(RENEW_MARGIN_MS, lifetimeMs / 10);
-        return { value: body.access_token, expiresAt: started + lifetimeMs - margin };
+        return { value: answer.access_token, expiresAt: started + lifetimeMs - margin };
     }
+}
+
+/** Why a 200 from the token endpoint is not a usable token answer (never its content), or undefined. */
+function tokenAnswerProblem(body: unknown): string | undefined {
+    if (body === null || typeof body !== "object" || Array.isArray(body)) {
+        const kind = body === null ? "null" : Array.isArray(body) ? "an array" : `a ${typeof body}`;
+        return `the response is ${kind}, not a JSON object with an access_token`;
+    }
+    const token = (body as OAuthTokenResponse).access_token;
+    if (typeof token !== "string" || token === "") return "the response has no access_token";
+    if (token.length > MAX_SECRET_CHARS) {
+        return `the response's access_token is ${token.length} characters long, more than the ${MAX_SECRET_CHARS} a bearer token can have`;
+    }
+    return undefined;
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

@@ -2,7 +2,7 @@
 // else the environment variables the official SailPoint SDKs and CLI read.
 import type { ApiVersion } from "./api-types";
 import { ConfigurationError } from "./errors";
-import { registerSecret } from "./redact";
+import { MAX_SECRET_CHARS, registerSecret } from "./redact";
 import { API_VERSIONS, DEFAULT_API_VERSION, isApiVersion } from "./versions";
 
 export interface ConnectionSettings {
@@ -42,6 +42,12 @@ export function resolveConnection(config: ConfigSource | undefined, env: Environ
         );
         throw new ConfigurationError(
             `SailPoint connection settings are missing: ${missing.join(", ")}. Set them in the stack config or in the environment:\n${lines.join("\n")}`,
+        );
+    }
+    // Longer than any secret: the scrubber would not mask it (redact.ts), so it is not used at all.
+    if ((values.clientSecret as string).length > MAX_SECRET_CHARS) {
+        throw new ConfigurationError(
+            `The SailPoint client secret (sailpoint:clientSecret or SAIL_CLIENT_SECRET) is ${(values.clientSecret as string).length} characters long, more than the ${MAX_SECRET_CHARS} a secret can have; set it to the API client's secret`,
         );
     }
     return {

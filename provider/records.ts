@@ -4,7 +4,7 @@
 // and no crafted id or version reaches another endpoint. Tolerant where the API's documentation is
 // silent or loose: fields documented with a default may be missing.
 import type { ApiVersion, CreatedTokenRecord, TokenOwner, TokenRecord } from "./api-types";
-import { scrub } from "./redact";
+import { MAX_SECRET_CHARS, scrub } from "./redact";
 import { API_VERSIONS, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion } from "./versions";
 
 /** A request the client refuses to send: a bad argument from its caller. Nothing was sent. */
@@ -95,6 +95,9 @@ export function parseCreatedRecord(value: unknown): CreatedTokenRecord | string 
     const secret = (value as Record<string, unknown>).secret;
     if (typeof secret !== "string" || secret === "")
         return `token ${record.id}: "secret" is ${kindOf(secret)}, expected a non-empty string`;
+    // Longer than any secret: a hostile answer (the scrubber refuses to register it, see redact.ts).
+    if (secret.length > MAX_SECRET_CHARS)
+        return `token ${record.id}: "secret" is ${secret.length} characters long, more than the ${MAX_SECRET_CHARS} a secret can have`;
     return { ...record, secret };
 }
 

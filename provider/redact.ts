@@ -4,25 +4,38 @@
 // bounded prefix only, so a hostile error body cannot stall the process; it also neutralises
 // control characters, so that nothing the API or a program sends can drive the user's terminal.
 const sensitive = new Set<string>();
-/** The longest registered value: how far past the shown text a secret may reach. */
-let longestSecret = 0;
 
 /** At most this many characters of a message are shown; the rest is counted, not scrubbed. */
 export const MAX_SHOWN_CHARS = 8_192;
-/** How far beyond the shown text secret shapes are looked for, so one cut by the limit is masked whole. */
+/**
+ * The longest value registerSecret() accepts. PAT and client secrets are 64 hex characters, bearer
+ * tokens a few KB; a longer "secret" can only come from a hostile answer, which its parser refuses
+ * (auth.ts, records.ts). 8 KB is also the common limit of an HTTP header line: no server would take
+ * a longer bearer token.
+ */
+export const MAX_SECRET_CHARS = 8_192;
+/**
+ * How far beyond the shown text secrets are looked for, so one cut by the limit is masked whole: at
+ * least the longest registered secret, and a fixed bound on each scrub's work whatever was registered.
+ */
 const LOOK_BEYOND_CHARS = 16_384;
 
-/** Remembers a value that must never be shown. Short values are ignored: they would mask too much. */
-export function registerSecret(value: string | undefined | null): void {
-    if (typeof value === "string" && value.length >= 8) {
-        sensitive.add(value);
-        longestSecret = Math.max(longestSecret, value.length);
-    }
+/**
+ * Remembers a value that must never be shown; true when it is registered. Short values are ignored
+ * (they would mask too much), and values longer than MAX_SECRET_CHARS refused (they would make every
+ * scrub scan that far): a caller must not show such a value at all.
+ */
+export function registerSecret(value: string | undefined | null): boolean {
+    if (typeof value !== "string" || value.length < 8 || value.length > MAX_SECRET_CHARS) return false;
+    sensitive.add(value);
+    return true;
 }
 
 /** Work done by secretRanges(), for tests that bound it. */
 export interface ScanStats {
     steps: number;
+    /** Characters of text handed to secretRanges(). */
+    scanned?: number;
 }
 
 /**
@@ -30,12 +43,12 @@ export interface ScanStats {
  * JWT- or client_secret=-shaped string replaced by [secret] (also one that the cut runs through),
  * control characters escaped.
  */
-export function scrub(text: string): string {
+export function scrub(text: string, stats: ScanStats = { steps: 0 }): string {
     const cut = text.length > MAX_SHOWN_CHARS ? MAX_SHOWN_CHARS : text.length;
-    const window = text.slice(0, cut + Math.max(longestSecret, LOOK_BEYOND_CHARS));
+    const window = text.slice(0, cut + LOOK_BEYOND_CHARS);
     let shown = "";
     let at = 0;
-    for (const [start, end] of secretRanges(window)) {
+    for (const [start, end] of secretRanges(window, stats)) {
         if (start >= cut) break;
         shown += neutralise(window.slice(at, start)) + "[secret]";
         at = end;
@@ -67,6 +80,7 @@ function escape(c: string): string {
  * hand-written JWT scan), so the work is linear in the text's length.
  */
 export function secretRanges(text: string, stats: ScanStats = { steps: 0 }): [number, number][] {
+    stats.scanned = (stats.scanned ?? 0) + text.length;
     const ranges: [number, number][] = [];
     for (const value of sensitive) {
         for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {

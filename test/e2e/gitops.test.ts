@@ -14,19 +14,30 @@ import { REPO, pulumiCli } from "../../scripts/pulumi-project";
 
 interface Workflow {
     env: Record<string, string>;
+    permissions: Record<string, string>;
     /** Each job's `run:` commands, one per line, in order. */
     jobs: Record<string, string[]>;
+    /** Each job's own `env:` (job level, not a step's). */
+    jobEnv: Record<string, Record<string, string>>;
+    /** Each job's own `permissions:`. */
+    jobPermissions: Record<string, Record<string, string>>;
 }
 
-/** Reads the subset of GitHub Actions YAML the workflow uses: top-level env, jobs, their run steps. */
+/**
+ * Reads the subset of GitHub Actions YAML the workflow uses: top-level env and permissions, jobs,
+ * their job-level env and permissions, their run steps.
+ */
 function readWorkflow(path: string): Workflow {
     const lines = readFileSync(path, "utf8").split("\n");
-    const workflow: Workflow = { env: {}, jobs: {} };
+    const workflow: Workflow = { env: {}, permissions: {}, jobs: {}, jobEnv: {}, jobPermissions: {} };
     let section = "";
     let child = 0; // the indentation of the current section's keys (env's variables, jobs' names)
     let job = "";
+    let jobKeys = 0; // the indentation of the current job's keys (runs-on, env, steps)
+    let jobMap: Record<string, string> | undefined; // the job's env or permissions, while inside it
     let block: number | undefined; // indentation of a `run: |` line, while inside its block
     const indentOf = (line: string) => line.length - line.trimStart().length;
+    const keyValue = (line: string) => /^\s*([\w-]+):\s*(.*)$/.exec(line);
     for (const line of lines) {
         const text = line.replace(/\s+#.*$/, "");
         if (block !== undefined) {
@@ -43,13 +54,33 @@ function readWorkflow(path: string): Workflow {
             continue;
         }
         child ||= indentOf(text);
-        const key = indentOf(text) === child ? /^\s*([\w-]+):\s*(.*)$/.exec(text) : null;
-        if (section === "env" && key) {
-            workflow.env[key[1]] = key[2];
+        const key = indentOf(text) === child ? keyValue(text) : null;
+        if ((section === "env" || section === "permissions") && key) {
+            workflow[section][key[1]] = key[2];
         } else if (section === "jobs" && key) {
             job = key[1];
+            jobKeys = 0;
+            jobMap = undefined;
             workflow.jobs[job] = [];
+            workflow.jobEnv[job] = {};
+            workflow.jobPermissions[job] = {};
         } else if (section === "jobs" && job) {
+            jobKeys ||= indentOf(text);
+            if (indentOf(text) === jobKeys) {
+                const own = keyValue(text);
+                jobMap =
+                    own?.[1] === "env"
+                        ? workflow.jobEnv[job]
+                        : own?.[1] === "permissions"
+                          ? workflow.jobPermissions[job]
+                          : undefined;
+                continue;
+            }
+            if (jobMap) {
+                const entry = keyValue(text);
+                if (entry) jobMap[entry[1]] = entry[2];
+                continue;
+            }
             const run = /^\s*(?:- )?run:\s*(.*)$/.exec(text);
             if (!run) continue;
             if (run[1] === "|") block = indentOf(text);
@@ -78,14 +109,33 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         project?.cleanup();
     });
 
-    /** Runs one workflow line with bash as the runner would (pipefail), `pulumi` being our CLI. */
-    function runLine(line: string): Promise<{ status: number; output: string }> {
-        const env = {
-            ...project.env,
-            PATH: `${dirname(pulumiCli())}:${project.env.PATH}`,
+    /**
+     * The environment a job's steps have: the workflow's and the job's own `env:`, with the local
+     * stand-ins (the emulator's SAIL_* values, this run's stack); a variable the workflow declares
+     * elsewhere (another job's credentials) is absent, as on the runner.
+     */
+    function jobEnvironment(job: string): Record<string, string> {
+        const declared = new Set([
+            ...Object.keys(workflow.env),
+            ...Object.values(workflow.jobEnv).flatMap((e) => Object.keys(e)),
+        ]);
+        const local: Record<string, string | undefined> = {
+            ...ctx.h.env,
             STACK: project.stack, // the workflow's stack is "prod"; each test run has its own
             POLICY_PACK: workflow.env.POLICY_PACK,
+            PULUMI_ACCESS_TOKEN: undefined, // the local file backend stands for Pulumi Cloud
         };
+        const env = Object.fromEntries(Object.entries(project.env).filter(([k]) => !declared.has(k)));
+        for (const name of Object.keys({ ...workflow.env, ...workflow.jobEnv[job] })) {
+            const value = local[name];
+            if (value !== undefined) env[name] = value;
+        }
+        return { ...env, PATH: `${dirname(pulumiCli())}:${project.env.PATH}` };
+    }
+
+    /** Runs one workflow line of `job` with bash as the runner would (pipefail), `pulumi` being our CLI. */
+    function runLine(job: string, line: string): Promise<{ status: number; output: string }> {
+        const env = jobEnvironment(job);
         return new Promise((resolve) => {
             const child = spawn("bash", ["-e", "-o", "pipefail", "-c", line], { cwd: project.dir, env });
             let output = "";
@@ -101,7 +151,7 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
     async function runJob(job: string): Promise<{ status: number; output: string }[]> {
         const results = [];
         for (const line of pulumiLines(workflow, job)) {
-            const result = await runLine(line);
+            const result = await runLine(job, line);
             assert.equal(result.status, 0, `${job}: ${line}\n${result.output}`);
             results.push(result);
         }
@@ -129,8 +179,29 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         }
     });
 
-    it("pull request: the preview passes the policy pack and is saved for the comment", async () => {
+    it("only the jobs that call the API get the SailPoint credentials; only the preview may comment", () => {
+        const sail = ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"];
+        const has = (env: Record<string, string>) => sail.filter((k) => k in env);
+        assert.deepEqual(
+            has(workflow.env),
+            [],
+            "not workflow-wide: the pull request's job runs the branch's program",
+        );
+        assert.deepEqual(has(workflow.jobEnv.preview), []);
+        assert.deepEqual(has(workflow.jobEnv.up), sail);
+        assert.deepEqual(has(workflow.jobEnv.nightly), sail);
+        assert.equal(workflow.jobEnv.up.SAIL_CLIENT_SECRET, "${{ secrets.SAIL_CLIENT_SECRET }}");
+        assert.deepEqual(workflow.permissions, { contents: "read" });
+        assert.deepEqual(workflow.jobPermissions.preview, { contents: "read", "pull-requests": "write" });
+        for (const job of ["up", "nightly"]) assert.deepEqual(workflow.jobPermissions[job], {}, job);
+        assert.deepEqual(has(jobEnvironment("preview")), [], "the test runs the preview without them");
+        assert.deepEqual(has(jobEnvironment("up")), sail);
+    });
+
+    it("pull request: the preview, without SailPoint credentials, passes the policy pack and is saved for the comment", async () => {
+        const requests = ctx.h.emulator.requests.length;
         const [preview] = await runJob("preview");
+        assert.equal(ctx.h.emulator.requests.length, requests, "the preview made no request to the API");
         assert.match(preview.output, /\+ pulumi-nodejs:dynamic\/sailpoint:PersonalAccessToken: \(create\)/);
         const saved = join(project.dir, "preview.txt");
         assert.ok(existsSync(saved));
@@ -156,6 +227,15 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         });
         await project.run(["refresh", "--yes", "--skip-preview"]);
 
+        // A pull request now: its preview plans the rotation from the state, still without the API.
+        const requests = ctx.h.emulator.requests.length;
+        const [preview] = await runJob("preview");
+        assert.match(
+            preview.output,
+            /\+-\s*pulumi-nodejs:dynamic\/sailpoint:PersonalAccessToken: \(replace\)/,
+        );
+        assert.equal(ctx.h.emulator.requests.length, requests, "the preview made no request to the API");
+
         const [up] = await runJob("nightly");
         assert.match(up.output, /inside the 7-day rotation window/);
         const after = ctx.h.emulator.tokens();
@@ -168,9 +248,9 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         const [token] = ctx.h.emulator.tokens();
         ctx.h.emulator.patchToken(token.id, { name: "renamed-by-hand" });
         const gate = pulumiLines(workflow, "nightly")[1];
-        const up = await runLine(pulumiLines(workflow, "nightly")[0]);
+        const up = await runLine("nightly", pulumiLines(workflow, "nightly")[0]);
         assert.equal(up.status, 0, "the up decides from the state: nothing to do");
-        const drift = await runLine(gate);
+        const drift = await runLine("nightly", gate);
         assert.notEqual(drift.status, 0, drift.output);
         assert.match(drift.output, /renamed-by-hand/);
         assert.match(drift.output, /no changes were expected for preview but changes were proposed/);

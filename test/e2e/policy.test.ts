@@ -4,8 +4,9 @@
 // resource, the policy and the fix; advisories warn; --policy-pack-config changes the verdict; the
 // stack advisories read the state's outputs; nothing the pack prints holds a secret.
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { REPO } from "../../scripts/pulumi-project";
 import { bearer } from "../emulator/helpers";
 import { inDays } from "../support/harness";
 import { hygiene } from "../support/hygiene";
@@ -42,7 +43,11 @@ describe("end to end: the policy pack", function () {
     it("a compliant program previews green", async () => {
         const run = await preview(COMPLIANT);
         assert.equal(run.status, 0, run.output);
-        assert.match(run.output, /✅ sailpoint-pat-hygiene@v\S+ \(local: /);
+        // The CLI reports policy/package.json's version, which is the package's.
+        const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as {
+            version: string;
+        };
+        assert.ok(run.output.includes(`✅ sailpoint-pat-hygiene@v${version} (local: `), run.output);
         assert.doesNotMatch(run.output, /\[(mandatory|advisory)\]/);
     });
 

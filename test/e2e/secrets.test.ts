@@ -46,7 +46,10 @@ describe("end to end: secrets and credentials", function () {
                 "1b47061264138c4ac30d75fd1eb44270",
             );
             const provider = String((token.inputs as Record<string, unknown>).__provider);
-            assert.match(provider, /require\("@isc-pat\/pulumi-sailpoint-pat\/dist\/provider\/serialized-provider\.js"\)/);
+            assert.match(
+                provider,
+                /require\("@isc-pat\/pulumi-sailpoint-pat\/dist\/provider\/serialized-provider\.js"\)/,
+            );
             assert.ok(
                 !provider.includes(ctx.h.clientId) && !provider.includes(ctx.h.emulator.baseUrl),
                 "no settings captured",

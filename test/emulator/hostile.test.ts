@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { CreatedTokenRecord, TokenRecord } from "../../provider/api-types";
 import type { IscEmulator } from "../../emulator/index";
-import { bearer, call, startEmulator } from "./helpers";
+import { bearer, call, daysFromNow, startEmulator, tokenRequest } from "./helpers";
 
 const PATH = "/v2025/personal-access-tokens";
 
@@ -66,6 +66,24 @@ describe("emulator: hostile answers", () => {
         assert.equal(res.status, 200);
         assert.ok(res.text.length > 900_000 && res.text.length <= 1_000_000, String(res.text.length));
         assert.ok(Array.isArray(res.body));
+    });
+
+    it("huge-secret makes a create's secret, or the token endpoint's access_token, that long", async () => {
+        emu.faults.add({ kind: "huge-secret", method: "POST", bytes: 10_000, times: 1 });
+        const res = await call<CreatedTokenRecord>(emu, "POST", PATH, {
+            token,
+            body: { name: "long", expirationDate: daysFromNow(emu, 30) },
+        });
+        assert.equal(res.status, 200);
+        assert.equal(res.body.secret, "f".repeat(10_000));
+        assert.equal(res.body.name, "long");
+        emu.faults.add({ kind: "huge-secret", endpoint: "token", times: 1 });
+        const answer = await tokenRequest(emu, {
+            grant_type: "client_credentials",
+            client_id: emu.defaultClient.clientId,
+            client_secret: emu.defaultClient.clientSecret,
+        });
+        assert.equal((answer.body as { access_token: string }).access_token.length, 16 * 1024 * 1024);
     });
 
     it("an error answer is not broken", async () => {

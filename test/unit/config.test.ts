@@ -10,6 +10,7 @@ import {
     type Environment,
 } from "../../provider/config";
 import { ConfigurationError } from "../../provider/errors";
+import { MAX_SECRET_CHARS } from "../../provider/redact";
 import { hygiene } from "../support/hygiene";
 
 function config(values: Record<string, string>): ConfigSource {
@@ -148,6 +149,26 @@ describe("config", () => {
                 }
             });
         }
+
+        it("refuses a client secret longer than any secret (the scrubber could not mask it), without showing it", () => {
+            const secret = "e".repeat(MAX_SECRET_CHARS + 1);
+            const error = configError(() =>
+                resolveConnection(config({}), { ...FROM_ENV, SAIL_CLIENT_SECRET: secret }),
+            );
+            assert.match(
+                error.message,
+                new RegExp(
+                    `SAIL_CLIENT_SECRET\\) is ${MAX_SECRET_CHARS + 1} characters long, more than the ${MAX_SECRET_CHARS}`,
+                ),
+            );
+            assert.ok(!error.message.includes("eeeeeeee"), error.message);
+            const longest = "e".repeat(MAX_SECRET_CHARS);
+            hygiene.secret(longest);
+            assert.equal(
+                resolveConnection(config({}), { ...FROM_ENV, SAIL_CLIENT_SECRET: longest }).clientSecret,
+                longest,
+            );
+        });
 
         it("never shows the client secret, even when it ends up in the base URL", () => {
             const secret = "swapped-secret-7e6d5c4b3a291807f6e5d4c3";

@@ -3,19 +3,43 @@
 // the framework turns it into a warning), the clock injected; and the shipped pack's files.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
 import * as entry from "../../provider";
-import { POLICY_IDS } from "../../policy/config";
+import { DEFAULTS, POLICY_IDS } from "../../policy/config";
+import { leastPrivilege } from "../../policy/rules";
 import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
 import { UNKNOWN_SENTINELS } from "../../policy/values";
+import { UNKNOWN as U } from "../../provider/types";
 import { REPO } from "../../scripts/pulumi-project";
+import { README_PACK_VERSION, syncVersion } from "../../scripts/sync-version";
 import { inDays } from "../support/harness";
 
 const NOW = new Date();
-const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * A stricter unknown-checking proxy than today's @pulumi/policy, as a later version might be: no
+ * special key hands out the target, every property read through `get` throws, and with
+ * `descriptors` reading an unknown through getOwnPropertyDescriptor throws too.
+ */
+function strictProxy(target: unknown, descriptors: boolean): unknown {
+    if (!(target instanceof Object)) return target;
+    return new Proxy(target, {
+        get: (_, key) => {
+            throw new Error(`strict proxy: read of ${String(key)}`);
+        },
+        ...(descriptors && {
+            getOwnPropertyDescriptor: (t: object, key: string | symbol) => {
+                const d = Reflect.getOwnPropertyDescriptor(t, key);
+                if (d && UNKNOWN_SENTINELS.has(d.value as string)) throw new Error("unknown during preview");
+                return d && "value" in d && d.configurable ? { ...d, value: strictProxy(d.value, true) } : d;
+            },
+        }),
+    });
+}
 
 const policies = tokenHygienePolicies({ now: () => NOW });
 const byId = (id: string) => {
@@ -30,12 +54,13 @@ function analyze(
     props: Record<string, unknown>,
     config: object = {},
     type = PERSONAL_ACCESS_TOKEN_TYPE,
+    wrap: (props: Record<string, unknown>) => unknown = unknownCheckingProxy,
 ) {
     const policy = byId(id) as ResourceValidationPolicy;
     const reported: string[] = [];
     const args = {
         type,
-        props: unknownCheckingProxy(props),
+        props: wrap(props),
         urn: `urn:pulumi:dev::p::${type}::ci`,
         name: "ci",
         getConfig: () => config,
@@ -106,6 +131,77 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
             [],
         );
     });
+    it("still checks the known values next to unknown ones, behind the proxy", () => {
+        const lifetime = { name: "ci", scope: U, apiVersion: "v1", expirationDate: inDays(120, NOW) };
+        assert.match(analyze(POLICY_IDS.maximumLifetime, lifetime).join(), /120 days from now/);
+        assert.match(
+            analyze(POLICY_IDS.leastPrivilege, { name: U, scope: [U, "sp:scopes:all"] }).join(),
+            /has scope sp:scopes:all/,
+        );
+        assert.match(
+            analyze(POLICY_IDS.naming, { name: "Bad Name", scope: U }, { pattern: "^z$" }).join(),
+            /name "Bad Name" does not match/,
+        );
+        assert.match(
+            analyze(POLICY_IDS.maximumLifetime, {
+                name: "ci",
+                rotation: { expiresInDays: 400, rotateBeforeDays: U },
+            }).join(),
+            /rotation.expiresInDays is 400/,
+        );
+    });
+    it("does not depend on @pulumi/policy's internal proxy keys: reads pass by the get trap", () => {
+        for (const descriptors of [false, true]) {
+            const wrap = (props: Record<string, unknown>) => strictProxy(props, descriptors);
+            const props = {
+                name: "ci",
+                scope: ["sp:scopes:default", "sp:scopes:all"],
+                apiVersion: "v1",
+                rotation: { expiresInDays: 400, rotateBeforeDays: 7 },
+            };
+            assert.match(
+                analyze(POLICY_IDS.leastPrivilege, props, {}, undefined, wrap).join(),
+                /has scope sp:scopes:all/,
+            );
+            assert.match(
+                analyze(POLICY_IDS.maximumLifetime, props, {}, undefined, wrap).join(),
+                /rotation.expiresInDays is 400/,
+            );
+            const unknowns = {
+                name: U,
+                scope: [U, "sp:scopes:default"],
+                rotation: { expiresInDays: U },
+                accessTokenValiditySeconds: U,
+            };
+            for (const p of policies.filter((p) => "validateResource" in p)) {
+                assert.deepEqual(
+                    analyze(
+                        p.name,
+                        unknowns,
+                        { pattern: "^z$", allowedScopes: ["sp:scopes:default"] },
+                        undefined,
+                        wrap,
+                    ),
+                    [],
+                    `${p.name}, descriptors trapped: ${descriptors}`,
+                );
+            }
+        }
+    });
+    it("props that cannot even be listed count as all unknown: no violation", () => {
+        const unlistable = (props: Record<string, unknown>) =>
+            new Proxy(props, {
+                ownKeys: () => {
+                    throw new Error("not known during preview");
+                },
+            });
+        for (const p of policies.filter((p) => "validateResource" in p)) {
+            assert.deepEqual(
+                analyze(p.name, { name: "Bad Name" }, { pattern: "^z$" }, undefined, unlistable),
+                [],
+            );
+        }
+    });
     it("stack policies report each token by its URN, from the state's outputs, with the injected clock", () => {
         const urn = `urn:pulumi:dev::p::${PERSONAL_ACCESS_TOKEN_TYPE}::old`;
         const reported = analyzeStack(POLICY_IDS.neverUsed, [
@@ -171,6 +267,42 @@ describe("policy pack: shipped in the package", () => {
         assert.equal(pack.version, root.version, "the pack reports policy/package.json's version");
         assert.equal(pack.main, "../dist/policy/pack.js");
         assert.match(readFileSync(join(REPO, "policy", "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
+    });
+    it("the README's sample output shows the package's version and what the code prints", () => {
+        const { version } = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+        const readme = readFileSync(join(REPO, "README.md"), "utf8");
+        const shown = [...readme.matchAll(README_PACK_VERSION)].map((m) => m[2]);
+        assert.ok(shown.length > 0, "the README shows a sample with the pack's version");
+        for (const v of shown)
+            assert.equal(v, version, "run npm run build && node dist/scripts/sync-version.js");
+        const sample = readme.slice(readme.indexOf("❌ sailpoint-pat-hygiene@v")).split("\n").slice(0, 4);
+        assert.match(sample[1], new RegExp(`\\[mandatory\\]  ${POLICY_IDS.leastPrivilege}  `));
+        assert.equal(sample[2].trim(), byId(POLICY_IDS.leastPrivilege).description);
+        assert.equal(
+            sample[3].trim(),
+            leastPrivilege({ resource: "token", props: { name: "ci" } }, DEFAULTS.leastPrivilege),
+        );
+    });
+    it("sync-version (npm version's hook) carries the root version into policy/package.json and the README", () => {
+        const dir = mkdtempSync(join(tmpdir(), "pat-version-"));
+        try {
+            mkdirSync(join(dir, "policy"));
+            cpSync(join(REPO, "policy", "package.json"), join(dir, "policy", "package.json"));
+            cpSync(join(REPO, "README.md"), join(dir, "README.md"));
+            const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+            writeFileSync(join(dir, "package.json"), JSON.stringify({ ...root, version: "9.8.7-rc.1" }));
+            assert.deepEqual(syncVersion(dir), ["policy/package.json", "README.md"]);
+            const pack = JSON.parse(readFileSync(join(dir, "policy", "package.json"), "utf8"));
+            const before = JSON.parse(readFileSync(join(REPO, "policy", "package.json"), "utf8"));
+            assert.deepEqual(pack, { ...before, version: "9.8.7-rc.1" });
+            assert.match(
+                readFileSync(join(dir, "README.md"), "utf8"),
+                /sailpoint-pat-hygiene@v9\.8\.7-rc\.1 \(local/,
+            );
+            assert.deepEqual(syncVersion(dir), [], "idempotent");
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
     it("npm pack includes them, and the compiled policies", () => {
         const [report] = JSON.parse(

@@ -7,10 +7,12 @@ import { DEFAULTS } from "../../policy/config";
 import * as rules from "../../policy/rules";
 import * as stackRules from "../../policy/stack-rules";
 import { UNKNOWN_VALUE } from "../../policy/values";
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN as U } from "../../provider/types";
 import { inDays } from "../support/harness";
 
 const NOW = new Date();
-const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown placeholder
+/** Every property a token has, inputs and outputs: a new one is covered without editing this file. */
+const ALL_NAMES = [...INPUT_NAMES, ...OUTPUT_ONLY_NAMES] as readonly string[];
 
 const token = (props: Record<string, unknown>) => ({
     resource: "ci",
@@ -164,6 +166,57 @@ describe("policy: rotation required, minted bearer lifetime, naming", () => {
         assert.match(
             rules.rotationRequired({ resource: "ci", props: { name: "ci-deploy" } }) ?? "",
             /^PersonalAccessToken "ci" \(name "ci-deploy"\)/,
+        );
+    });
+});
+
+describe("policy messages: control characters are escaped", () => {
+    const RED = "\u001b[31mred\u001b[0m";
+    // C0/C1 controls (ANSI escapes), line separators and bidi overrides: what printable() escapes.
+    const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+    it("a token name or resource name with an ANSI escape is shown escaped", () => {
+        const message = rules.naming({ resource: RED, props: { name: `x${RED}` } }, DEFAULTS.naming) ?? "";
+        assert.match(message, /does not match/);
+        assert.doesNotMatch(message, CONTROL);
+        assert.ok(message.includes("\\u001b[31mred\\u001b[0m"), message);
+        const labelled = rules.rotationRequired({ resource: "ci", props: { name: RED } }) ?? "";
+        assert.match(labelled, /^PersonalAccessToken "ci" \(name "\\u001b\[31mred\\u001b\[0m"\)/);
+        assert.doesNotMatch(
+            rules.naming({ resource: "t", props: { name: "x" } }, { pattern: `(${RED}` }) ?? "",
+            CONTROL,
+        );
+        // Date parsing tolerates a leading control character: a state value shown as it came would carry it.
+        const created = "\u001b2000-01-01";
+        const stale = stackRules.neverUsed(
+            { resource: "t", props: { created, lastUsed: null } },
+            { days: 1 },
+            NOW,
+        );
+        assert.match(stale ?? "", /created on \\u001b2000-01-01/);
+    });
+    it("no decision's message carries a control character, whatever the values", () => {
+        const hostile = fc.oneof(fc.string({ unit: "binary" }), fc.constant(RED));
+        fc.assert(
+            fc.property(
+                hostile,
+                fc.record({
+                    name: hostile,
+                    scope: fc.array(fc.oneof(hostile, fc.constant("sp:scopes:all"))),
+                    expirationDate: fc.oneof(hostile, fc.constant(`${inDays(400, NOW)}${RED}`)),
+                    created: hostile,
+                    lastUsed: hostile,
+                    rotationDueAt: hostile,
+                }),
+                (resource, props) => {
+                    for (const [name, decide] of DECISIONS) {
+                        const message = decide(props, NOW)?.replace(/^PersonalAccessToken "t"/, "") ?? "";
+                        assert.doesNotMatch(message, CONTROL, name);
+                    }
+                    assert.doesNotMatch(rules.rotationRequired({ resource, props }) ?? "", CONTROL);
+                },
+            ),
+            { numRuns: 300 },
         );
     });
 });
@@ -340,38 +393,13 @@ describe("policy decisions: properties", () => {
         );
     });
     it("a token whose properties are all unknown is never flagged", () => {
-        const keys = [
-            "name",
-            "scope",
-            "expirationDate",
-            "userAwareTokenNeverExpires",
-            "accessTokenValiditySeconds",
-            "apiVersion",
-            "rotation",
-            "created",
-            "lastUsed",
-            "rotationDueAt",
-        ];
-        const masked = Object.fromEntries(keys.map((k) => [k, U]));
+        const masked = Object.fromEntries(ALL_NAMES.map((k) => [k, U]));
         for (const [name, decide] of DECISIONS) assert.equal(decide(masked, NOW), undefined, name);
     });
     it("nothing throws on hostile values", () => {
         fc.assert(
             fc.property(
-                fc.dictionary(
-                    fc.constantFrom(
-                        "name",
-                        "scope",
-                        "expirationDate",
-                        "rotation",
-                        "apiVersion",
-                        "accessTokenValiditySeconds",
-                        "created",
-                        "lastUsed",
-                        "rotationDueAt",
-                    ),
-                    fc.anything(),
-                ),
+                fc.dictionary(fc.constantFrom(...ALL_NAMES), fc.anything()),
                 fc.date({ noInvalidDate: true }),
                 (p, now) => {
                     for (const [, decide] of DECISIONS) decide(p, now);

@@ -1,6 +1,13 @@
 // scrub(): registered secrets and secret-shaped strings never leave the provider.
 import assert from "node:assert/strict";
-import { MAX_SHOWN_CHARS, printable, registerSecret, scrub, secretRanges } from "../../provider/redact";
+import {
+    MAX_SECRET_CHARS,
+    MAX_SHOWN_CHARS,
+    printable,
+    registerSecret,
+    scrub,
+    secretRanges,
+} from "../../provider/redact";
 
 // Values unique to this file: the registry is process-wide, so they must not occur in other tests' text.
 const CLIENT_SECRET = "redact-test-client-secret-5b4a39281706f5e4";
@@ -168,6 +175,23 @@ describe("redact", () => {
                 assert.ok(result === expected, `${secret} cut at ${offset}: ${result.slice(-60)}`);
             }
         }
+    });
+
+    it("refuses to register a value longer than MAX_SECRET_CHARS: a scrub's work stays bounded", () => {
+        const huge = "f".repeat(16 * 1024 * 1024); // a hostile answer's 16 MB "secret"
+        assert.equal(registerSecret(huge), false);
+        const stats = { steps: 0, scanned: 0 };
+        const result = scrub(`error: ${huge}`, stats);
+        assert.ok(stats.scanned <= MAX_SHOWN_CHARS + 16_384, `${stats.scanned} characters scanned`);
+        assert.match(result, /more characters not shown\]$/);
+    });
+
+    it("a secret of MAX_SECRET_CHARS is registered, and masked whole when the length limit cuts it", () => {
+        const longest = `${"0123456789abcdef".repeat(MAX_SECRET_CHARS / 16 - 1)}fedcba9876543210`;
+        assert.equal(longest.length, MAX_SECRET_CHARS);
+        assert.equal(registerSecret(longest), true);
+        const head = "x".repeat(MAX_SHOWN_CHARS - 10);
+        assert.equal(scrub(`${head}${longest}`), `${head}[secret]`);
     });
 
     it("escapes control characters, ANSI escapes included, and keeps newlines", () => {

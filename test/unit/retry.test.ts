@@ -94,7 +94,7 @@ describe("retry decision", () => {
         fc.assert(
             fc.property(
                 fc.integer({ min: 1, max: 30 }),
-                fc.double({ min: 0, max: 0.999 }),
+                fc.double({ min: 0, max: 0.999, noNaN: true }),
                 (attempt, random) => {
                     const { baseDelayMs, maxDelayMs } = DEFAULT_RETRY_POLICY;
                     const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
