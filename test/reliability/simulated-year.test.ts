@@ -166,7 +166,7 @@ describe("a simulated year of daily pulumi up", function () {
         // year, so a bearer token issued yesterday is refused once after each jump, then renewed.
         assert.ok(refused <= rotations.length, `${refused} requests refused with 401`);
         assert.ok(served.token <= rotations.length + 1);
-         
+
         console.log(
             `      a simulated year: ${served.total - served.token} API requests (${served.create} create, ${served.delete} delete), ` +
                 `${served.token} token-endpoint requests, ${refused} requests refused with 401 (a bearer token issued on an earlier simulated day)`,

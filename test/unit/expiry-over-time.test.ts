@@ -163,3 +163,17 @@ describe("what check accepts, the API is sent in its own spelling", () => {
         assert.match(failures[0].reason, /at least one scope/);
     });
 });
+
+describe("turning rotation on", () => {
+    const rotation = { expiresInDays: 30, rotateBeforeDays: 7 };
+    it("keeps a dated token until its window, and replaces a never-expiring one at once, new first", () => {
+        const dated = created({ name: "ci", apiVersion: "v1", expirationDate: iso(inDays(60)) });
+        const on: CheckedInputs = { name: "ci", apiVersion: "v1", rotation };
+        assert.deepEqual(planDiff(dated, on, inDays(1)).replaces, []);
+        assert.deepEqual(planDiff(dated, on, inDays(53)).replaces, ["expirationDate"]);
+        const never = created({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true });
+        const plan = planDiff(never, on, inDays(1));
+        assert.deepEqual(plan.replaces, ["expirationDate"]);
+        assert.equal(plan.deleteBeforeReplace, false);
+    });
+});
