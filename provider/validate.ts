@@ -4,7 +4,8 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../schema.json";
 import type { ApiVersion } from "./api-types";
-import { sameInstant, wireDate } from "./plan";
+import { wireDate } from "./dates";
+import { sameInstant } from "./plan";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
 import {
     API_VERSIONS,

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../provider/api-types";
 import { createRequestFrom, outputsFrom } from "../../provider/outputs";
-import { planDiff, planPatch, staleExpiryWarning, wireDate } from "../../provider/plan";
+import { wireDate } from "../../provider/dates";
+import { planDiff, planPatch, staleExpiryWarning } from "../../provider/plan";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
 import { validateInputs } from "../../provider/validate";
 
