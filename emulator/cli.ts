@@ -1,12 +1,18 @@
 #!/usr/bin/env node
-// Runs the emulator in the foreground until SIGINT/SIGTERM. Never prints the client secret.
+// Runs the emulator in the foreground until SIGINT/SIGTERM. Never prints the client secret, and
+// takes it from a file or the environment so that it need not show in the process list.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FAULT_KINDS, IscEmulator, type FaultKind } from "./index";
 
-const USAGE = `Usage: node dist/emulator/cli.js --port <port> --client-id <id> --client-secret <secret>
-         [--latency-ms <ms>] [--no-rate-limit] [--bearer-lifetime-seconds <s>]
+const USAGE = `Usage: node dist/emulator/cli.js --port <port> [--client-id <id>] [--client-secret-file <path>]
+         [--client-secret <secret>] [--latency-ms <ms>] [--no-rate-limit] [--bearer-lifetime-seconds <s>]
          [--fault-rate <0..1>] [--fault-kinds <${FAULT_KINDS.join(",")}>] [--fault-delay-ms <ms>]
          [--seed <n>]
+
+The client id comes from --client-id or SAIL_CLIENT_ID; its secret from --client-secret-file (the
+file's content, without a trailing newline) or SAIL_CLIENT_SECRET. --client-secret also works, but
+every user of the machine can read it in the process list (ps).
 
 Listens on 127.0.0.1 only. --port 0 picks a free port. Faults apply to the PAT API, not /oauth/token.
 Default fault kinds: 429,500,503,reset-before,reset-after.`;
@@ -23,6 +29,22 @@ function integer(name: string, text: string | undefined, min: number): number | 
     return value;
 }
 
+/** The client secret: from one of the file, the flag or the environment (in that order). */
+function secretFrom(file: string | undefined, flag: string | undefined): string | undefined {
+    if (file !== undefined && flag !== undefined)
+        fail("give --client-secret-file or --client-secret, not both");
+    if (file !== undefined) {
+        try {
+            return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+        } catch (err) {
+            fail(
+                `--client-secret-file: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+            );
+        }
+    }
+    return flag ?? process.env.SAIL_CLIENT_SECRET;
+}
+
 async function main(): Promise<void> {
     let values;
     try {
@@ -31,6 +53,7 @@ async function main(): Promise<void> {
                 port: { type: "string" },
                 "client-id": { type: "string" },
                 "client-secret": { type: "string" },
+                "client-secret-file": { type: "string" },
                 "latency-ms": { type: "string" },
                 "no-rate-limit": { type: "boolean" },
                 "bearer-lifetime-seconds": { type: "string" },
@@ -48,10 +71,12 @@ async function main(): Promise<void> {
         process.stdout.write(`${USAGE}\n`);
         return;
     }
-    const clientId = values["client-id"];
-    const clientSecret = values["client-secret"];
+    const clientId = values["client-id"] ?? process.env.SAIL_CLIENT_ID;
+    const clientSecret = secretFrom(values["client-secret-file"], values["client-secret"]);
     if (values.port === undefined || !clientId || !clientSecret) {
-        fail("--port, --client-id and --client-secret are required");
+        fail(
+            "--port, a client id (--client-id or SAIL_CLIENT_ID) and its secret (--client-secret-file or SAIL_CLIENT_SECRET) are required",
+        );
     }
     const port = integer("port", values.port, 0) ?? 0;
     if (port > 65535) fail("--port must be at most 65535");

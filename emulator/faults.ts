@@ -1,9 +1,12 @@
 // Fault injection, set from tests or CLI flags. Rules are tried in the order added; the first that
 // matches and fires decides the request's fault. Probabilities draw from a seeded PRNG.
 import type { ApiVersion } from "../provider/api-types";
+import { ANSWER_FAULT_KINDS, DEFAULT_HUGE_BODY_BYTES, type AnswerFaultKind } from "./hostile";
 import { seededRandom } from "./random";
 
-export type FaultKind = "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "delay";
+/** Status faults replace the answer; answer faults (hostile.ts) break a successful one. */
+export type FaultKind =
+    "429" | "500" | "502" | "503" | "reset-before" | "reset-after" | "delay" | AnswerFaultKind;
 
 export const FAULT_KINDS: readonly FaultKind[] = [
     "429",
@@ -13,6 +16,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
     "reset-before",
     "reset-after",
     "delay",
+    ...ANSWER_FAULT_KINDS,
 ];
 
 export interface FaultRule {
@@ -29,8 +33,10 @@ export interface FaultRule {
     times?: number;
     /** Fire with this probability (0..1) per matching request. Always when omitted. */
     probability?: number;
-    /** For `delay`: milliseconds before the request is processed. Default 1000. */
+    /** For `delay`: milliseconds before the request is processed; for `slow-body`: over which the body trickles. Default 1000. */
     delayMs?: number;
+    /** For `huge-body`: the body's size in bytes. Default 64 MiB. */
+    bytes?: number;
     /** For `429`: the Retry-After seconds. Default 1. */
     retryAfterSeconds?: number;
 }
@@ -45,6 +51,7 @@ export interface FaultTarget {
 export interface Fault {
     kind: FaultKind;
     delayMs: number;
+    bytes: number;
     retryAfterSeconds: number;
 }
 
@@ -108,7 +115,12 @@ export class FaultInjector {
             if (--active.remaining <= 0) this.remove(active.id);
             const kinds = rule.kind as readonly FaultKind[];
             const kind = kinds.length === 1 ? kinds[0] : kinds[Math.floor(this.random() * kinds.length)];
-            return { kind, delayMs: rule.delayMs ?? 1000, retryAfterSeconds: rule.retryAfterSeconds ?? 1 };
+            return {
+                kind,
+                delayMs: rule.delayMs ?? 1000,
+                bytes: rule.bytes ?? DEFAULT_HUGE_BODY_BYTES,
+                retryAfterSeconds: rule.retryAfterSeconds ?? 1,
+            };
         }
         return null;
     }

@@ -5,6 +5,7 @@ import type { AuthService } from "./auth";
 import type { Clock } from "./clock";
 import { errorReply, rateLimitedReply, type Reply } from "./errors";
 import type { Fault, FaultInjector } from "./faults";
+import { isAnswerFault, sendHostile } from "./hostile";
 import { handlePat, type PatDeps } from "./pat";
 import type { RateLimiter } from "./ratelimit";
 import { redactQuery, type RequestEntry } from "./requestlog";
@@ -126,6 +127,10 @@ export class EmulatorServer {
 
         const latency = this.deps.latencyMs();
         if (latency > 0) await this.sleep(latency);
+        if (fault && isAnswerFault(fault.kind)) {
+            const hostile = { ...fault, kind: fault.kind };
+            if (await sendHostile(res, reply, hostile, (ms) => this.sleep(ms))) return;
+        }
         send(res, reply);
     }
 

@@ -21,7 +21,8 @@ import {
     type RetryPolicy,
 } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
-import { registerSecret } from "./redact";
+import { checkApiVersion, checkTokenId, parseTokenRecord } from "./records";
+import { printable, registerSecret } from "./redact";
 import { collectionPath, itemPath } from "./versions";
 
 /** How long a list answer serves other reads of the same owner: one list per refresh wave. */
@@ -60,15 +61,20 @@ export class IscPatClient {
             version,
             query,
         );
-        const records = this.expect<TokenRecord[]>(await this.send(request), request, 200);
-        if (!Array.isArray(records)) {
-            throw new IscApiError({
-                ...describe(request),
-                status: 200,
-                cause: "the response is not a JSON array",
-            });
+        const response = await this.send(request);
+        const body = this.expect<unknown>(response, request, 200);
+        if (!Array.isArray(body)) {
+            throw malformed(
+                request,
+                response,
+                `the response is ${body === undefined ? "empty" : "not a JSON array"}`,
+            );
         }
-        return records;
+        return body.map((entry, index) => {
+            const record = parseTokenRecord(entry);
+            if (typeof record === "string") throw malformed(request, response, `entry ${index}: ${record}`);
+            return record;
+        });
     }
 
     /**
@@ -109,6 +115,7 @@ export class IscPatClient {
     }
 
     async patch(version: ApiVersion, id: string, operations: JsonPatchReplace[]): Promise<TokenRecord> {
+        checkTokenId(id);
         const request = this.request(
             `update personal access token ${id}`,
             "PATCH",
@@ -118,11 +125,23 @@ export class IscPatClient {
         request.headers = { ...request.headers, "content-type": "application/json-patch+json" };
         request.body = JSON.stringify(operations);
         this.lists.clear();
-        return this.expect<TokenRecord>(await this.send(request), request, 200);
+        const response = await this.send(request);
+        const body = this.expect<unknown>(response, request, 200);
+        const record = parseTokenRecord(body);
+        if (typeof record === "string") {
+            throw malformed(
+                request,
+                response,
+                body === undefined ? "the response is empty, not the token record" : record,
+                "The update may have been applied: run `pulumi refresh` to see the token as it is, then run again",
+            );
+        }
+        return record;
     }
 
     /** One DELETE. Returns false when the token was already gone (404), which is success too. */
     async delete(version: ApiVersion, id: string): Promise<boolean> {
+        checkTokenId(id);
         const request = this.request(
             `delete personal access token ${id}`,
             "DELETE",
@@ -143,6 +162,8 @@ export class IscPatClient {
         version: ApiVersion,
         query?: URLSearchParams,
     ): HttpRequest {
+        // The version picks the path: refuse anything that is not one (e.g. "../../oauth/token").
+        checkApiVersion(version);
         const search = query && query.size > 0 ? `?${query.toString()}` : "";
         return {
             operation,
@@ -150,7 +171,8 @@ export class IscPatClient {
             url: `${this.settings.baseUrl}/${path}${search}`,
             displayPath: `/${path}${search}`,
             idempotent: true,
-            budget: `${this.settings.clientId} ${version}`,
+            // Per client id and version, as the API counts; per tenant too, as ids are per tenant.
+            budget: `${this.settings.baseUrl} ${this.settings.clientId} ${version}`,
         };
     }
 
@@ -186,15 +208,29 @@ export function apiError(response: HttpResponse, request: HttpRequest): IscApiEr
     } catch {
         // Not JSON: the status says enough.
     }
-    const messages = Array.isArray(body.messages)
+    let messages = Array.isArray(body.messages)
         ? body.messages.map((m) => (m && typeof m.text === "string" ? m.text : "")).filter(Boolean)
         : [body.error, body.message].filter((m): m is string => typeof m === "string").map((m) => m.trim());
+    // The API's words may echo a name with control characters or line breaks: one escaped line each.
+    messages = messages.map(printable);
     return new IscApiError({
         ...describe(request),
         status: response.status,
         detailCode: typeof body.detailCode === "string" ? body.detailCode : undefined,
         trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
         messages,
+    });
+}
+
+/** A success status with a body the API does not document: say what was wrong, not a TypeError. */
+function malformed(request: HttpRequest, response: HttpResponse, cause: string, hint?: string): IscApiError {
+    return new IscApiError({
+        ...describe(request),
+        status: response.status,
+        cause,
+        hint:
+            hint ??
+            "The API answered with something it does not document: run again; if it persists, check that the base URL points at the tenant's API",
     });
 }
 
@@ -228,7 +264,11 @@ export function clientFor(
         const pacerKey = JSON.stringify(limits);
         let pacer = pacers.get(pacerKey);
         if (!pacer) {
-            pacer = new RequestPacer(limits);
+            // At the API's limit, the budget is the machine's: a `pulumi` command's provider process
+            // meets the requests of the one before it in the API's window. Other limits are tests'.
+            const shared =
+                limits.requests === API_RATE_LIMIT.requests && limits.windowMs === API_RATE_LIMIT.windowMs;
+            pacer = new RequestPacer(limits, Date.now, { shared });
             pacers.set(pacerKey, pacer);
         }
         const transport = new HttpTransport(policy, pacer);

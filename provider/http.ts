@@ -13,9 +13,17 @@ export interface RetryPolicy {
     maxAttempts: number;
     baseDelayMs: number;
     maxDelayMs: number;
-    /** Per-attempt timeout. */
+    /** Per-attempt timeout, the whole answer included (a trickled body counts). */
     timeoutMs: number;
+    /** The largest response body accepted; default MAX_RESPONSE_BYTES. */
+    maxResponseBytes?: number;
 }
+
+/**
+ * 32 MiB: a list of the whole tenant's tokens (about 400 bytes each) fits 80,000 of them, while a
+ * runaway answer is cut off as its bytes arrive instead of filling the process's memory.
+ */
+export const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
     maxAttempts: 6,
@@ -93,8 +101,10 @@ export class HttpTransport {
                 : () => undefined;
             this.stats.attempts++;
             let response: Response<string>;
+            const limit = this.policy.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+            let oversize = false;
             try {
-                response = await got(request.url, {
+                const pending = got(request.url, {
                     method: request.method,
                     headers: { accept: "application/json", ...request.headers, ...auth },
                     body: request.body,
@@ -104,8 +114,30 @@ export class HttpTransport {
                     followRedirect: false,
                     responseType: "text",
                 });
+                // Cut a body off at the limit, announced or as its (decompressed) bytes arrive.
+                const cutOff = (bytes: number) => {
+                    if (bytes > limit && !oversize) {
+                        oversize = true;
+                        pending.cancel();
+                    }
+                };
+                pending.on("response", (r: { headers: Record<string, unknown> }) =>
+                    cutOff(Number(r.headers["content-length"]) || 0),
+                );
+                pending.on("downloadProgress", (p: { transferred: number }) => cutOff(p.transferred));
+                response = await pending;
             } catch (error) {
                 answered();
+                if (oversize) {
+                    // Not retried: the same request would get the same answer. A create's answer
+                    // was lost with it, so its outcome is unknown.
+                    const Failure = request.idempotent ? IscApiError : AmbiguousOutcomeError;
+                    throw new Failure({
+                        ...this.details(request),
+                        cause: `the response body exceeds the limit of ${limit} bytes and was cut off`,
+                        hint: "No list of tokens is that large: check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com), then run again",
+                    });
+                }
                 const failure = describeNetworkError(error);
                 const safe = request.idempotent || !failure.maybeSent;
                 if (!safe) {

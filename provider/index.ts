@@ -12,3 +12,5 @@ export type {
     RotationSettings,
 } from "./types";
 export type * from "./api-types";
+// The token-hygiene policies, for an organisation's own policy pack (the ready pack is in policy/).
+export * from "../policy/index";

@@ -1,5 +1,8 @@
 // Keeps a provider process under the API's rate limit (100 requests per client id and API version
-// per 10 seconds) instead of living on 429s: every request waits for a slot in its budget.
+// per 10 seconds) instead of living on 429s: every request waits for a slot in its budget. With
+// `shared`, the budget is the machine's, kept in a ledger file (ledger.ts) that every provider
+// process reads, so that back-to-back or concurrent `pulumi` commands stay under the limit together.
+import { ledgerFor, type SharedLedger } from "./ledger";
 export interface PacingLimits {
     requests: number;
     windowMs: number;
@@ -13,12 +16,22 @@ const SLOT_MARGIN_MS = 50;
 /** A request's place in its budget: it counts from when it was sent until it was answered + window. */
 interface Slot {
     at: number;
+    /** Its entry in the shared ledger, if the budget has one. */
+    ledgerId?: string;
 }
 
 interface Budget {
     slots: Slot[];
     tail: Promise<void>;
     pausedUntil: number;
+    ledger?: SharedLedger;
+}
+
+export interface PacerOptions {
+    /** Share each budget with the other processes of this machine (a ledger in the temp directory). */
+    shared?: boolean;
+    /** The ledgers' directory; default a private one under the temp directory. For tests. */
+    ledgerDir?: string;
 }
 
 export class RequestPacer {
@@ -27,6 +40,7 @@ export class RequestPacer {
     constructor(
         private readonly limits: PacingLimits = API_RATE_LIMIT,
         private readonly clock: () => number = Date.now,
+        private readonly options: PacerOptions = {},
     ) {}
 
     /**
@@ -48,6 +62,7 @@ export class RequestPacer {
         }
         return turn.then((slot) => () => {
             slot.at = this.clock();
+            if (slot.ledgerId) budget.ledger?.answered(slot.ledgerId);
         });
     }
 
@@ -55,12 +70,17 @@ export class RequestPacer {
     pause(key: string, untilMs: number): void {
         const budget = this.budget(key);
         budget.pausedUntil = Math.max(budget.pausedUntil, untilMs);
+        budget.ledger?.pause(untilMs);
     }
 
     private budget(key: string): Budget {
         let budget = this.budgets.get(key);
         if (!budget) {
             budget = { slots: [], tail: Promise.resolve(), pausedUntil: 0 };
+            if (this.options.shared) {
+                const limits = { ...this.limits, marginMs: SLOT_MARGIN_MS };
+                budget.ledger = ledgerFor(key, limits, this.clock, this.options.ledgerDir);
+            }
             this.budgets.set(key, budget);
         }
         return budget;
@@ -68,6 +88,12 @@ export class RequestPacer {
 
     private async waitForSlot(budget: Budget): Promise<Slot> {
         for (;;) {
+            // The machine's budget, when shared: it holds this process's requests too.
+            if (budget.ledger?.enabled) {
+                const shared = await this.sharedSlot(budget, budget.ledger);
+                if (shared) return shared;
+                continue;
+            }
             const now = this.clock();
             // Slots are in sending order; answered ones that left the window go from the front.
             // Those still in flight carry Infinity: they hold their place until answered.
@@ -87,6 +113,23 @@ export class RequestPacer {
         const slot: Slot = { at: Number.POSITIVE_INFINITY };
         budget.slots.push(slot);
         return slot;
+    }
+
+    /** A slot from the ledger, after waiting for this process's own pause; undefined if the ledger failed. */
+    private async sharedSlot(budget: Budget, ledger: SharedLedger): Promise<Slot | undefined> {
+        for (;;) {
+            const now = this.clock();
+            if (budget.pausedUntil > now) {
+                await sleep(budget.pausedUntil - now);
+                continue;
+            }
+            const reservation = await ledger.reserve();
+            if (!reservation) return undefined;
+            if ("id" in reservation) return { at: Number.POSITIVE_INFINITY, ledgerId: reservation.id };
+            // An in-flight slot has no end yet: look again shortly.
+            const wait = reservation.retryAt - this.clock();
+            await sleep(Number.isFinite(wait) ? Math.max(wait, 1) : 25);
+        }
     }
 }
 

@@ -11,7 +11,7 @@ import type { RetryPolicy } from "./http";
 import type { PacingLimits } from "./pacing";
 import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
 import { planDiff, planPatch, staleExpiryWarning } from "./plan";
-import { scrub } from "./redact";
+import { printable, scrub } from "./redact";
 import type { CheckedInputs, TokenOutputs } from "./types";
 import { validateInputs } from "./validate";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "./versions";
@@ -80,7 +80,10 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1", prior });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        return validateInputs(news, { now: this.now(), defaultApiVersion, prior });
+        const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion, prior });
+        // Reasons may quote a property name or value: the engine prints them, so escape control characters.
+        const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
+        return { inputs, failures: shown };
     }
 
     async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
@@ -97,7 +100,8 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         };
     }
 
-    async create(inputs: CheckedInputs): Promise<CreateResult> {
+    async create(unchecked: CheckedInputs): Promise<CreateResult> {
+        const inputs = this.validated(unchecked);
         const record = await this.createExactlyOnce(
             this.client(),
             inputs.apiVersion,
@@ -119,7 +123,9 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
-    async update(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<UpdateResult> {
+    async update(id: string, olds: TokenOutputs, unchecked: CheckedInputs): Promise<UpdateResult> {
+        // An unchanged declared date that has passed since must not block an unrelated change.
+        const news = this.validated(unchecked, olds);
         const operations = planPatch(olds, news, this.now());
         const record: TokenRecord =
             operations.length > 0
@@ -186,6 +192,23 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         }
     }
 
+    /**
+     * The engine calls check() first, but the class is usable on its own: create and update check
+     * again (microseconds, no I/O), so that nothing unvalidated is sent.
+     */
+    private validated(inputs: CheckedInputs, prior?: TokenOutputs): CheckedInputs {
+        const checked = validateInputs(inputs as unknown as Record<string, unknown>, {
+            now: this.now(),
+            defaultApiVersion: resolveDefaultApiVersion(this.config),
+            prior: prior as unknown as Record<string, unknown> | undefined,
+        });
+        if (checked.failures.length > 0) {
+            const reasons = checked.failures.map((f) => `${f.property} ${f.reason}`).join("; ");
+            throw new Error(scrub(`PersonalAccessToken inputs are not valid (nothing was sent): ${reasons}`));
+        }
+        return checked.inputs;
+    }
+
     private client(): IscPatClient {
         const env = this.options.env ? this.options.env() : process.env;
         return clientFor(
@@ -199,7 +222,9 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         return this.options.now ? this.options.now() : systemNow();
     }
 
-    private notify(message: string): void {
+    private notify(raw: string): void {
+        // A name may carry control characters (ANSI escapes): they are shown, not obeyed.
+        const message = printable(scrub(raw));
         if (this.options.notify) this.options.notify(message);
         // eslint-disable-next-line no-console -- the engine shows a dynamic provider's stderr; no secret is in it
         else console.error(message);

@@ -1,22 +1,152 @@
 // Every secret this process sees (client secret, bearer tokens, PAT secrets) is registered here,
 // and every message that leaves the provider passes through scrub(): a secret never reaches an
-// error, a log line or the CLI, whatever went wrong.
+// error, a log line or the CLI, whatever went wrong. scrub() is linear in its input and looks at a
+// bounded prefix only, so a hostile error body cannot stall the process; it also neutralises
+// control characters, so that nothing the API or a program sends can drive the user's terminal.
 const sensitive = new Set<string>();
+/** The longest registered value: how far past the shown text a secret may reach. */
+let longestSecret = 0;
+
+/** At most this many characters of a message are shown; the rest is counted, not scrubbed. */
+export const MAX_SHOWN_CHARS = 8_192;
+/** How far beyond the shown text secret shapes are looked for, so one cut by the limit is masked whole. */
+const LOOK_BEYOND_CHARS = 16_384;
 
 /** Remembers a value that must never be shown. Short values are ignored: they would mask too much. */
 export function registerSecret(value: string | undefined | null): void {
-    if (typeof value === "string" && value.length >= 8) sensitive.add(value);
+    if (typeof value === "string" && value.length >= 8) {
+        sensitive.add(value);
+        longestSecret = Math.max(longestSecret, value.length);
+    }
 }
 
+/** Work done by secretRanges(), for tests that bound it. */
+export interface ScanStats {
+    steps: number;
+}
+
+/**
+ * The shown text: at most MAX_SHOWN_CHARS characters, every registered secret and every bearer-,
+ * JWT- or client_secret=-shaped string replaced by [secret] (also one that the cut runs through),
+ * control characters escaped.
+ */
 export function scrub(text: string): string {
-    let result = text;
-    // Longest first, so that a secret which starts with another is masked whole.
-    for (const value of [...sensitive].sort((a, b) => b.length - a.length)) {
-        if (result.includes(value)) result = result.split(value).join("[secret]");
+    const cut = text.length > MAX_SHOWN_CHARS ? MAX_SHOWN_CHARS : text.length;
+    const window = text.slice(0, cut + Math.max(longestSecret, LOOK_BEYOND_CHARS));
+    let shown = "";
+    let at = 0;
+    for (const [start, end] of secretRanges(window)) {
+        if (start >= cut) break;
+        shown += neutralise(window.slice(at, start)) + "[secret]";
+        at = end;
     }
-    // Shapes that are secrets whether or not we saw them: bearer tokens and JWTs.
-    return result
-        .replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, "$1[secret]")
-        .replace(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[secret]")
-        .replace(/(client_secret=)[^&\s]+/gi, "$1[secret]");
+    if (at < cut) shown += neutralise(window.slice(at, cut));
+    const rest = text.length - Math.max(at, cut);
+    return rest > 0 ? `${shown}… [${rest} more characters not shown]` : shown;
+}
+
+/** Escapes C0/C1 control characters (ANSI escapes included) and bidi overrides; keeps newlines. */
+export function neutralise(text: string): string {
+    return text.replace(CONTROL, (c) => (c === "\n" ? c : escape(c)));
+}
+
+/** Like neutralise(), for one-line notices: newlines are escaped too. */
+export function printable(text: string): string {
+    return text.replace(CONTROL, escape);
+}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+function escape(c: string): string {
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+}
+
+/**
+ * The sorted, merged [start, end) ranges of `text` to mask. Registered secrets are found with
+ * indexOf; the shapes by one pass each (regexes without nested or ambiguous repetition, and a
+ * hand-written JWT scan), so the work is linear in the text's length.
+ */
+export function secretRanges(text: string, stats: ScanStats = { steps: 0 }): [number, number][] {
+    const ranges: [number, number][] = [];
+    for (const value of sensitive) {
+        for (let i = text.indexOf(value); i !== -1; i = text.indexOf(value, i + value.length)) {
+            stats.steps++;
+            ranges.push([i, i + value.length]);
+        }
+    }
+    // Bearer tokens: the token after the keyword (the keyword stays, for context).
+    for (const m of text.matchAll(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi)) {
+        stats.steps++;
+        ranges.push([m.index + m[1].length, m.index + m[0].length]);
+    }
+    for (const m of text.matchAll(/(client_secret=)[^&\s]+/gi)) {
+        stats.steps++;
+        ranges.push([m.index + m[1].length, m.index + m[0].length]);
+    }
+    jwtRanges(text, ranges, stats);
+    ranges.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const range of ranges) {
+        const last = merged[merged.length - 1];
+        if (last && range[0] <= last[1]) last[1] = Math.max(last[1], range[1]);
+        else merged.push([...range]);
+    }
+    return merged;
+}
+
+/** [A-Za-z0-9_] */
+function isWord(c: number): boolean {
+    return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** [A-Za-z0-9_-]: what a JWT's base64url segments are made of. */
+function isSegment(c: number): boolean {
+    return isWord(c) || c === 45;
+}
+
+/**
+ * JWT shapes: "eyJ" at a word boundary, at least 5 more segment characters, ".", at least 5, ".",
+ * any. A regex for this backtracks quadratically on "eyJ-eyJ-…"; this scan visits each character
+ * a bounded number of times: it walks dot-separated segments, and in each tries only the first
+ * "eyJ" at a word boundary (a later one has a shorter first part and the same rest).
+ */
+function jwtRanges(text: string, ranges: [number, number][], stats: ScanStats): void {
+    const segmentEnd = (from: number): number => {
+        let i = from;
+        while (i < text.length && isSegment(text.charCodeAt(i))) {
+            stats.steps++;
+            i++;
+        }
+        return i;
+    };
+    let i = 0;
+    while (i < text.length) {
+        stats.steps++;
+        if (!isSegment(text.charCodeAt(i))) {
+            i++;
+            continue;
+        }
+        const start = i;
+        const end = segmentEnd(i);
+        const first = firstJwtStart(text, start, end, stats);
+        if (first !== -1 && end - first >= 8 && text[end] === ".") {
+            const secondEnd = segmentEnd(end + 1);
+            if (secondEnd - (end + 1) >= 5 && text[secondEnd] === ".") {
+                const thirdEnd = segmentEnd(secondEnd + 1);
+                ranges.push([first, thirdEnd]);
+                i = thirdEnd;
+                continue;
+            }
+        }
+        i = end;
+    }
+}
+
+/** The first "eyJ" in text[start, end) with a word boundary before it, or -1. */
+function firstJwtStart(text: string, start: number, end: number, stats: ScanStats): number {
+    for (let j = start; j + 3 <= end; j++) {
+        stats.steps++;
+        if (text.startsWith("eyJ", j) && (j === 0 || !isWord(text.charCodeAt(j - 1)))) return j;
+    }
+    return -1;
 }

@@ -5,6 +5,10 @@ import { hygiene } from "./hygiene";
 
 Project.observer = (source, text) => hygiene.record(source, text);
 
-after("remove the installed example projects", () => removeInstalls());
+// Removing several node_modules trees takes long on a loaded machine: no short timeout for it.
+after("remove the installed example projects", function () {
+    this.timeout(0);
+    removeInstalls();
+});
 
 export { Project };

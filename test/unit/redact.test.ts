@@ -1,6 +1,6 @@
 // scrub(): registered secrets and secret-shaped strings never leave the provider.
 import assert from "node:assert/strict";
-import { registerSecret, scrub } from "../../provider/redact";
+import { MAX_SHOWN_CHARS, printable, registerSecret, scrub, secretRanges } from "../../provider/redact";
 
 // Values unique to this file: the registry is process-wide, so they must not occur in other tests' text.
 const CLIENT_SECRET = "redact-test-client-secret-5b4a39281706f5e4";
@@ -104,5 +104,78 @@ describe("redact", () => {
         ]) {
             assert.equal(scrub(text), text);
         }
+    });
+
+    it("is linear: hostile bodies cost a bounded number of steps per character", () => {
+        // A regex for JWT shapes backtracks quadratically on "eyJ-eyJ-…" (40 KB: 1 s, 160 KB: 12 s);
+        // the scan's work is counted, so this fails on any quadratic behaviour, not on a slow machine.
+        const hostile = [
+            "eyJ-".repeat(250_000),
+            "eyJ".repeat(300_000),
+            `eyJaaaaa.${"eyJ-".repeat(200_000)}`,
+            `${"eyJaaaaa.bbbbb".repeat(50_000)}`,
+            `Bearer ${" ".repeat(500_000)}x`,
+            "client_secret=".repeat(50_000),
+            "a.".repeat(400_000),
+        ];
+        for (const text of hostile) {
+            const stats = { steps: 0 };
+            secretRanges(text, stats);
+            assert.ok(
+                stats.steps <= 6 * text.length + 100,
+                `${stats.steps} steps for ${text.length} characters`,
+            );
+        }
+    });
+
+    it("finds the same JWT shapes as the regex it replaces", () => {
+        const jwtShape = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+        const samples = [
+            JWT,
+            `a-${JWT}.x`,
+            `x${JWT}`,
+            "eyJabc.eyJdefgh.ij",
+            "eyJabcde.fgh.eyJabcde.fghij.k",
+            "eyJ-eyJabcde.fghij.",
+            "_eyJabcde.fghij.k eyJabcde.fghij.k",
+            "eyJabcde..fghij.k",
+            "eyJabcde.fghij",
+            "q.eyJabcde.fghijk.l.m",
+        ];
+        for (const text of samples) {
+            const expected = [...text.matchAll(jwtShape)].map((m) => [m.index, m.index + m[0].length]);
+            assert.deepEqual(secretRanges(text), expected, text);
+        }
+    });
+
+    it("shows at most MAX_SHOWN_CHARS characters and says how many more there were", () => {
+        const result = scrub("x".repeat(MAX_SHOWN_CHARS + 5_000));
+        assert.equal(result, `${"x".repeat(MAX_SHOWN_CHARS)}… [5000 more characters not shown]`);
+        assert.equal(scrub("eyJ-".repeat(40_000)).length < MAX_SHOWN_CHARS + 100, true);
+    });
+
+    it("masks a secret that the length limit cuts through, whole", () => {
+        const bearer = "0123456789abcdef0123456789";
+        for (const [before, secret] of [
+            ["", CLIENT_SECRET],
+            ["", JWT],
+            ["Bearer ", bearer],
+        ]) {
+            for (const offset of [1, 5, secret.length - 1]) {
+                const head = `${"x".repeat(MAX_SHOWN_CHARS - offset - before.length - 1)} ${before}`;
+                const result = scrub(`${head}${secret} ${"y".repeat(99)}`);
+                const expected = `${head}[secret]… [100 more characters not shown]`;
+                assert.ok(result === expected, `${secret} cut at ${offset}: ${result.slice(-60)}`);
+            }
+        }
+    });
+
+    it("escapes control characters, ANSI escapes included, and keeps newlines", () => {
+        assert.equal(
+            scrub("name \u001b[31mred\u001b[0m\u0007\r\nnext"),
+            "name \\u001b[31mred\\u001b[0m\\u0007\\u000d\nnext",
+        );
+        assert.equal(scrub("a\u009b2Jb\u202ec"), "a\\u009b2Jb\\u202ec");
+        assert.equal(printable("one\ntwo\u001b"), "one\\u000atwo\\u001b");
     });
 });

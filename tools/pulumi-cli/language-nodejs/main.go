@@ -19,9 +19,10 @@
 // invoke pipes (`--sync`, only used by long-deprecated synchronous invokes),
 // plugin discovery in GetRequiredPackages (we return none, so the engine
 // loads plugins on demand; the dynamic provider `pulumi-nodejs` is bundled
-// next to the CLI), code generation, RunPlugin, debugger attachment and the
-// bun runtime. Those RPCs answer codes.Unimplemented, which the engine
-// tolerates for everything a preview/up/refresh/destroy needs.
+// next to the CLI), code generation, RunPlugin for anything but policy packs
+// (see runplugin.go), debugger attachment and the bun runtime. Those RPCs
+// answer codes.Unimplemented, which the engine tolerates for everything a
+// preview/up/refresh/destroy needs.
 package main
 
 import (
@@ -331,6 +332,12 @@ func resolveRunScript(node, dir string) (string, error) {
 	if module == "" {
 		module = "@pulumi/pulumi/cmd/run"
 	}
+	return resolveModule(node, dir, module)
+}
+
+// resolveModule asks node where `require(module)` leads from dir, so that
+// node_modules folders above dir count, as they do for the program itself.
+func resolveModule(node, dir, module string) (string, error) {
 	cmd := exec.Command(node, "-e", "console.log(require.resolve(process.argv[1]))", module)
 	cmd.Dir = dir
 	out, err := cmd.Output()

@@ -1,0 +1,45 @@
+// The stack-level advisories: decisions over a token's outputs in the state (lastUsed, created,
+// expirationDate, rotationDueAt), as pure functions of those outputs, the policy's config and `now`.
+// A token whose outputs are not known (about to be created or replaced) is never flagged.
+import type { DaysConfig } from "./config";
+import { type TokenFacts, label } from "./rules";
+import { DAY_MS, daysBetween, knownInstant } from "./values";
+
+const hasRotation = (props: Record<string, unknown>) =>
+    props.rotation !== undefined && props.rotation !== null;
+
+export function unused(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
+    const lastUsed = knownInstant(token.props.lastUsed);
+    if (lastUsed === undefined || now.getTime() - lastUsed.getTime() <= config.days * DAY_MS)
+        return undefined;
+    return `${label(token)}: last used on ${token.props.lastUsed}, ${daysBetween(lastUsed, now)} days ago (limit: ${config.days} days); if nothing needs it any more, remove it from the program so that pulumi up deletes it.`;
+}
+
+export function neverUsed(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
+    if (token.props.lastUsed !== null) return undefined; // used, absent or not known yet
+    const created = knownInstant(token.props.created);
+    if (created === undefined || now.getTime() - created.getTime() <= config.days * DAY_MS) return undefined;
+    return `${label(token)}: created on ${token.props.created}, ${daysBetween(created, now)} days ago, and never used (limit: ${config.days} days); if nothing needs it, remove it from the program so that pulumi up deletes it.`;
+}
+
+export function expiringWithoutRotation(
+    token: TokenFacts,
+    config: DaysConfig,
+    now: Date,
+): string | undefined {
+    if (hasRotation(token.props)) return undefined;
+    const expires = knownInstant(token.props.expirationDate);
+    if (expires === undefined || expires.getTime() - now.getTime() > config.days * DAY_MS) return undefined;
+    const when =
+        expires <= now
+            ? `expired on ${token.props.expirationDate}`
+            : `expires on ${token.props.expirationDate}, in ${daysBetween(now, expires)} days (warning from ${config.days} days before)`;
+    return `${label(token)}: ${when}, and has no rotation; add rotation: { expiresInDays, rotateBeforeDays } and run pulumi up on a schedule, or set a later expirationDate.`;
+}
+
+export function rotationOverdue(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
+    if (!hasRotation(token.props)) return undefined;
+    const due = knownInstant(token.props.rotationDueAt);
+    if (due === undefined || now.getTime() - due.getTime() <= config.days * DAY_MS) return undefined;
+    return `${label(token)}: its rotation was due on ${token.props.rotationDueAt}, ${daysBetween(due, now)} days ago, and has not happened; run pulumi up (the scheduled up that rotates tokens has not run).`;
+}

@@ -1,0 +1,230 @@
+// The rate-limit budget shared by the provider processes of one machine. Each `pulumi` command
+// starts a new provider process, while the API still counts the previous command's requests in its
+// window: a small ledger file per budget (hashed name: no client id, no secret) records when each
+// request was sent and answered, and every process reads it before sending. A lock made by
+// exclusive file creation guards each read-and-append, so that concurrent processes cannot both
+// take the last slot; the critical section is synchronous and short. Any file-system trouble turns
+// the ledger off for the budget: pacing falls back to the process's own, and no request fails.
+import { createHash, randomBytes } from "node:crypto";
+import {
+    appendFileSync,
+    closeSync,
+    mkdirSync,
+    openSync,
+    readdirSync,
+    readFileSync,
+    renameSync,
+    statSync,
+    unlinkSync,
+    writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** An unanswered request of a live process holds its slot at most this long (then counts as answered). */
+const IN_FLIGHT_LIMIT_MS = 60_000;
+/** A lock older than this was left by a process that died inside its (sub-millisecond) critical section. */
+const STALE_LOCK_MS = 2_000;
+/** Give up waiting for the lock after this long and pace in-process only. */
+const LOCK_WAIT_LIMIT_MS = 10_000;
+/** Ledgers untouched this long are removed when a process opens its first one. */
+const ABANDONED_MS = 3_600_000;
+
+export interface LedgerLimits {
+    requests: number;
+    windowMs: number;
+    /** Slack added to each slot, as in the in-process pacer. */
+    marginMs: number;
+}
+
+/** A free slot (its id, to record the answer) or when to look again (Infinity: poll). */
+export type Reservation = { id: string } | { retryAt: number };
+
+const processTag = `${process.pid}.${randomBytes(3).toString("hex")}`;
+let sequence = 0;
+let swept = false;
+
+export class SharedLedger {
+    private disabled = false;
+    private readonly lock: string;
+
+    constructor(
+        readonly file: string,
+        private readonly limits: LedgerLimits,
+        private readonly clock: () => number,
+    ) {
+        this.lock = `${file}.lock`;
+    }
+
+    get enabled(): boolean {
+        return !this.disabled;
+    }
+
+    /** Takes a slot if the budget has one now: records the send, under the lock. */
+    async reserve(): Promise<Reservation | undefined> {
+        return this.locked(() => {
+            const now = this.clock();
+            const { ends, pausedUntil, lines, live } = this.read(now);
+            if (pausedUntil > now) return { retryAt: pausedUntil };
+            const busy = ends.filter((end) => end > now - this.limits.windowMs).sort((a, b) => a - b);
+            if (busy.length >= this.limits.requests) {
+                const frees = busy[busy.length - this.limits.requests];
+                return { retryAt: frees + this.limits.windowMs + this.limits.marginMs };
+            }
+            if (lines > 8 * this.limits.requests) this.prune(now, live);
+            const id = `${processTag}.${++sequence}`;
+            appendFileSync(this.file, `${id} s ${now}\n`, { mode: 0o600 });
+            return { id };
+        });
+    }
+
+    /** The request's answer came: its slot frees a window from now. */
+    answered(id: string): void {
+        void this.locked(() => appendFileSync(this.file, `${id} a ${this.clock()}\n`, { mode: 0o600 }));
+    }
+
+    /** A 429 said when to come back: every process of this budget waits. */
+    pause(untilMs: number): void {
+        void this.locked(() => appendFileSync(this.file, `- p ${Math.round(untilMs)}\n`, { mode: 0o600 }));
+    }
+
+    /** When each request's slot frees (Infinity while in flight), and the latest pause. */
+    private read(now: number): { ends: number[]; pausedUntil: number; lines: number; live: Set<string> } {
+        let text = "";
+        try {
+            text = readFileSync(this.file, "utf8");
+        } catch (error) {
+            if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        }
+        const sent = new Map<string, number>();
+        const answered = new Map<string, number>();
+        let pausedUntil = 0;
+        let lines = 0;
+        for (const line of text.split("\n")) {
+            const [id, kind, at] = line.split(" ");
+            const ms = Number(at);
+            if (!id || !Number.isFinite(ms)) continue;
+            lines++;
+            if (kind === "s") sent.set(id, ms);
+            else if (kind === "a") answered.set(id, ms);
+            else if (kind === "p") pausedUntil = Math.max(pausedUntil, ms);
+        }
+        const alive = new Map<string, boolean>();
+        const ends: number[] = [];
+        // The requests that still count: their lines survive a prune.
+        const live = new Set<string>();
+        for (const [id, at] of sent) {
+            const done = answered.get(id);
+            let end: number;
+            if (done !== undefined) end = done;
+            else if (at < now - IN_FLIGHT_LIMIT_MS) end = at + IN_FLIGHT_LIMIT_MS;
+            else end = isAlive(id, alive) ? Number.POSITIVE_INFINITY : at;
+            ends.push(end);
+            if (end > now - this.limits.windowMs) live.add(id);
+        }
+        return { ends, pausedUntil, lines, live };
+    }
+
+    /** Rewrites the ledger with the lines that still count (live requests, pauses to come); removes it when none do. */
+    private prune(now: number, live: Set<string>): void {
+        const kept = readFileSync(this.file, "utf8")
+            .split("\n")
+            .filter((line) => {
+                const [id, kind, at] = line.split(" ");
+                return kind === "p" ? Number(at) > now : live.has(id);
+            });
+        if (kept.length === 0) {
+            unlinkSync(this.file);
+            return;
+        }
+        const temp = `${this.file}.${processTag}.tmp`;
+        writeFileSync(temp, kept.map((l) => `${l}\n`).join(""), { mode: 0o600 });
+        renameSync(temp, this.file);
+    }
+
+    /** Runs `work` holding the lock; on any file-system error, turns the ledger off. */
+    private async locked<T>(work: () => T): Promise<T | undefined> {
+        if (this.disabled) return undefined;
+        try {
+            const started = Date.now();
+            for (;;) {
+                try {
+                    closeSync(openSync(this.lock, "wx", 0o600));
+                    break;
+                } catch (error) {
+                    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+                    if (Date.now() - started > LOCK_WAIT_LIMIT_MS) throw error;
+                    removeIfStale(this.lock);
+                    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 3));
+                }
+            }
+            try {
+                return work();
+            } finally {
+                unlinkSync(this.lock);
+            }
+        } catch {
+            this.disabled = true;
+            return undefined;
+        }
+    }
+}
+
+/** The ledger of a budget, in a private directory under the temp directory; undefined if unusable. */
+export function ledgerFor(
+    budget: string,
+    limits: LedgerLimits,
+    clock: () => number,
+    dir = join(tmpdir(), `isc-pat-pacing-${process.getuid?.() ?? "user"}`),
+): SharedLedger | undefined {
+    try {
+        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        const stat = statSync(dir);
+        // Someone else's or a shared directory could feed us a forged ledger: use none.
+        if (!stat.isDirectory() || (stat.mode & 0o077) !== 0) return undefined;
+        if (process.getuid && stat.uid !== process.getuid()) return undefined;
+        if (!swept) {
+            swept = true;
+            sweep(dir);
+        }
+        const name = createHash("sha256").update(budget).digest("hex").slice(0, 40);
+        return new SharedLedger(join(dir, `${name}.ledger`), limits, clock);
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether the process that wrote an id still runs (cached per read). */
+function isAlive(id: string, cache: Map<string, boolean>): boolean {
+    const pid = Number(id.split(".")[0]);
+    let alive = cache.get(String(pid));
+    if (alive === undefined) {
+        try {
+            process.kill(pid, 0);
+            alive = true;
+        } catch (error) {
+            alive = (error as NodeJS.ErrnoException).code === "EPERM";
+        }
+        cache.set(String(pid), alive);
+    }
+    return alive;
+}
+
+function removeIfStale(lock: string): void {
+    try {
+        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+    } catch {
+        // Gone already.
+    }
+}
+
+function sweep(dir: string): void {
+    try {
+        for (const name of readdirSync(dir)) {
+            const path = join(dir, name);
+            if (Date.now() - statSync(path).mtimeMs > ABANDONED_MS) unlinkSync(path);
+        }
+    } catch {
+        // Another process swept at the same time.
+    }
+}

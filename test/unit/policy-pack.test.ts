@@ -1,0 +1,203 @@
+// The policy objects as @pulumi/policy runs them: matched by type token, config with defaults,
+// props behind @pulumi/policy's own unknown-checking proxy (an unknown must not even be touched, or
+// the framework turns it into a warning), the clock injected; and the shipped pack's files.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { unknownCheckingProxy } from "@pulumi/policy";
+import * as entry from "../../provider";
+import { POLICY_IDS } from "../../policy/config";
+import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
+import { UNKNOWN_SENTINELS } from "../../policy/values";
+import { REPO } from "../../scripts/pulumi-project";
+import { inDays } from "../support/harness";
+
+const NOW = new Date();
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const policies = tokenHygienePolicies({ now: () => NOW });
+const byId = (id: string) => {
+    const policy = policies.find((p) => p.name === id);
+    assert.ok(policy, id);
+    return policy;
+};
+
+/** Runs a resource policy the way @pulumi/policy's server does; returns the messages reported. */
+function analyze(
+    id: string,
+    props: Record<string, unknown>,
+    config: object = {},
+    type = PERSONAL_ACCESS_TOKEN_TYPE,
+) {
+    const policy = byId(id) as ResourceValidationPolicy;
+    const reported: string[] = [];
+    const args = {
+        type,
+        props: unknownCheckingProxy(props),
+        urn: `urn:pulumi:dev::p::${type}::ci`,
+        name: "ci",
+        getConfig: () => config,
+    };
+    (policy.validateResource as (a: unknown, r: (m: string) => void) => void)(args, (m) => reported.push(m));
+    return reported;
+}
+
+function analyzeStack(id: string, resources: Partial<PolicyResource>[], config: object = {}) {
+    const policy = byId(id) as StackValidationPolicy;
+    const reported: { message: string; urn?: string }[] = [];
+    const args = {
+        resources: resources.map((r) => ({ ...r, props: unknownCheckingProxy(r.props ?? {}) })),
+        getConfig: () => config,
+    };
+    (policy.validateStack as (a: unknown, r: (m: string, u?: string) => void) => void)(args, (message, urn) =>
+        reported.push({ message, urn }),
+    );
+    return reported;
+}
+
+describe("policy pack: the policies as @pulumi/policy runs them", () => {
+    it("has every policy, with its id, description and default enforcement level", () => {
+        const levels = Object.fromEntries(policies.map((p) => [p.name, p.enforcementLevel]));
+        assert.deepEqual(levels, {
+            [POLICY_IDS.maximumLifetime]: "mandatory",
+            [POLICY_IDS.leastPrivilege]: "mandatory",
+            [POLICY_IDS.rotationRequired]: "advisory",
+            [POLICY_IDS.mintedBearerLifetime]: "advisory",
+            [POLICY_IDS.naming]: "disabled",
+            [POLICY_IDS.unused]: "advisory",
+            [POLICY_IDS.neverUsed]: "advisory",
+            [POLICY_IDS.expiringWithoutRotation]: "advisory",
+            [POLICY_IDS.rotationOverdue]: "advisory",
+        });
+        for (const p of policies) assert.ok(p.description.length > 20, p.name);
+    });
+    it("matches tokens by type token only", () => {
+        assert.equal(analyze(POLICY_IDS.leastPrivilege, { name: "ci" }).length, 1);
+        assert.equal(
+            analyze(POLICY_IDS.leastPrivilege, { name: "ci" }, {}, "pulumi-nodejs:dynamic:Resource").length,
+            0,
+        );
+        assert.equal(
+            analyze(POLICY_IDS.leastPrivilege, { name: "ci" }, {}, "aws:iam/accessKey:AccessKey").length,
+            0,
+        );
+    });
+    it("applies the config over the defaults", () => {
+        const props = { name: "ci", apiVersion: "v1", expirationDate: inDays(120, NOW) };
+        assert.equal(analyze(POLICY_IDS.maximumLifetime, props).length, 1);
+        assert.equal(analyze(POLICY_IDS.maximumLifetime, props, { maximumDays: 150 }).length, 0);
+    });
+    it("never touches an unknown value (the proxy would throw), so preview makes no violation or warning", () => {
+        const all = {
+            name: U,
+            scope: U,
+            expirationDate: U,
+            rotation: U,
+            apiVersion: U,
+            accessTokenValiditySeconds: U,
+        };
+        for (const p of policies.filter((p) => "validateResource" in p)) {
+            assert.deepEqual(analyze(p.name, all, { pattern: "^z$", allowedScopes: ["x"] }), [], p.name);
+        }
+        assert.deepEqual(
+            analyze(POLICY_IDS.leastPrivilege, { name: "ci", scope: [U, "sp:scopes:default"] }),
+            [],
+        );
+    });
+    it("stack policies report each token by its URN, from the state's outputs, with the injected clock", () => {
+        const urn = `urn:pulumi:dev::p::${PERSONAL_ACCESS_TOKEN_TYPE}::old`;
+        const reported = analyzeStack(POLICY_IDS.neverUsed, [
+            {
+                type: PERSONAL_ACCESS_TOKEN_TYPE,
+                name: "old",
+                urn,
+                props: { name: "old", created: inDays(-40, NOW), lastUsed: null },
+            },
+            {
+                type: PERSONAL_ACCESS_TOKEN_TYPE,
+                name: "new",
+                urn: "u2",
+                props: { name: "new", created: U, lastUsed: U },
+            },
+            {
+                type: "random:index/randomId:RandomId",
+                name: "x",
+                urn: "u3",
+                props: { created: inDays(-40, NOW), lastUsed: null },
+            },
+        ]);
+        assert.deepEqual(
+            reported.map((r) => r.urn),
+            [urn],
+        );
+        assert.match(reported[0].message, /^PersonalAccessToken "old": created on .*40 days ago/);
+        assert.equal(
+            analyzeStack(
+                POLICY_IDS.neverUsed,
+                [
+                    {
+                        type: PERSONAL_ACCESS_TOKEN_TYPE,
+                        name: "old",
+                        urn,
+                        props: { created: inDays(-40, NOW), lastUsed: null },
+                    },
+                ],
+                { days: 60 },
+            ).length,
+            0,
+        );
+    });
+    it("knows every unknown placeholder @pulumi/policy knows", () => {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const proxy = require("@pulumi/policy/proxy") as Record<string, unknown>;
+        const theirs = Object.entries(proxy)
+            .filter(([k]) => /^unknown\w+Value$/.test(k))
+            .map(([, v]) => v);
+        assert.equal(theirs.length, 7);
+        assert.deepEqual(new Set(theirs), UNKNOWN_SENTINELS);
+    });
+    it("is exported by the package's main entry for composition", () => {
+        assert.equal(typeof entry.tokenHygienePolicies, "function");
+        assert.equal(entry.PERSONAL_ACCESS_TOKEN_TYPE, PERSONAL_ACCESS_TOKEN_TYPE);
+    });
+});
+
+describe("policy pack: shipped in the package", () => {
+    it("policy/ holds PulumiPolicy.yaml and a package.json (same version) whose main is the compiled pack", () => {
+        const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
+        const pack = JSON.parse(readFileSync(join(REPO, "policy", "package.json"), "utf8"));
+        assert.equal(pack.version, root.version, "the pack reports policy/package.json's version");
+        assert.equal(pack.main, "../dist/policy/pack.js");
+        assert.match(readFileSync(join(REPO, "policy", "PulumiPolicy.yaml"), "utf8"), /^runtime: nodejs$/m);
+    });
+    it("npm pack includes them, and the compiled policies", () => {
+        const [report] = JSON.parse(
+            execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+                cwd: REPO,
+                encoding: "utf8",
+            }),
+        );
+        const files = new Set((report.files as { path: string }[]).map((f) => f.path));
+        for (const f of [
+            "policy/PulumiPolicy.yaml",
+            "policy/package.json",
+            "dist/policy/pack.js",
+            "dist/policy/policies.js",
+            "dist/policy/index.d.ts",
+        ]) {
+            assert.ok(files.has(f), `${f} is in the tarball`);
+        }
+        assert.ok(
+            ![...files].some((f) => f.startsWith("policy/") && f.endsWith(".ts")),
+            "no TypeScript sources in policy/",
+        );
+    });
+    it("the PulumiPolicy.yaml runtime, the type token and the resource agree", () => {
+        // The resource registers as pulumi-nodejs:dynamic/<module>:<type>; resource.ts passes these two.
+        const source = readFileSync(join(REPO, "provider", "resource.ts"), "utf8");
+        assert.match(source, /"sailpoint",\s*"PersonalAccessToken",/);
+        assert.equal(PERSONAL_ACCESS_TOKEN_TYPE, "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken");
+    });
+});

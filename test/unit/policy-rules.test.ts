@@ -1,0 +1,382 @@
+// The token-hygiene decisions (policy/rules.ts, policy/stack-rules.ts) as pure functions: tables of
+// tokens with `now` as an argument, and properties: a value unknown at preview never makes a
+// violation, and nothing throws on any input.
+import assert from "node:assert/strict";
+import fc from "fast-check";
+import { DEFAULTS } from "../../policy/config";
+import * as rules from "../../policy/rules";
+import * as stackRules from "../../policy/stack-rules";
+import { UNKNOWN_VALUE } from "../../policy/values";
+import { inDays } from "../support/harness";
+
+const NOW = new Date();
+const U = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"; // the engine's unknown placeholder
+
+const token = (props: Record<string, unknown>) => ({
+    resource: "ci",
+    props: { name: "ci", apiVersion: "v1", ...props },
+});
+
+describe("policy: maximum lifetime", () => {
+    const decide = (props: Record<string, unknown>, config = DEFAULTS.maximumLifetime) =>
+        rules.maximumLifetime(token(props), config, NOW);
+
+    it("accepts an expirationDate or rotation within the limit", () => {
+        assert.equal(decide({ expirationDate: inDays(89, NOW) }), undefined);
+        assert.equal(decide({ expirationDate: inDays(90, NOW) }), undefined);
+        assert.equal(decide({ rotation: { expiresInDays: 90, rotateBeforeDays: 14 } }), undefined);
+    });
+    it("refuses an expirationDate beyond it, naming the token, the date and the fix", () => {
+        const message = decide({ expirationDate: inDays(120, NOW) });
+        assert.match(
+            message ?? "",
+            /^PersonalAccessToken "ci": expires on .*, 120 days from now, more than the 90 days allowed; set expirationDate to .* or earlier, or declare rotation/,
+        );
+    });
+    it("refuses rotation.expiresInDays beyond it", () => {
+        assert.match(
+            decide({ rotation: { expiresInDays: 180, rotateBeforeDays: 14 } }) ?? "",
+            /rotation.expiresInDays is 180, more than the 90 days allowed; set rotation.expiresInDays to 90 or fewer/,
+        );
+    });
+    it("refuses a never-expiring token unless allowNeverExpires", () => {
+        for (const version of ["v1", "v2025", "v2026"]) {
+            assert.match(
+                decide({ apiVersion: version, userAwareTokenNeverExpires: true }) ?? "",
+                /never expires.*allowNeverExpires: true/,
+            );
+            assert.equal(
+                decide(
+                    { apiVersion: version, expirationDate: null },
+                    { maximumDays: 90, allowNeverExpires: true },
+                ),
+                undefined,
+            );
+        }
+    });
+    it("on beta/v3/v2024 an omitted expirationDate means 6 months, refused under a shorter limit", () => {
+        for (const version of ["beta", "v3", "v2024"]) {
+            assert.match(
+                decide({ apiVersion: version }) ?? "",
+                /expires 6 months after creation, more than the 90 days allowed/,
+            );
+            assert.equal(
+                decide({ apiVersion: version }, { maximumDays: 200, allowNeverExpires: false }),
+                undefined,
+            );
+        }
+    });
+    it("config changes the verdict", () => {
+        assert.notEqual(decide({ expirationDate: inDays(120, NOW) }), undefined);
+        assert.equal(
+            decide({ expirationDate: inDays(120, NOW) }, { maximumDays: 180, allowNeverExpires: false }),
+            undefined,
+        );
+    });
+    it("unknowns make no violation", () => {
+        assert.equal(decide({ expirationDate: U }), undefined);
+        assert.equal(decide({ rotation: U }), undefined);
+        assert.equal(decide({ rotation: { expiresInDays: U, rotateBeforeDays: 1 } }), undefined);
+        assert.equal(decide({ apiVersion: U }), undefined);
+        assert.equal(decide({ apiVersion: UNKNOWN_VALUE }), undefined);
+    });
+});
+
+describe("policy: least privilege", () => {
+    const decide = (
+        props: Record<string, unknown>,
+        config: typeof DEFAULTS.leastPrivilege = DEFAULTS.leastPrivilege,
+    ) => rules.leastPrivilege(token(props), config);
+
+    it("refuses sp:scopes:all, also when scope is omitted or null", () => {
+        assert.match(
+            decide({}) ?? "",
+            /declares no scope, which means sp:scopes:all.*scope: \["sp:scopes:default"\]/,
+        );
+        assert.match(decide({ scope: null }) ?? "", /declares no scope/);
+        assert.match(
+            decide({ scope: ["sp:scopes:default", "sp:scopes:all"] }) ?? "",
+            /has scope sp:scopes:all/,
+        );
+    });
+    it("accepts named scopes, and sp:scopes:all when allowed", () => {
+        assert.equal(decide({ scope: ["sp:scopes:default"] }), undefined);
+        assert.equal(decide({ scope: null }, { allowScopesAll: true }), undefined);
+        assert.equal(decide({ scope: ["sp:scopes:all"] }, { allowScopesAll: true }), undefined);
+    });
+    it("with an allow-list, refuses the scopes outside it", () => {
+        const config = { allowScopesAll: false, allowedScopes: ["sp:scopes:default", "idn:sources:read"] };
+        assert.equal(decide({ scope: ["idn:sources:read"] }, config), undefined);
+        assert.match(
+            decide({ scope: ["idn:sources:read", "idn:sources:manage"] }, config) ?? "",
+            /outside the allowed list \(idn:sources:manage\)/,
+        );
+    });
+    it("unknowns make no violation", () => {
+        assert.equal(decide({ scope: U }), undefined);
+        assert.equal(decide({ scope: [U] }, { allowScopesAll: false, allowedScopes: ["x"] }), undefined);
+    });
+});
+
+describe("policy: rotation required, minted bearer lifetime, naming", () => {
+    it("rotation required", () => {
+        assert.match(rules.rotationRequired(token({})) ?? "", /declares no rotation; add rotation/);
+        assert.equal(
+            rules.rotationRequired(token({ rotation: { expiresInDays: 30, rotateBeforeDays: 7 } })),
+            undefined,
+        );
+        assert.equal(rules.rotationRequired(token({ rotation: U })), undefined);
+    });
+    it("minted bearer lifetime: omitted means 43200", () => {
+        const config = DEFAULTS.mintedBearerLifetime;
+        assert.match(
+            rules.mintedBearerLifetime(token({}), config) ?? "",
+            /declares no accessTokenValiditySeconds \(default 43200\).*3600 seconds/,
+        );
+        assert.match(
+            rules.mintedBearerLifetime(token({ accessTokenValiditySeconds: 7200 }), config) ?? "",
+            /has accessTokenValiditySeconds 7200/,
+        );
+        assert.equal(
+            rules.mintedBearerLifetime(token({ accessTokenValiditySeconds: 3600 }), config),
+            undefined,
+        );
+        assert.equal(
+            rules.mintedBearerLifetime(token({ accessTokenValiditySeconds: 7200 }), { maximumSeconds: 7200 }),
+            undefined,
+        );
+        assert.equal(rules.mintedBearerLifetime(token({ accessTokenValiditySeconds: U }), config), undefined);
+    });
+    it("naming", () => {
+        assert.equal(rules.naming(token({ name: "ci-deploy" }), DEFAULTS.naming), undefined);
+        assert.match(
+            rules.naming(token({ name: "CI Deploy" }), DEFAULTS.naming) ?? "",
+            /name "CI Deploy" does not match the required pattern/,
+        );
+        assert.equal(rules.naming(token({ name: "CI Deploy" }), { pattern: "^CI " }), undefined);
+        assert.equal(rules.naming(token({ name: U }), DEFAULTS.naming), undefined);
+        assert.match(
+            rules.naming(token({ name: "x" }), { pattern: "(" }) ?? "",
+            /not a valid regular expression/,
+        );
+    });
+    it("names the resource and, when it differs, the token name", () => {
+        assert.match(
+            rules.rotationRequired({ resource: "ci", props: { name: "ci-deploy" } }) ?? "",
+            /^PersonalAccessToken "ci" \(name "ci-deploy"\)/,
+        );
+    });
+});
+
+describe("policy: stack advisories from the state's outputs", () => {
+    const state = (props: Record<string, unknown>) =>
+        token({ created: inDays(-200, NOW), lastUsed: null, ...props });
+
+    it("unused for more than N days", () => {
+        assert.match(
+            stackRules.unused(state({ lastUsed: inDays(-100, NOW) }), { days: 90 }, NOW) ?? "",
+            /last used on .*, 100 days ago \(limit: 90 days\)/,
+        );
+        assert.equal(stackRules.unused(state({ lastUsed: inDays(-10, NOW) }), { days: 90 }, NOW), undefined);
+        assert.equal(stackRules.unused(state({ lastUsed: null }), { days: 90 }, NOW), undefined);
+    });
+    it("never used after N days", () => {
+        assert.match(
+            stackRules.neverUsed(state({}), { days: 30 }, NOW) ?? "",
+            /created on .*, 200 days ago, and never used \(limit: 30 days\)/,
+        );
+        assert.equal(stackRules.neverUsed(state({ created: inDays(-3, NOW) }), { days: 30 }, NOW), undefined);
+        assert.equal(
+            stackRules.neverUsed(state({ lastUsed: inDays(-1, NOW) }), { days: 30 }, NOW),
+            undefined,
+        );
+        assert.equal(
+            stackRules.neverUsed(state({ lastUsed: undefined }), { days: 30 }, NOW),
+            undefined,
+            "absent: not in the state yet",
+        );
+    });
+    it("expiring within N days without rotation, or expired", () => {
+        const config = { days: 14 };
+        assert.match(
+            stackRules.expiringWithoutRotation(state({ expirationDate: inDays(10, NOW) }), config, NOW) ?? "",
+            /expires on .*, in 9 days .*has no rotation/,
+        );
+        assert.match(
+            stackRules.expiringWithoutRotation(state({ expirationDate: inDays(-1, NOW) }), config, NOW) ?? "",
+            /expired on/,
+        );
+        assert.equal(
+            stackRules.expiringWithoutRotation(state({ expirationDate: inDays(30, NOW) }), config, NOW),
+            undefined,
+        );
+        assert.equal(
+            stackRules.expiringWithoutRotation(state({ expirationDate: null }), config, NOW),
+            undefined,
+        );
+        assert.equal(
+            stackRules.expiringWithoutRotation(
+                state({
+                    expirationDate: inDays(10, NOW),
+                    rotation: { expiresInDays: 30, rotateBeforeDays: 12 },
+                }),
+                config,
+                NOW,
+            ),
+            undefined,
+        );
+    });
+    it("rotation overdue", () => {
+        const rotation = { expiresInDays: 30, rotateBeforeDays: 7 };
+        assert.match(
+            stackRules.rotationOverdue(
+                state({ rotation, rotationDueAt: inDays(-3, NOW) }),
+                { days: 0 },
+                NOW,
+            ) ?? "",
+            /rotation was due on .*, 3 days ago.*run pulumi up/,
+        );
+        assert.equal(
+            stackRules.rotationOverdue(state({ rotation, rotationDueAt: inDays(-3, NOW) }), { days: 5 }, NOW),
+            undefined,
+        );
+        assert.equal(
+            stackRules.rotationOverdue(state({ rotation, rotationDueAt: inDays(3, NOW) }), { days: 0 }, NOW),
+            undefined,
+        );
+        assert.equal(
+            stackRules.rotationOverdue(state({ rotation, rotationDueAt: U }), { days: 0 }, NOW),
+            undefined,
+        );
+    });
+});
+
+// Every decision, with a config that makes it as strict as it gets.
+const DECISIONS: [string, (props: Record<string, unknown>, now: Date) => string | undefined][] = [
+    [
+        "maximumLifetime",
+        (p, now) =>
+            rules.maximumLifetime(
+                { resource: "t", props: p },
+                { maximumDays: 1, allowNeverExpires: false },
+                now,
+            ),
+    ],
+    [
+        "leastPrivilege",
+        (p) =>
+            rules.leastPrivilege(
+                { resource: "t", props: p },
+                { allowScopesAll: false, allowedScopes: ["a"] },
+            ),
+    ],
+    ["rotationRequired", (p) => rules.rotationRequired({ resource: "t", props: p })],
+    [
+        "mintedBearerLifetime",
+        (p) => rules.mintedBearerLifetime({ resource: "t", props: p }, { maximumSeconds: 15 }),
+    ],
+    ["naming", (p) => rules.naming({ resource: "t", props: p }, { pattern: "^z$" })],
+    ["unused", (p, now) => stackRules.unused({ resource: "t", props: p }, { days: 0 }, now)],
+    ["neverUsed", (p, now) => stackRules.neverUsed({ resource: "t", props: p }, { days: 0 }, now)],
+    [
+        "expiringWithoutRotation",
+        (p, now) => stackRules.expiringWithoutRotation({ resource: "t", props: p }, { days: 400 }, now),
+    ],
+    [
+        "rotationOverdue",
+        (p, now) => stackRules.rotationOverdue({ resource: "t", props: p }, { days: 0 }, now),
+    ],
+];
+
+describe("policy decisions: properties", () => {
+    const instant = fc.integer({ min: -400, max: 400 }).map((d) => inDays(d, NOW));
+    const props = fc.record(
+        {
+            name: fc.oneof(fc.constantFrom("ci", "Bad Name", "z"), fc.string()),
+            scope: fc.oneof(
+                fc.constant(null),
+                fc.array(fc.constantFrom("a", "sp:scopes:all", "sp:scopes:default")),
+            ),
+            expirationDate: fc.oneof(fc.constant(null), instant, fc.string()),
+            userAwareTokenNeverExpires: fc.oneof(fc.constant(null), fc.boolean()),
+            accessTokenValiditySeconds: fc.oneof(fc.constant(null), fc.integer({ min: 15, max: 43200 })),
+            apiVersion: fc.constantFrom("beta", "v3", "v2024", "v2025", "v2026", "v1", "v9"),
+            rotation: fc.record({
+                expiresInDays: fc.integer({ min: 1, max: 400 }),
+                rotateBeforeDays: fc.integer({ min: 0, max: 30 }),
+            }),
+            created: instant,
+            lastUsed: fc.oneof(fc.constant(null), instant),
+            rotationDueAt: fc.oneof(fc.constant(null), instant),
+        },
+        { requiredKeys: [] },
+    );
+    // Replace a random subset of (possibly nested) values with the engine's placeholder.
+    const mask = (value: unknown, bits: boolean[], i = { n: 0 }): unknown => {
+        const hide = bits[i.n++ % bits.length];
+        if (hide) return U;
+        if (Array.isArray(value)) return value.map((v) => mask(v, bits, i));
+        if (value !== null && typeof value === "object") {
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mask(v, bits, i)]));
+        }
+        return value;
+    };
+
+    it("an unknown value never makes a violation that the known value would not", () => {
+        fc.assert(
+            fc.property(props, fc.array(fc.boolean(), { minLength: 1, maxLength: 40 }), (p, bits) => {
+                const masked = mask(p, [false, ...bits]) as Record<string, unknown>;
+                for (const [name, decide] of DECISIONS) {
+                    if (decide(masked, NOW) !== undefined) {
+                        assert.notEqual(
+                            decide(p, NOW),
+                            undefined,
+                            `${name} flagged ${JSON.stringify(masked)} only because of an unknown`,
+                        );
+                    }
+                }
+            }),
+            { numRuns: 500 },
+        );
+    });
+    it("a token whose properties are all unknown is never flagged", () => {
+        const keys = [
+            "name",
+            "scope",
+            "expirationDate",
+            "userAwareTokenNeverExpires",
+            "accessTokenValiditySeconds",
+            "apiVersion",
+            "rotation",
+            "created",
+            "lastUsed",
+            "rotationDueAt",
+        ];
+        const masked = Object.fromEntries(keys.map((k) => [k, U]));
+        for (const [name, decide] of DECISIONS) assert.equal(decide(masked, NOW), undefined, name);
+    });
+    it("nothing throws on hostile values", () => {
+        fc.assert(
+            fc.property(
+                fc.dictionary(
+                    fc.constantFrom(
+                        "name",
+                        "scope",
+                        "expirationDate",
+                        "rotation",
+                        "apiVersion",
+                        "accessTokenValiditySeconds",
+                        "created",
+                        "lastUsed",
+                        "rotationDueAt",
+                    ),
+                    fc.anything(),
+                ),
+                fc.date({ noInvalidDate: true }),
+                (p, now) => {
+                    for (const [, decide] of DECISIONS) decide(p, now);
+                },
+            ),
+        );
+    });
+});
