@@ -19,7 +19,7 @@ import {
     writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** An unanswered request of a live process holds its slot at most this long (then counts as answered). */
 const IN_FLIGHT_LIMIT_MS = 60_000;
@@ -210,9 +210,24 @@ function isAlive(id: string, cache: Map<string, boolean>): boolean {
     return alive;
 }
 
+/**
+ * The file system's "now": the modification time of a file written just now. File ages are measured
+ * against it rather than against the process's clock, which may differ (a clock moved by faketime
+ * for the process but not for the kernel's timestamps; a temp directory on another host).
+ */
+function fileSystemNow(dir: string): number {
+    const probe = join(dir, `.now.${processTag}`);
+    writeFileSync(probe, "", { mode: 0o600 });
+    try {
+        return statSync(probe).mtimeMs;
+    } finally {
+        unlinkSync(probe);
+    }
+}
+
 function removeIfStale(lock: string): void {
     try {
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
+        if (fileSystemNow(dirname(lock)) - statSync(lock).mtimeMs > STALE_LOCK_MS) unlinkSync(lock);
     } catch {
         // Gone already.
     }
@@ -220,9 +235,10 @@ function removeIfStale(lock: string): void {
 
 function sweep(dir: string): void {
     try {
+        const now = fileSystemNow(dir);
         for (const name of readdirSync(dir)) {
             const path = join(dir, name);
-            if (Date.now() - statSync(path).mtimeMs > ABANDONED_MS) unlinkSync(path);
+            if (now - statSync(path).mtimeMs > ABANDONED_MS) unlinkSync(path);
         }
     } catch {
         // Another process swept at the same time.
