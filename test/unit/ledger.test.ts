@@ -1,7 +1,16 @@
 // The shared ledger's decisions, with a fake clock: slots, answers, pauses, pruning, stale locks,
 // and refusing a directory others can write.
 import assert from "node:assert/strict";
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import {
+    chmodSync,
+    existsSync,
+    mkdtempSync,
+    readFileSync,
+    rmSync,
+    statSync,
+    utimesSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ledgerFor, type SharedLedger } from "../../provider/ledger";
@@ -62,7 +71,8 @@ describe("shared pacing ledger", () => {
         const old = `1.abcdef.1 s ${now - 120_000}\n1.abcdef.1 a ${now - 119_000}\n`;
         writeFileSync(a.file, old.repeat(20));
         writeFileSync(`${a.file}.lock`, "");
-        const past = new Date(Date.now() - 10_000);
+        // Ten seconds old by the file system's clock (the file just written), whatever the process's.
+        const past = new Date(statSync(a.file).mtimeMs - 10_000);
         utimesSync(`${a.file}.lock`, past, past);
         const r = await a.reserve();
         assert.ok(r && "id" in r);
