@@ -1,15 +1,19 @@
 // Date helpers: strict RFC 3339 parsing and the calendar arithmetic the API's rules need.
 import { randomInt } from "node:crypto";
 
-const RFC3339 =
-    /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
+/**
+ * Choice: upper-case T and Z only. RFC 3339 also allows t, z and a space, but the API is a Java
+ * service whose ISO date-time parsing is case-sensitive: the stricter reading, so that a client that
+ * sends anything else is caught here rather than by the tenant.
+ */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;
 
 function daysInMonth(year: number, month1: number): number {
     return new Date(Date.UTC(year, month1, 0)).getUTCDate();
 }
 
 /**
- * Parses an RFC 3339 date-time (section 5.6: `T` separator, mandatory zone). Returns null for
+ * Parses an RFC 3339 date-time (section 5.6: `T` separator, mandatory zone; see RFC3339 above). Returns null for
  * anything else, including dates JavaScript would silently roll over (Feb 30) and leap seconds.
  */
 export function parseRfc3339(text: string): Date | null {

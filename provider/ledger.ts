@@ -212,14 +212,31 @@ function append(file: string, line: string): void {
     writeWith(file, APPEND, line);
 }
 
+/**
+ * The file system's "now": the modification time of a file written just now. File ages are measured
+ * against it rather than against the process's clock, which may differ (a clock moved by faketime for
+ * the process but not for the kernel's timestamps; a temp directory on another host). The probe is
+ * named like a prune's temp file, so that a leftover one is swept too.
+ */
+function fileSystemNow(dir: string): number {
+    const probe = join(dir, `${"0".repeat(40)}.ledger.${processTag}.tmp`);
+    writeWith(probe, REWRITE, "");
+    try {
+        return lstatSync(probe).mtimeMs;
+    } finally {
+        unlinkSync(probe);
+    }
+}
+
 /** Removes the ledger files (only those: by name, plain files) untouched for an hour. */
 function sweep(dir: string): void {
+    const now = fileSystemNow(dir);
     for (const name of readdirSync(dir)) {
         if (!LEDGER_FILE_NAME.test(name)) continue;
         try {
             const path = join(dir, name);
             const stat = lstatSync(path);
-            if (stat.isFile() && Date.now() - stat.mtimeMs > ABANDONED_MS) unlinkSync(path);
+            if (stat.isFile() && now - stat.mtimeMs > ABANDONED_MS) unlinkSync(path);
         } catch {
             // Another process swept at the same time.
         }

@@ -2,7 +2,8 @@
 // the API; where the API's value means the same as what the program declared (a reordered scope,
 // another spelling of the same instant) the declared form is kept, so that no false change shows.
 import type { CreateTokenRequest, TokenRecord } from "./api-types";
-import { sameInstant, sameScope, wireDate } from "./plan";
+import { wireDate } from "./dates";
+import { sameInstant, sameScope } from "./plan";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
 import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";

@@ -1,6 +1,7 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
 // that applies an in-place change. Pure functions of (old outputs, new inputs).
 import type { ApiVersion, JsonPatchReplace } from "./api-types";
+import { wireDate } from "./dates";
 import { apiNameFor, renewalReason } from "./rotation";
 import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
 import {
@@ -163,15 +164,6 @@ export function planPatch(olds: OldState, news: CheckedInputs, now: Date): JsonP
         ops.push({ op: "replace", path: "/userAwareTokenNeverExpires", value: acknowledge });
     }
     return ops;
-}
-
-/**
- * An RFC 3339 instant as the API's examples spell it: UTC, upper-case T and Z, e.g.
- * 2027-01-01T00:00:00Z (check accepts the other RFC 3339 spellings: a space or lower-case t/z, offsets).
- */
-export function wireDate(value: string): string {
-    const at = Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2})[ t]/, "$1T").toUpperCase());
-    return Number.isNaN(at) ? value : new Date(at).toISOString().replace(/\.000Z$/, "Z");
 }
 
 /** Scopes compare as sets; omitted or null means ["sp:scopes:all"]. */

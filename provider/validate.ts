@@ -4,7 +4,8 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../schema.json";
 import type { ApiVersion } from "./api-types";
-import { sameInstant, wireDate } from "./plan";
+import { wireDate } from "./dates";
+import { sameInstant } from "./plan";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
 import {
     API_VERSIONS,
@@ -39,9 +40,15 @@ export interface ValidationResult {
 /** The engine's own key for the serialized provider: it rides along with the inputs. */
 export const PROVIDER_KEY = "__provider";
 
-/** For messages only: it is never compared with the clock. */
-const EXAMPLE_DATE = "2027-06-30T00:00:00Z";
-const FORMAT_REASON = `must be an RFC 3339 date-time with a time zone, e.g. "${EXAMPLE_DATE}"`;
+/** A date for messages, derived from `now` so that no hint ever suggests a date that has passed. */
+function exampleDate(now: Date): string {
+    const day = new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+    return `${day}T00:00:00Z`;
+}
+
+function formatReason(example: string): string {
+    return `must be an RFC 3339 date-time with a time zone, e.g. "${example}"`;
+}
 
 let compiled: ValidateFunction | undefined;
 function inputValidator(): ValidateFunction {
@@ -63,12 +70,17 @@ export function validateInputs(raw: Record<string, unknown>, ctx: ValidationCont
         inputs.apiVersion = ctx.defaultApiVersion;
 
     const validate = inputValidator();
-    const failures = validate(inputs) ? [] : schemaFailures(validate.errors ?? [], inputs);
-    failures.push(...crossFieldFailures(inputs, ctx.now, ctx.prior));
+    const example = exampleDate(ctx.now);
+    const failures = validate(inputs) ? [] : schemaFailures(validate.errors ?? [], inputs, example);
+    failures.push(...crossFieldFailures(inputs, ctx.now, ctx.prior, example));
     return { inputs: inputs as unknown as CheckedInputs, failures: dedupe(failures) };
 }
 
-function schemaFailures(errors: ErrorObject[], inputs: Record<string, unknown>): CheckFailure[] {
+function schemaFailures(
+    errors: ErrorObject[],
+    inputs: Record<string, unknown>,
+    example: string,
+): CheckFailure[] {
     const failures: CheckFailure[] = [];
     const badFormat = new Set(errors.filter((e) => e.keyword === "format").map((e) => e.instancePath));
     for (const error of errors) {
@@ -76,7 +88,7 @@ function schemaFailures(errors: ErrorObject[], inputs: Record<string, unknown>):
         // anyOf repeats its branches' errors: "not a date-time" says it all, "not null" adds nothing.
         if (error.keyword === "anyOf" || (error.keyword === "type" && badFormat.has(error.instancePath)))
             continue;
-        const failure = describe(error, inputs);
+        const failure = describe(error, inputs, example);
         if (failure) failures.push(failure);
     }
     return failures;
@@ -111,7 +123,11 @@ function propertyPath(pointer: string): string {
     return path;
 }
 
-function describe(error: ErrorObject, inputs: Record<string, unknown>): CheckFailure | undefined {
+function describe(
+    error: ErrorObject,
+    inputs: Record<string, unknown>,
+    example: string,
+): CheckFailure | undefined {
     const at = propertyPath(error.instancePath);
     const prefix = at ? `${at}.` : "";
     const params = error.params as Record<string, unknown>;
@@ -139,7 +155,7 @@ function describe(error: ErrorObject, inputs: Record<string, unknown>): CheckFai
         case "pattern":
             return { property: at, reason: "must be a token id: letters, digits, - and _ only" };
         case "format":
-            return { property: at, reason: FORMAT_REASON };
+            return { property: at, reason: formatReason(example) };
         case "minItems":
             return {
                 property: at,
@@ -148,7 +164,10 @@ function describe(error: ErrorObject, inputs: Record<string, unknown>): CheckFai
         case "type":
             return {
                 property: at,
-                reason: `must be ${TYPE_HINT[at.replace(/\[\d+\]$/, "[]")] ?? `of type ${String(params.type)}`}`,
+                reason:
+                    at === "expirationDate"
+                        ? `must be an RFC 3339 date-time string such as "${example}", or null`
+                        : `must be ${TYPE_HINT[at.replace(/\[\d+\]$/, "[]")] ?? `of type ${String(params.type)}`}`,
             };
         case "minLength":
             return {
@@ -176,7 +195,6 @@ const TYPE_HINT: Record<string, string> = {
     name: "a non-empty string",
     scope: 'an array of scope strings such as ["sp:scopes:default"], or null for sp:scopes:all',
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
-    expirationDate: `an RFC 3339 date-time string such as "${EXAMPLE_DATE}", or null`,
     userAwareTokenNeverExpires: "true or false",
     accessTokenValiditySeconds: "a whole number of seconds from 15 to 43200",
     apiVersion: `one of ${API_VERSIONS.join(", ")}`,
@@ -196,6 +214,7 @@ function crossFieldFailures(
     inputs: Record<string, unknown>,
     now: Date,
     prior: Record<string, unknown> | undefined,
+    example: string,
 ): CheckFailure[] {
     const failures: CheckFailure[] = [];
     const { name, expirationDate, userAwareTokenNeverExpires: ack, apiVersion, rotation } = inputs;
@@ -211,11 +230,11 @@ function crossFieldFailures(
             // RFC 3339 allows a leap second, but no clock here can compare it: refuse it plainly.
             failures.push({
                 property: "expirationDate",
-                reason: `uses second 60 (a leap second), which cannot be compared as an instant; use :59, e.g. "${EXAMPLE_DATE}"`,
+                reason: `uses second 60 (a leap second), which cannot be compared as an instant; use :59, e.g. "${example}"`,
             });
         } else if (Number.isNaN(at) || !isRfc3339(expirationDate)) {
             // Date.parse (and the schema's format) accept spellings the API may not, e.g. +0100.
-            failures.push({ property: "expirationDate", reason: FORMAT_REASON });
+            failures.push({ property: "expirationDate", reason: formatReason(example) });
         } else if (!declaredBefore(prior, expirationDate)) {
             if (at <= now.getTime()) {
                 failures.push({
@@ -268,7 +287,7 @@ function crossFieldFailures(
         if (noDate && !hasRotation && ack !== true && !isUnknown(ack)) {
             failures.push({
                 property: "userAwareTokenNeverExpires",
-                reason: `must be true to acknowledge a token that never expires (no expirationDate on apiVersion ${version}); or set expirationDate, e.g. "${EXAMPLE_DATE}", or rotation`,
+                reason: `must be true to acknowledge a token that never expires (no expirationDate on apiVersion ${version}); or set expirationDate, e.g. "${example}", or rotation`,
             });
         }
     } else if (version && ack !== undefined && ack !== null && !isUnknown(ack)) {

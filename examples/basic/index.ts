@@ -7,7 +7,8 @@ const config = new pulumi.Config();
 const token = new PersonalAccessToken("ci-deploy", {
     name: config.get("tokenName") ?? "ci-deploy",
     scope: ["sp:scopes:default"],
-    expirationDate: config.get("expirationDate") ?? "2027-06-30T00:00:00Z",
+    // Required: a fixed date in the program would pass one day and fail every later preview of a new stack.
+    expirationDate: config.require("expirationDate"),
 });
 
 export const clientId = token.id;

@@ -2,7 +2,7 @@
 //
 //   pulumi config set --path 'tokens[0].name' jira-sync
 //   pulumi config set --path 'tokens[0].scope[0]' idn:access-request:manage
-//   pulumi config set --path 'tokens[0].expirationDate' 2027-03-31T00:00:00Z
+//   pulumi config set --path 'tokens[0].expirationDate' "$(date -u -d '+90 days' +%Y-%m-%dT00:00:00Z)"
 import * as pulumi from "@pulumi/pulumi";
 import { PersonalAccessToken } from "@isc-pat/pulumi-sailpoint-pat";
 

@@ -1,6 +1,6 @@
 // Every example is a working Pulumi project: up makes its tokens, destroy removes them.
 import assert from "node:assert/strict";
-import { useHarness } from "../support/harness";
+import { inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 
@@ -30,6 +30,12 @@ describe("end to end: the examples", function () {
         }
     }
 
+    it("basic: one token with the expiry from the stack config", async () => {
+        const expiry = inDays(30);
+        const outputs = await upAndDestroy("basic", (p) => p.setConfig("expirationDate", expiry), 1);
+        assert.equal(outputs.expirationDate, expiry);
+    });
+
     it("never-expires: one token without an expiry, on v2025", async () => {
         const outputs = await upAndDestroy("never-expires", async () => undefined, 1);
         assert.equal(outputs.expirationDate, null);
@@ -43,13 +49,13 @@ describe("end to end: the examples", function () {
                     {
                         name: "jira-sync",
                         scope: ["idn:access-request:manage"],
-                        expirationDate: "2027-03-31T00:00:00Z",
+                        expirationDate: inDays(120),
                     },
                     {
                         name: "hr-feed",
                         scope: ["sp:scopes:default"],
                         accessTokenValiditySeconds: 3600,
-                        expirationDate: "2027-01-31T00:00:00Z",
+                        expirationDate: inDays(60),
                     },
                 ]),
             2,

@@ -78,7 +78,8 @@ describe("shared pacing ledger", () => {
         const old = `1.abcdef.1 s ${now - 120_000}\n1.abcdef.1 a ${now - 119_000}\n`;
         writeFileSync(a.file, old.repeat(20));
         writeFileSync(`${a.file}.lock`, "");
-        const past = new Date(Date.now() - 10_000);
+        // Ten seconds old by the file system's clock (the file just written), whatever the process's.
+        const past = new Date(statSync(a.file).mtimeMs - 10_000);
         utimesSync(`${a.file}.lock`, past, past);
         const r = await a.reserve();
         assert.ok(r && "id" in r);

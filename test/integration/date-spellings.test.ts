@@ -1,0 +1,43 @@
+// Whatever check accepts, the API accepts: every RFC 3339 spelling of an expirationDate that check
+// lets through is created, and patched, at the emulator, which parses dates as strictly as the API.
+import assert from "node:assert/strict";
+import type { CheckedInputs } from "../../provider/types";
+import { createToken, inDays, useHarness } from "../support/harness";
+
+/** The same instant, spelled as RFC 3339 allows. */
+function spellings(days: number): string[] {
+    const iso = inDays(days); // 2026-…T…Z, derived from now
+    const shifted = new Date(Date.parse(iso) + 2 * 3_600_000).toISOString().replace(/\.\d{3}Z$/, "+02:00");
+    return [iso, iso.replace("T", " "), iso.toLowerCase(), shifted];
+}
+
+describe("expirationDate spellings against the emulator", () => {
+    const ctx = useHarness({ perTest: true });
+
+    for (const apiVersion of ["v1", "v3"] as const) {
+        it(`${apiVersion}: every spelling check accepts creates the token, and the next diff is empty`, async () => {
+            const p = ctx.h.provider();
+            for (const [i, expirationDate] of spellings(30).entries()) {
+                const raw = { name: `spelled-${i}`, apiVersion, expirationDate };
+                const { id, inputs, outs } = await createToken(p, raw);
+                assert.equal(
+                    Date.parse(ctx.h.emulator.tokens().find((t) => t.id === id)?.expirationDate ?? ""),
+                    Date.parse(inDays(30)),
+                );
+                assert.equal((await p.diff(id, outs, inputs)).changes, false, expirationDate);
+            }
+        });
+    }
+
+    it("v1: a date change in any spelling is one PATCH the emulator accepts", async () => {
+        const p = ctx.h.provider();
+        const { id, inputs, outs } = await createToken(p, { name: "patched", expirationDate: inDays(30) });
+        for (const expirationDate of spellings(40)) {
+            const news: CheckedInputs = { ...inputs, expirationDate };
+            const checked = await p.check(inputs, news as unknown as Record<string, unknown>);
+            assert.deepEqual(checked.failures ?? [], []);
+            const updated = await p.update(id, outs, checked.inputs as CheckedInputs);
+            assert.equal(Date.parse(updated.outs?.expirationDate ?? ""), Date.parse(inDays(40)));
+        }
+    });
+});
