@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { performance } from "node:perf_hooks";
 import type { Got } from "got";
 import { IscEmulator } from "../emulator";
-import type { CreatedTokenRecord, TokenRecord } from "../provider/api-types";
+import type { CreatedTokenRecord, TokenRecord } from "../wire/api-types";
 import { clientFor } from "../provider/client";
 import { resolveConnection } from "../provider/config";
 import { DEFAULT_RETRY_POLICY } from "../provider/retry";

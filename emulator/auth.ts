@@ -2,7 +2,7 @@
 // PAT id, client secret = PAT secret) both get bearer tokens: HS256 JWTs whose expiry follows the
 // emulator's movable clock.
 import type { IncomingHttpHeaders } from "node:http";
-import type { OAuthTokenResponse } from "../provider/api-types";
+import type { OAuthTokenResponse } from "../wire/api-types";
 import type { Clock } from "./clock";
 import type { Directory } from "./directory";
 import { oauthError, unauthorizedReply, type Reply } from "./errors";

@@ -1,7 +1,7 @@
 // The API's error bodies. 400/403/404/5xx use ErrorResponseDto; 401 and 429 come from the API gateway
 // and have their own small shapes (see /work/shared/isc-pat-api.md, "Errors").
 import { randomBytes } from "node:crypto";
-import type { ErrorResponseDto, RateLimitBody, UnauthorizedBody } from "../provider/api-types";
+import type { ErrorResponseDto, RateLimitBody, UnauthorizedBody } from "../wire/api-types";
 
 /** What a handler answers; the server turns it into an HTTP response. */
 export interface Reply {

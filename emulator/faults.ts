@@ -1,6 +1,6 @@
 // Fault injection, set from tests or CLI flags. Rules are tried in the order added; the first that
 // matches and fires decides the request's fault. Probabilities draw from a seeded PRNG.
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 import {
     ANSWER_FAULT_KINDS,
     DEFAULT_HUGE_BODY_BYTES,

@@ -1,7 +1,7 @@
 // A local emulator of SailPoint ISC's personal-access-token API and its OAuth token endpoint, for
 // tests, demos and benchmarks. Listens on 127.0.0.1 only.
 import { randomUUID } from "node:crypto";
-import type { ApiVersion, CreatedTokenRecord, TokenRecord } from "../provider/api-types";
+import type { ApiVersion, CreatedTokenRecord, TokenRecord } from "../wire/api-types";
 import { AuthService } from "./auth";
 import { Clock } from "./clock";
 import { addMonths } from "./dates";

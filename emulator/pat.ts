@@ -1,6 +1,6 @@
 // The four PAT operations, behind authentication and rate limiting (see server.ts).
 import type { IncomingHttpHeaders } from "node:http";
-import type { ApiVersion, CreatedTokenRecord } from "../provider/api-types";
+import type { ApiVersion, CreatedTokenRecord } from "../wire/api-types";
 import type { Clock } from "./clock";
 import type { Directory } from "./directory";
 import { ApiError, badRequest, errorReply, forbidden, notFound, type Reply } from "./errors";

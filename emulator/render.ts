@@ -1,5 +1,5 @@
 // A stored token as each API version shows it.
-import type { ApiVersion, TokenRecord } from "../provider/api-types";
+import type { ApiVersion, TokenRecord } from "../wire/api-types";
 import type { StoredToken } from "./store";
 import { isLegacy } from "./versions";
 

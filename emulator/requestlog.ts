@@ -1,6 +1,6 @@
 // What tests see of the traffic. Never holds secrets: no bodies, no headers, and secret-looking query
 // parameters (client_secret may ride in the token endpoint's query string) are redacted.
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 import type { FaultKind } from "./faults";
 
 export type Operation = "token" | "list" | "create" | "patch" | "delete" | "other";

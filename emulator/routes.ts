@@ -1,5 +1,5 @@
 // Which endpoint a request path names, and which operation a method is on it.
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 import type { Operation } from "./requestlog";
 
 export type Route = { endpoint: "token" } | { endpoint: "api"; version: ApiVersion; id: string | null };

@@ -1,6 +1,6 @@
 // Per-version validation of create bodies and JSON Patch documents. Pure: the caller passes `now`
 // and does the checks that need state (name uniqueness, the final state of a patched token).
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 import { addMonths, parseRfc3339 } from "./dates";
 import { badRequest } from "./errors";
 import { isLegacy, patchablePaths } from "./versions";

@@ -1,5 +1,5 @@
 // The API versions that serve personal access tokens and how they differ.
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 
 export const API_VERSIONS: readonly ApiVersion[] = ["beta", "v3", "v2024", "v2025", "v2026", "v1"];
 

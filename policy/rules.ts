@@ -1,7 +1,7 @@
 // The per-token decisions, as pure functions of the token's properties (plain data, see values.ts),
 // the policy's config and `now`. Each returns the violation's message (what is wrong and the fix),
 // or undefined. A value that is not known yet never makes a violation.
-import type { ApiVersion } from "../provider/api-types";
+import type { ApiVersion } from "../wire/api-types";
 import {
     DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
     DEFAULT_SCOPE,

@@ -1,7 +1,7 @@
 // Brownfield adoption and name conflicts at creation: taking over a token that already exists
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
-import type { JsonPatchReplace, TokenRecord } from "./api-types";
+import type { JsonPatchReplace, TokenRecord } from "../wire/api-types";
 import type { IscPatClient } from "./client";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import { outputsFrom } from "./outputs";

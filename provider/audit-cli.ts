@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import type { ApiVersion, TokenRecord } from "./api-types";
+import type { ApiVersion, TokenRecord } from "../wire/api-types";
 import { clientFor } from "./client";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "./config";
 import { adoptable, emitProgram } from "./emit";

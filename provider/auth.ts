@@ -1,9 +1,9 @@
 // OAuth2 client credentials at {baseUrl}/oauth/token: one bearer token per process and
 // connection, shared by every request (single-flight), reused until shortly before it expires.
-import type { OAuthTokenResponse } from "./api-types";
+import type { OAuthTokenResponse } from "../wire/api-types";
 import type { ConnectionSettings } from "./config";
-import { IscApiError } from "./errors";
-import { HttpTransport, parseJson, type HttpRequest } from "./http";
+import { apiError, malformed, parseJson } from "./api-errors";
+import { HttpTransport, type HttpRequest } from "./http";
 import { MAX_SECRET_CHARS, registerSecret } from "./redact";
 
 /** Renew this long before the API's expiry, so that no request carries a token that dies in flight. */
@@ -60,32 +60,23 @@ export class BearerTokenSource {
         const started = this.clock();
         const response = await this.transport.send(request);
         if (response.status !== 200) {
-            const body = safeJson(response.body);
-            throw new IscApiError({
-                operation: request.operation,
-                method: request.method,
-                path: request.displayPath,
-                status: response.status,
-                messages: [body?.error_description ?? body?.error ?? body?.message].filter(
-                    (m): m is string => typeof m === "string",
-                ),
-                hint:
-                    response.status === 400 || response.status === 401
-                        ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL). Changed them since the last pulumi up? A plain destroy or refresh uses the settings recorded then: run pulumi up first, or pulumi destroy --run-program`
-                        : undefined,
-            });
+            throw apiError(
+                response,
+                request,
+                response.status === 400 || response.status === 401
+                    ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL). Changed them since the last pulumi up? A plain destroy or refresh uses the settings recorded then: run pulumi up first, or pulumi destroy --run-program`
+                    : undefined,
+            );
         }
         const body = parseJson<unknown>(response, request);
         const problem = tokenAnswerProblem(body);
         if (problem !== undefined) {
-            throw new IscApiError({
-                operation: request.operation,
-                method: request.method,
-                path: request.displayPath,
-                status: response.status,
-                cause: problem,
-                hint: "Check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com) and not at a proxy or login page",
-            });
+            throw malformed(
+                request,
+                response,
+                problem,
+                "Check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com) and not at a proxy or login page",
+            );
         }
         const answer = body as OAuthTokenResponse;
         registerSecret(answer.access_token);
@@ -107,13 +98,4 @@ function tokenAnswerProblem(body: unknown): string | undefined {
         return `the response's access_token is ${token.length} characters long, more than the ${MAX_SECRET_CHARS} a bearer token can have`;
     }
     return undefined;
-}
-
-function safeJson(text: string): Record<string, unknown> | undefined {
-    try {
-        const value: unknown = JSON.parse(text);
-        return value && typeof value === "object" ? (value as Record<string, unknown>) : undefined;
-    } catch {
-        return undefined;
-    }
 }

@@ -5,14 +5,14 @@ import type {
     ApiVersion,
     CreateTokenRequest,
     CreatedTokenRecord,
-    ErrorResponseDto,
     JsonPatchReplace,
     TokenRecord,
-} from "./api-types";
+} from "../wire/api-types";
 import { BearerTokenSource } from "./auth";
 import type { ConnectionSettings } from "./config";
-import { AmbiguousOutcomeError, IscApiError } from "./errors";
-import { HttpTransport, parseJson, type HttpRequest, type HttpResponse } from "./http";
+import { AmbiguousOutcomeError } from "./errors";
+import { apiError, describe, malformed, parseJson } from "./api-errors";
+import { HttpTransport, type HttpRequest, type HttpResponse } from "./http";
 import { API_RATE_LIMIT, RequestPacer, type PacingLimits } from "./pacing";
 import { checkApiVersion, checkTokenId, parseCreatedRecord, parseTokenRecord } from "./records";
 import { printable, registerSecret } from "./redact";
@@ -209,41 +209,6 @@ export class IscPatClient {
     }
 }
 
-/** Turns an error response (ErrorResponseDto, the 401 and 429 bodies, or anything else) into an error. */
-export function apiError(response: HttpResponse, request: HttpRequest): IscApiError {
-    let body: Partial<ErrorResponseDto> & { error?: unknown; message?: unknown } = {};
-    try {
-        const parsed: unknown = JSON.parse(response.body);
-        if (parsed && typeof parsed === "object") body = parsed as typeof body;
-    } catch {
-        // Not JSON: the status says enough.
-    }
-    let messages = Array.isArray(body.messages)
-        ? body.messages.map((m) => (m && typeof m.text === "string" ? m.text : "")).filter(Boolean)
-        : [body.error, body.message].filter((m): m is string => typeof m === "string").map((m) => m.trim());
-    // The API's words may echo a name with control characters or line breaks: one escaped line each.
-    messages = messages.map(printable);
-    return new IscApiError({
-        ...describe(request),
-        status: response.status,
-        detailCode: typeof body.detailCode === "string" ? body.detailCode : undefined,
-        trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
-        messages,
-    });
-}
-
-/** A success status with a body the API does not document: say what was wrong, not a TypeError. */
-function malformed(request: HttpRequest, response: HttpResponse, cause: string, hint?: string): IscApiError {
-    return new IscApiError({
-        ...describe(request),
-        status: response.status,
-        cause,
-        hint:
-            hint ??
-            "The API answered with something it does not document: run again; if it persists, check that the base URL points at the tenant's API",
-    });
-}
-
 /**
  * A create answer's record, or why it is not one. Any secret in it is registered first, so that no
  * message can show it, even when the rest of the record is malformed.
@@ -258,10 +223,6 @@ function createdRecordFrom(body: string): CreatedTokenRecord | string {
     if (parsed && typeof parsed === "object" && typeof (parsed as { secret?: unknown }).secret === "string")
         registerSecret((parsed as { secret: string }).secret);
     return parseCreatedRecord(parsed);
-}
-
-function describe(request: HttpRequest) {
-    return { operation: request.operation, method: request.method, path: request.displayPath };
 }
 
 const clients = new Map<string, IscPatClient>();

@@ -1,6 +1,6 @@
 // Where the provider connects and with which credentials: the stack config (through configure),
 // else the environment variables the official SailPoint SDKs and CLI read.
-import type { ApiVersion } from "./api-types";
+import type { ApiVersion } from "../wire/api-types";
 import { ConfigurationError } from "./errors";
 import { MAX_SECRET_CHARS, registerSecret } from "./redact";
 import { API_VERSIONS, DEFAULT_API_VERSION, isApiVersion } from "./versions";

@@ -1,7 +1,7 @@
 // `isc-pat audit --emit-program`: a TypeScript module that declares unmanaged tokens in the
 // adopting form (adoptTokenId plus their current properties), so that `import "./adopted";` adopts
 // them with the next `pulumi up`, unchanged. Pure.
-import type { ApiVersion, TokenRecord } from "./api-types";
+import type { ApiVersion, TokenRecord } from "../wire/api-types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
 
 /** Which tokens can be adopted by the API client: its own, unexpired, not platform-made, unmanaged. */

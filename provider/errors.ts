@@ -1,5 +1,6 @@
 // Errors a user can act on: what failed, the HTTP status, the API's words and trackingId, what to do.
 import { scrub } from "./redact";
+import type { TokenOutputs } from "./types";
 
 export interface ApiErrorDetails {
     operation: string;
@@ -82,5 +83,21 @@ export function hintFor(status: number | undefined): string | undefined {
             return "The API failed on its side; run again in a moment, and quote the trackingId if you contact SailPoint support";
         default:
             return undefined;
+    }
+}
+
+/**
+ * Thrown when a token exists but could not be made whole; the engine records it (by id) as a
+ * resource that failed to initialize, so it is tracked rather than orphaned.
+ */
+export class TokenInitializationError extends Error {
+    constructor(
+        message: string,
+        readonly id: string,
+        readonly properties: Partial<TokenOutputs> & { __provider?: string },
+        readonly reasons: string[],
+    ) {
+        super(scrub(message));
+        this.name = "TokenInitializationError";
     }
 }

@@ -210,22 +210,3 @@ function describeNetworkError(error: unknown): { text: string; maybeSent: boolea
         maybeSent: !NOT_SENT_CODES.has(code),
     };
 }
-
-/** Parses a JSON body, or says clearly that the server sent something else. */
-export function parseJson<T>(
-    response: HttpResponse,
-    request: Pick<HttpRequest, "operation" | "method" | "displayPath">,
-): T {
-    try {
-        return JSON.parse(response.body) as T;
-    } catch {
-        throw new IscApiError({
-            operation: request.operation,
-            method: request.method,
-            path: request.displayPath,
-            status: response.status,
-            cause: `the response body is not valid JSON (${response.body.length} bytes, content-type ${String(response.headers["content-type"] ?? "none")})`,
-            hint: "Check that the base URL points at the tenant's API (https://<tenant>.api.identitynow.com) and not at a proxy or login page",
-        });
-    }
-}

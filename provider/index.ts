@@ -1,7 +1,7 @@
 // The package's entry point.
 export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./resource";
-export { PersonalAccessTokenProvider, TokenInitializationError, type ProviderOptions } from "./provider";
-export { IscApiError, AmbiguousOutcomeError, ConfigurationError } from "./errors";
+export { PersonalAccessTokenProvider, type ProviderOptions } from "./provider";
+export { IscApiError, AmbiguousOutcomeError, ConfigurationError, TokenInitializationError } from "./errors";
 export { validateInputs, type CheckFailure, type ValidationResult } from "./validate";
 export { planDiff, planPatch, type DiffPlan } from "./plan";
 export type {
@@ -11,6 +11,6 @@ export type {
     ExpirationDateSource,
     RotationSettings,
 } from "./types";
-export type * from "./api-types";
+export type * from "../wire/api-types";
 // The token-hygiene policies, for an organisation's own policy pack (the ready pack is in policy/).
 export * from "../policy/index";

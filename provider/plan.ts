@@ -1,7 +1,8 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
 // that applies an in-place change. Pure functions of (old outputs, new inputs).
-import type { ApiVersion, JsonPatchReplace } from "./api-types";
+import type { ApiVersion, JsonPatchReplace } from "../wire/api-types";
 import { wireDate } from "./dates";
+import { sameInstant, sameScope } from "./equality";
 import { apiNameFor, renewalReason } from "./rotation";
 import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
 import {
@@ -164,23 +165,6 @@ export function planPatch(olds: OldState, news: CheckedInputs, now: Date): JsonP
         ops.push({ op: "replace", path: "/userAwareTokenNeverExpires", value: acknowledge });
     }
     return ops;
-}
-
-/** Scopes compare as sets; omitted or null means ["sp:scopes:all"]. */
-export function sameScope(
-    a: readonly string[] | null | undefined,
-    b: readonly string[] | null | undefined,
-): boolean {
-    if (isUnknown(a) || isUnknown(b) || (b ?? []).some(isUnknown)) return false;
-    const left = new Set(a ?? DEFAULT_SCOPE);
-    const right = new Set(b ?? DEFAULT_SCOPE);
-    return left.size === right.size && [...left].every((s) => right.has(s));
-}
-
-/** Dates compare as instants: "2027-01-01T00:00:00Z" equals "2027-01-01T01:00:00+01:00". */
-export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
-    if (a == null || b == null) return a == null && b == null;
-    return Date.parse(wireDate(a)) === Date.parse(wireDate(b));
 }
 
 function sameRotation(a: RotationSettings | undefined, b: RotationSettings | undefined): boolean {

@@ -3,11 +3,11 @@
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, keepAdoption } from "./adopt";
-import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "./api-types";
+import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "../wire/api-types";
 import { clientFor, type IscPatClient } from "./client";
 import { systemNow } from "./clock";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
-import { AmbiguousOutcomeError, IscApiError } from "./errors";
+import { AmbiguousOutcomeError, IscApiError, TokenInitializationError } from "./errors";
 import type { RetryPolicy } from "./retry";
 import type { PacingLimits } from "./pacing";
 import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
@@ -50,22 +50,6 @@ const LOSS_LISTS = 3;
 interface Declared {
     inputs: CheckedInputs;
     serializedProvider?: string;
-}
-
-/**
- * Thrown when a token exists but could not be made whole; the engine records it (by id) as a
- * resource that failed to initialize, so it is tracked rather than orphaned.
- */
-export class TokenInitializationError extends Error {
-    constructor(
-        message: string,
-        readonly id: string,
-        readonly properties: Partial<TokenOutputs> & { __provider?: string },
-        readonly reasons: string[],
-    ) {
-        super(scrub(message));
-        this.name = "TokenInitializationError";
-    }
 }
 
 export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {

@@ -1,6 +1,6 @@
 // The resource class a Pulumi program uses.
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiVersion, TokenOwner } from "./api-types";
+import type { ApiVersion, TokenOwner } from "../wire/api-types";
 import * as serializedProviderModule from "./serialized-provider";
 import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "./types";
 

@@ -3,9 +3,9 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../schema.json";
-import type { ApiVersion } from "./api-types";
+import type { ApiVersion } from "../wire/api-types";
 import { wireDate } from "./dates";
-import { sameInstant } from "./plan";
+import { sameInstant } from "./equality";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
 import {
     API_VERSIONS,

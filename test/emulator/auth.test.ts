@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CreatedTokenRecord, TokenRecord } from "../../provider/api-types";
+import type { CreatedTokenRecord, TokenRecord } from "../../wire/api-types";
 import type { IscEmulator } from "../../emulator/index";
 import { bearer, call, startEmulator, tokenRequest } from "./helpers";
 

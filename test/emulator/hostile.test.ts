@@ -1,6 +1,6 @@
 // The emulator's answer faults: the request is processed, then its successful answer is broken.
 import assert from "node:assert/strict";
-import type { CreatedTokenRecord, TokenRecord } from "../../provider/api-types";
+import type { CreatedTokenRecord, TokenRecord } from "../../wire/api-types";
 import type { IscEmulator } from "../../emulator/index";
 import { bearer, call, daysFromNow, startEmulator, tokenRequest } from "./helpers";
 

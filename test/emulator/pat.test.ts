@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../provider/api-types";
+import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../wire/api-types";
 import { API_VERSIONS, collectionPath, type IscEmulator } from "../../emulator/index";
 import { bearer, call, daysFromNow, startEmulator } from "./helpers";
 

@@ -1,6 +1,6 @@
 // The provider class driven through its whole lifecycle against the emulator over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
-import type { ApiVersion } from "../../provider/api-types";
+import type { ApiVersion } from "../../wire/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
 import { RIGHTS } from "../../emulator";

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { FaultKind } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs } from "../../provider/types";
 import { createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
 

@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { FaultRule } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs, TokenOutputs } from "../../provider/types";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";

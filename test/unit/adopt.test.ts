@@ -2,7 +2,7 @@
 // message, and how planDiff treats a token whose secret is unknown.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import { AdoptionError, adoptionPatch, keepAdoption, nameConflictMessage } from "../../provider/adopt";
 import { outputsFrom } from "../../provider/outputs";
 import { planDiff } from "../../provider/plan";

@@ -1,7 +1,7 @@
 // Over time: a declared date that has passed since the last up never blocks the stack; turning
 // rotation off converges in one up; and what check accepts is what the API is sent.
 import assert from "node:assert/strict";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, outputsFrom } from "../../provider/outputs";
 import { wireDate } from "../../provider/dates";
 import { planDiff, planPatch, staleExpiryWarning } from "../../provider/plan";

@@ -1,7 +1,8 @@
 // retryAfterMs and parseJson: the pure parts of the HTTP layer (no request is sent).
 import assert from "node:assert/strict";
 import { IscApiError } from "../../provider/errors";
-import { parseJson, type HttpResponse } from "../../provider/http";
+import { parseJson } from "../../provider/api-errors";
+import type { HttpResponse } from "../../provider/http";
 import { retryAfterMs } from "../../provider/retry";
 
 const NOW = Date.parse("2026-06-01T12:00:00Z");

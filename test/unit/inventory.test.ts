@@ -1,7 +1,7 @@
 // The inventory's pure decisions: classification at a given `now`, the gate, the state join, and the
 // emitted adopting declarations.
 import assert from "node:assert/strict";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import { adoptable, adoptingArgs, emitProgram } from "../../provider/emit";
 import {
     classify,

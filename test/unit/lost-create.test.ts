@@ -1,6 +1,6 @@
 // The proof of authorship after a lost create, and the server-clock bound it rests on: pure.
 import assert from "node:assert/strict";
-import type { CreateTokenRequest, TokenRecord } from "../../provider/api-types";
+import type { CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { judgeSameNamed } from "../../provider/lost-create";
 import { ServerClock, serverOffsetLowerBound } from "../../provider/server-clock";
 

@@ -1,7 +1,7 @@
 // createRequestFrom, outputsFrom and inputsFrom: between the API's record and the resource's
 // inputs and outputs.
 import assert from "node:assert/strict";
-import type { ApiVersion, TokenRecord } from "../../provider/api-types";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/outputs";
 import { planDiff } from "../../provider/plan";
 import type { CheckedInputs } from "../../provider/types";

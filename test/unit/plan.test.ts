@@ -1,7 +1,8 @@
 // planDiff and planPatch: what an update of the state's outputs to the new checked inputs does.
 import assert from "node:assert/strict";
-import type { ApiVersion } from "../../provider/api-types";
-import { planDiff, planPatch, sameInstant, sameScope } from "../../provider/plan";
+import type { ApiVersion } from "../../wire/api-types";
+import { sameInstant, sameScope } from "../../provider/equality";
+import { planDiff, planPatch } from "../../provider/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/types";
 
 const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];

@@ -1,6 +1,6 @@
 // Rotation and expiry decisions, with time passed explicitly: no sleeping, no real clock.
 import assert from "node:assert/strict";
-import type { TokenRecord } from "../../provider/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/outputs";
 import { planDiff, planPatch } from "../../provider/plan";
 import { apiNameFor, generationName, isNameOf, renewalReason, rotationDueAt } from "../../provider/rotation";

@@ -3,7 +3,7 @@
 // may change. Plain and rotating tokens, every API version, at any moment of a token's life.
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ApiVersion, TokenRecord } from "../../provider/api-types";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, outputsFrom } from "../../provider/outputs";
 import { planDiff } from "../../provider/plan";
 import { PersonalAccessTokenProvider } from "../../provider/provider";

@@ -1,7 +1,7 @@
 // validateInputs: schema.json plus the rules across fields, API versions and "now". Pure: "now" and
 // the default API version are passed in, nothing is read from the surroundings.
 import assert from "node:assert/strict";
-import type { ApiVersion } from "../../provider/api-types";
+import type { ApiVersion } from "../../wire/api-types";
 import { INPUT_NAMES, UNKNOWN } from "../../provider/types";
 import { PROVIDER_KEY, validateInputs, type CheckFailure } from "../../provider/validate";
 

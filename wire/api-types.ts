@@ -1,4 +1,5 @@
-// Wire types of the ISC personal-access-token API, shared by the client and the emulator.
+// Wire types of the ISC personal-access-token API: the contract between the provider's client and
+// the emulator, in a neutral module that both import (the emulator depends on nothing else of ours).
 // Types only: importing this file pulls in no code.
 
 /** The API versions that serve personal access tokens. `v1` is the per-resource versioned path. */
