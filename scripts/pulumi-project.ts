@@ -4,7 +4,7 @@
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 
 export const REPO = resolve(__dirname, "..", "..");
 
@@ -45,6 +45,8 @@ const installed = new Map<string, string>();
  * Installed once per example and run; each Project gets its own copy of the program files.
  */
 function installedExample(example: string): string {
+    // A project directory the caller made and installed itself (the README's commands do that).
+    if (isAbsolute(example)) return example;
     let dir = installed.get(example);
     if (!dir) {
         dir = mkdtempSync(join(tmpdir(), `pat-${example.replace(/\W/g, "-")}-`));
@@ -72,7 +74,7 @@ export function removeInstalls(): void {
     tarball = undefined;
 }
 
-function lockedPulumiVersion(): string {
+export function lockedPulumiVersion(): string {
     return JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"))
         .version;
 }
@@ -96,7 +98,10 @@ export class Project {
     /** Sees every text the CLI printed (the tests check it for secrets). */
     static observer: (source: string, text: string) => void = () => undefined;
 
-    /** A stack of examples/<example> (or the suite's own "e2e-program") on its own file backend. `sail` adds SAIL_* variables. */
+    /**
+     * A stack of examples/<example> (or the suite's own "e2e-program", or an absolute path to a project
+     * the caller installed) on its own file backend. `sail` adds SAIL_* variables.
+     */
     constructor(example: string, sail: Record<string, string> = {}) {
         this.dir = installedExample(example);
         this.home = mkdtempSync(join(tmpdir(), "pat-home-"));
