@@ -27,17 +27,21 @@ const commands = blocks("bash").flatMap((b) =>
         .filter((l) => l !== "" && !l.startsWith("#")),
 );
 
-/** Inline commands (`pulumi …`, `npx …`, `npm …`) and the end-to-end test that runs each. */
+/**
+ * Inline commands (`pulumi …`, `npx …`, `npm …`) and the file that runs each: an end-to-end test, or
+ * for the test command, CI's own script (they must stay identical).
+ */
 const INLINE: Record<string, string> = {
-    "pulumi preview": "e2e/lifecycle.test.ts",
-    "pulumi up": "e2e/lifecycle.test.ts",
-    "pulumi refresh": "e2e/lifecycle.test.ts",
-    "pulumi destroy": "e2e/lifecycle.test.ts",
-    "pulumi up --yes": "e2e/adopt.test.ts",
-    "pulumi cancel --yes": "e2e/adopt.test.ts",
-    "pulumi destroy --run-program": "e2e/secrets.test.ts",
-    "pulumi preview --refresh --expect-no-changes": "e2e/gitops.test.ts",
-    "pulumi preview --debug": "e2e/verbose-logging.test.ts",
+    "pulumi preview": "test/e2e/lifecycle.test.ts",
+    "pulumi up": "test/e2e/lifecycle.test.ts",
+    "pulumi refresh": "test/e2e/lifecycle.test.ts",
+    "pulumi destroy": "test/e2e/lifecycle.test.ts",
+    "pulumi up --yes": "test/e2e/adopt.test.ts",
+    "pulumi cancel --yes": "test/e2e/adopt.test.ts",
+    "pulumi destroy --run-program": "test/e2e/secrets.test.ts",
+    "pulumi preview --refresh --expect-no-changes": "test/e2e/gitops.test.ts",
+    "pulumi preview --debug": "test/e2e/verbose-logging.test.ts",
+    "npm test": ".ci/run",
 };
 
 describe("the README's commands", function () {
@@ -52,7 +56,7 @@ describe("the README's commands", function () {
             if (commands.includes(command)) continue; // run by the test below
             const file = INLINE[command];
             assert.ok(file, `the README quotes \`${command}\`: name the test that runs it in INLINE`);
-            const source = readFileSync(join(REPO, "test", file), "utf8");
+            const source = readFileSync(join(REPO, file), "utf8");
             // The subcommand and each flag, as that test passes them to the CLI.
             for (const arg of command.split(" ").slice(1))
                 assert.ok(source.includes(arg), `${file} runs ${command} (no ${arg} in it)`);
