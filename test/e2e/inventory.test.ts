@@ -3,11 +3,10 @@
 // stale and expired tokens (the emulator's default cap of 10 per owner on); then the emitted program
 // adopts the unmanaged tokens with no change.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { RIGHTS } from "../../emulator";
-import { pulumiCli } from "../../scripts/pulumi-project";
+import { runIscPat, type BinResult } from "../support/bin";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
@@ -22,23 +21,9 @@ interface Entry {
     findings: string[];
 }
 
-async function audit(
-    project: Project,
-    args: string[],
-    env: Record<string, string> = {},
-): Promise<{ status: number; stdout: string; stderr: string }> {
-    // The bin as the packed package installs it in a user's project (what `npx isc-pat` runs).
-    const child = spawn(join(project.dir, "node_modules", ".bin", "isc-pat"), ["audit", ...args], {
-        cwd: project.dir,
-        env: { ...project.env, ...env, PATH: `${dirname(pulumiCli())}:${project.env.PATH}` },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    hygiene.record(`isc-pat audit ${args.join(" ")}`, stdout + stderr);
-    return { status, stdout, stderr };
+/** `isc-pat audit …` in the project. */
+function audit(project: Project, args: string[], env: Record<string, string> = {}): Promise<BinResult> {
+    return runIscPat(project, ["audit", ...args], env);
 }
 
 describe("end to end: isc-pat audit (inventory) and the emitted adopting program", function () {

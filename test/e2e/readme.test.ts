@@ -3,13 +3,13 @@
 // client id for the emulator's), and the program it shows is the program that runs. Every command the
 // README quotes inline must be one that an end-to-end test runs (the table below names which).
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { lockedPulumiVersion, packedPackage, pulumiCli, REPO } from "../../scripts/pulumi-project";
+import { runIscPat } from "../support/bin";
 import { useHarness } from "../support/harness";
-import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
@@ -147,7 +147,7 @@ describe("the README's commands", function () {
             if (state >= 0) writeFileSync(join(dir, mapped[state + 1]), (await project.exportState()).text);
             // Without --stack the settings come from the SAIL_* environment, as the README says.
             const env = mapped.includes("--stack") ? {} : h.env;
-            const result = await bin(project, mapped, env);
+            const result = await runIscPat(project, mapped, env);
             assert.equal(result.status, 0, `${command}:\n${result.stdout}${result.stderr}`);
             const emit = mapped.indexOf("--emit-program");
             if (emit >= 0) assert.ok(existsSync(join(dir, mapped[emit + 1])), "the program is written");
@@ -160,22 +160,3 @@ describe("the README's commands", function () {
         project?.cleanup();
     });
 });
-
-/** The package's bin as `npx` runs it in the project: node_modules/.bin, with the CLI on PATH. */
-async function bin(
-    project: Project,
-    args: string[],
-    env: Record<string, string>,
-): Promise<{ status: number; stdout: string; stderr: string }> {
-    const child = spawn(join(project.dir, "node_modules", ".bin", "isc-pat"), args, {
-        cwd: project.dir,
-        env: { ...project.env, ...env, PATH: `${dirname(pulumiCli())}:${project.env.PATH}` },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    hygiene.record(`isc-pat ${args.join(" ")}`, stdout + stderr);
-    return { status, stdout, stderr };
-}

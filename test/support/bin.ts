@@ -1,0 +1,31 @@
+// The package's bin (`isc-pat`) as `npx isc-pat` runs it in a user's project: from node_modules/.bin,
+// with the Pulumi CLI on PATH (for --stack); everything it prints goes to the hygiene log.
+import { spawn } from "node:child_process";
+import { dirname, join } from "node:path";
+import { pulumiCli } from "../../scripts/pulumi-project";
+import { hygiene } from "./hygiene";
+import type { Project } from "./pulumi";
+
+export interface BinResult {
+    status: number;
+    stdout: string;
+    stderr: string;
+}
+
+export async function runIscPat(
+    project: Project,
+    args: string[],
+    env: Record<string, string> = {},
+): Promise<BinResult> {
+    const child = spawn(join(project.dir, "node_modules", ".bin", "isc-pat"), args, {
+        cwd: project.dir,
+        env: { ...project.env, ...env, PATH: `${dirname(pulumiCli())}:${project.env.PATH}` },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+    hygiene.record(`isc-pat ${args.join(" ")}`, stdout + stderr);
+    return { status, stdout, stderr };
+}
