@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { ApiVersion, TokenRecord } from "../wire/api-types";
 import { clientFor } from "./client";
+import { systemNow } from "./clock";
 import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "./config";
 import { adoptable, emitProgram } from "./emit";
 import { IscApiError } from "./errors";
@@ -173,7 +174,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
     return breaches.length > 0 ? 1 : 0;
 }
 
-export async function main(argv: string[], now = new Date()): Promise<number> {
+export async function main(argv: string[], now = systemNow()): Promise<number> {
     try {
         return await audit(argv, now);
     } catch (error) {

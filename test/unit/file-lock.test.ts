@@ -18,6 +18,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS, type FileLockOptions } from "../../provider/file-lock";
+import { fileSystemNow } from "../support/fs-clock";
 
 const DEAD = "999999.aaaaaaaaaaaa";
 
@@ -32,7 +33,7 @@ describe("file lock", () => {
 
     /** A lock whose clock runs `aheadMs` past the files' times, with holders alive or not. */
     function lock(aheadMs: number, alive: boolean, options: FileLockOptions = {}): FileLock {
-        return new FileLock(path, { now: () => Date.now() + aheadMs, isAlive: () => alive, ...options });
+        return new FileLock(path, { now: () => fileSystemNow() + aheadMs, isAlive: () => alive, ...options });
     }
 
     function plantStale(token = DEAD): void {
@@ -83,7 +84,7 @@ describe("file lock", () => {
         plantStale();
         const taker = new FileLock(path, { isAlive: () => false });
         assert.equal(taker.tryAcquire(), false, "a lock just made is young");
-        const past = new Date(Date.now() - STALE_LOCK_MS - 5_000);
+        const past = new Date(fileSystemNow() - STALE_LOCK_MS - 5_000);
         utimesSync(path, past, past);
         assert.equal(taker.tryAcquire(), true);
     });

@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { FileLock } from "../../provider/file-lock";
 import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/ledger";
 import { RequestPacer } from "../../provider/pacing";
+import { fileSystemNow } from "../support/fs-clock";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };
 
@@ -101,7 +102,7 @@ describe("shared pacing ledger", () => {
         mkdirSync(victim, { mode: 0o700 });
         const key = join(victim, "id_ed25519");
         writeFileSync(key, "private");
-        const past = new Date(Date.now() - 2 * 3_600_000);
+        const past = new Date(fileSystemNow() - 2 * 3_600_000);
         utimesSync(key, past, past);
         symlinkSync(victim, dir);
         assert.equal(ledgerFor("x", LIMITS, clock, dir), undefined);
@@ -115,7 +116,7 @@ describe("shared pacing ledger", () => {
         old.push(`${hash}.ledger.lock.12.abcdefabcdef.tmp`, `${hash}.ledger.lock.0123456789abcdef.break`);
         const foreign = ["id_ed25519", "notes.ledger", `${hash}.ledger.bak`, `${hash}.ledgerx`];
         const fresh = `${"f".repeat(40)}.ledger`;
-        const past = new Date(Date.now() - 2 * 3_600_000);
+        const past = new Date(fileSystemNow() - 2 * 3_600_000);
         for (const name of [...old, ...foreign]) {
             writeFileSync(join(dir, name), "x");
             utimesSync(join(dir, name), past, past);
@@ -140,7 +141,7 @@ describe("shared pacing ledger", () => {
         const a = open();
         const lock = `${a.file}.lock`;
         writeFileSync(lock, `${process.pid}.cccccccccccc`);
-        const past = new Date(Date.now() - 3_000);
+        const past = new Date(fileSystemNow() - 3_000);
         utimesSync(lock, past, past);
         let settled = false;
         const reserved = a.reserve().then((r) => {
