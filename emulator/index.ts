@@ -73,6 +73,7 @@ export type TokenPatch = Partial<
         TokenRecord,
         | "name"
         | "scope"
+        | "created"
         | "lastUsed"
         | "managed"
         | "accessTokenValiditySeconds"

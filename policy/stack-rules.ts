@@ -3,6 +3,7 @@
 // A token whose outputs are not known (about to be created or replaced) is never flagged.
 import type { DaysConfig } from "./config";
 import { type TokenFacts, label, shown } from "./rules";
+import { expiresWithin, neverUsedSince, unusedSince } from "./thresholds";
 import { DAY_MS, daysBetween, knownInstant } from "./values";
 
 const hasRotation = (props: Record<string, unknown>) =>
@@ -10,15 +11,14 @@ const hasRotation = (props: Record<string, unknown>) =>
 
 export function unused(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
     const lastUsed = knownInstant(token.props.lastUsed);
-    if (lastUsed === undefined || now.getTime() - lastUsed.getTime() <= config.days * DAY_MS)
-        return undefined;
+    if (lastUsed === undefined || !unusedSince(lastUsed, now, config.days)) return undefined;
     return `${label(token)}: last used on ${shown(token.props.lastUsed)}, ${daysBetween(lastUsed, now)} days ago (limit: ${config.days} days); if nothing needs it any more, remove it from the program so that pulumi up deletes it.`;
 }
 
 export function neverUsed(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
     if (token.props.lastUsed !== null) return undefined; // used, absent or not known yet
     const created = knownInstant(token.props.created);
-    if (created === undefined || now.getTime() - created.getTime() <= config.days * DAY_MS) return undefined;
+    if (created === undefined || !neverUsedSince(created, now, config.days)) return undefined;
     return `${label(token)}: created on ${shown(token.props.created)}, ${daysBetween(created, now)} days ago, and never used (limit: ${config.days} days); if nothing needs it, remove it from the program so that pulumi up deletes it.`;
 }
 
@@ -29,7 +29,7 @@ export function expiringWithoutRotation(
 ): string | undefined {
     if (hasRotation(token.props)) return undefined;
     const expires = knownInstant(token.props.expirationDate);
-    if (expires === undefined || expires.getTime() - now.getTime() > config.days * DAY_MS) return undefined;
+    if (expires === undefined || !expiresWithin(expires, now, config.days)) return undefined;
     const when =
         expires <= now
             ? `expired on ${shown(token.props.expirationDate)}`

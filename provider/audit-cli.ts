@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { AUDIT_DEFAULTS } from "../policy/thresholds";
 import type { ApiVersion, TokenRecord } from "../wire/api-types";
 import { clientFor } from "./client";
 import { systemNow } from "./clock";
@@ -28,8 +29,25 @@ import { scrub } from "./redact";
 import { isApiVersion } from "./versions";
 
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
-         [--api-version V] [--expiring-days N] [--unused-days N] [--only-stale]
+         [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]
          [--json | --markdown] [--fail-on FINDING,...] [--max FINDING=N]... [--emit-program FILE]
+
+Options and their defaults:
+  --stack NAME          join with this stack's state, read with the Pulumi CLI (default: none)
+  --state FILE          join with a \`pulumi stack export\` file (default: none)
+  --cwd DIR             the Pulumi project for --stack (default: the current directory)
+  --all-owners          every identity's tokens (default: the API client's own)
+  --api-version V       beta, v3, v2024, v2025, v2026 or v1 (default: the stack config
+                        sailpoint:apiVersion of the first --stack, else v1)
+  --expiring-days N     expiring: expires within N days (default: ${AUDIT_DEFAULTS.expiringDays})
+  --unused-days N       unused: last used more than N days ago (default: ${AUDIT_DEFAULTS.unusedDays})
+  --never-used-days N   never-used: created more than N days ago and never used (default: ${AUDIT_DEFAULTS.neverUsedDays})
+  --only-stale          list only tokens never used or not used for --unused-days (default: all)
+  --json, --markdown    the report's form (default: a table)
+  --fail-on FINDING,... exit 1 if any token has one of these findings (default: none)
+  --max FINDING=N       exit 1 if more than N tokens have this finding (default: none)
+  --emit-program FILE   write a module adopting the caller's unmanaged, unexpired tokens (default: none)
+The day thresholds are the policy pack's (sailpoint-pat-expiring-without-rotation, -unused, -never-used).
 
 Settings: the stack config of the first --stack (sailpoint:baseUrl, clientId, clientSecret, apiVersion,
 read with the Pulumi CLI), else SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET.
@@ -100,6 +118,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
             "api-version": { type: "string" },
             "expiring-days": { type: "string" },
             "unused-days": { type: "string" },
+            "never-used-days": { type: "string" },
             "only-stale": { type: "boolean" },
             json: { type: "boolean" },
             markdown: { type: "boolean" },
@@ -122,8 +141,9 @@ async function audit(argv: string[], now: Date): Promise<number> {
         throw new UsageError(`--api-version must be one of beta, v3, v2024, v2025, v2026, v1`);
     const version: ApiVersion = (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config);
     const options = {
-        expiringDays: days(values["expiring-days"], 30, "expiring-days"),
-        unusedDays: days(values["unused-days"], 90, "unused-days"),
+        expiringDays: days(values["expiring-days"], AUDIT_DEFAULTS.expiringDays, "expiring-days"),
+        unusedDays: days(values["unused-days"], AUDIT_DEFAULTS.unusedDays, "unused-days"),
+        neverUsedDays: days(values["never-used-days"], AUDIT_DEFAULTS.neverUsedDays, "never-used-days"),
     };
     const limits = thresholds(values["fail-on"] ?? [], values.max ?? []);
 

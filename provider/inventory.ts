@@ -1,5 +1,7 @@
 // The inventory's decisions: which stack manages each token, what is wrong with it, whether a
 // pipeline's thresholds are exceeded, and how it is shown. Pure: `now` and every input are arguments.
+import { expiresWithin, neverUsedSince, unusedSince } from "../policy/thresholds";
+import { DAY_MS } from "../policy/values";
 import type { TokenRecord } from "../wire/api-types";
 import { DEFAULT_SCOPE } from "./versions";
 
@@ -25,11 +27,14 @@ export interface StateRef {
     adopted: boolean;
 }
 
+/** The thresholds, in days; their defaults are the policy pack's (AUDIT_DEFAULTS, policy/thresholds.ts). */
 export interface AuditOptions {
     /** "expiring" = expires within this many days. */
     expiringDays: number;
     /** "unused" = last used more than this many days ago. */
     unusedDays: number;
+    /** "never-used" = created more than this many days ago and never used. */
+    neverUsedDays: number;
 }
 
 export interface InventoryEntry {
@@ -48,8 +53,6 @@ export interface InventoryEntry {
     platformManaged: boolean;
     findings: Finding[];
 }
-
-const DAY_MS = 86_400_000;
 
 /** The tokens of a `pulumi stack export` (its JSON text parsed), with the stack named in each URN. */
 export function stateRefs(exported: unknown): StateRef[] {
@@ -80,15 +83,15 @@ export function classify(
         const ref = byId.get(t.id);
         const findings: Finding[] = [];
         if (!ref) findings.push("unmanaged");
-        const expiry = t.expirationDate == null ? null : Date.parse(t.expirationDate);
+        const expiry = t.expirationDate == null ? null : new Date(t.expirationDate);
         if (expiry === null) findings.push("never-expires");
-        else if (expiry <= now.getTime()) findings.push("expired");
-        else if (expiry - now.getTime() <= options.expiringDays * DAY_MS) findings.push("expiring");
+        else if (expiry <= now) findings.push("expired");
+        else if (expiresWithin(expiry, now, options.expiringDays)) findings.push("expiring");
         const scope = t.scope ?? DEFAULT_SCOPE;
         if (scope.includes("sp:scopes:all")) findings.push("all-scopes");
-        if (t.lastUsed == null) findings.push("never-used");
-        else if (now.getTime() - Date.parse(t.lastUsed) > options.unusedDays * DAY_MS)
-            findings.push("unused");
+        if (t.lastUsed == null) {
+            if (neverUsedSince(new Date(t.created), now, options.neverUsedDays)) findings.push("never-used");
+        } else if (unusedSince(new Date(t.lastUsed), now, options.unusedDays)) findings.push("unused");
         return {
             id: t.id,
             name: t.name,

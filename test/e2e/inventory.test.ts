@@ -56,6 +56,8 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 lastUsed: new Date(Date.now() - 200 * 86_400_000).toISOString(),
             });
             const never = emulator.createToken(me, { name: "never-expires", expirationDate: null });
+            // Made 40 days ago and never used: never-used (the pack's 30 days); the stack's, made now, are not.
+            emulator.patchToken(never.id, { created: inDays(-40) });
             const expired = emulator.createToken(me, { name: "expired", expirationDate: inDays(-3) });
             const bobs = emulator.createToken(bob.id, { name: "bob-feed", expirationDate: inDays(10) });
             emulator.createToken(carol.id, { name: "carol-sync", expirationDate: inDays(100) });
@@ -72,6 +74,7 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 assert.equal(e.managed, true);
                 assert.equal(e.stack, project.stack);
                 assert.match(e.urn as string, /PersonalAccessToken::token-\d$/);
+                assert.ok(!e.findings.includes("never-used"), "a token made today is not never-used");
             }
             assert.deepEqual(by.stale.findings, ["unmanaged", "unused"]);
             assert.deepEqual(by["never-expires"].findings, [

@@ -1,6 +1,11 @@
 // The inventory's pure decisions: classification at a given `now`, the gate, the state join, and the
 // emitted adopting declarations.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { DEFAULTS } from "../../policy/config";
+import * as stackRules from "../../policy/stack-rules";
+import { AUDIT_DEFAULTS } from "../../policy/thresholds";
 import type { TokenRecord } from "../../wire/api-types";
 import { adoptable, adoptingArgs, emitProgram } from "../../provider/emit";
 import {
@@ -54,7 +59,7 @@ const exported = {
 
 describe("inventory (pure)", () => {
     const refs = stateRefs(exported);
-    const entries = classify(tokens, refs, NOW, { expiringDays: 30, unusedDays: 90 });
+    const entries = classify(tokens, refs, NOW, AUDIT_DEFAULTS);
     const findings = Object.fromEntries(entries.map((e) => [e.id, e.findings]));
 
     it("joins with the state: stack and URN from the export", () => {
@@ -75,13 +80,82 @@ describe("inventory (pure)", () => {
         assert.deepEqual(findings.forever, ["unmanaged", "never-expires", "all-scopes"]);
         assert.equal(entries.find((e) => e.id === "workflow")?.platformManaged, true);
         // Years later everything with a date has expired: the decision follows `now`, not the clock.
-        const later = classify(tokens, refs, new Date("2040-01-01T00:00:00Z"), {
-            expiringDays: 30,
-            unusedDays: 90,
-        });
+        const later = classify(tokens, refs, new Date("2040-01-01T00:00:00Z"), AUDIT_DEFAULTS);
         assert.ok(
             later.filter((e) => e.expirationDate !== null).every((e) => e.findings.includes("expired")),
         );
+    });
+
+    it("a token made today is not never-used; one made 40 days ago and never used is, as in the pack", () => {
+        const DAY = 86_400_000;
+        for (const [ageDays, expected] of [
+            [0, false],
+            [1 / 24, false],
+            [30, false],
+            [30.01, true],
+            [40, true],
+        ] as const) {
+            const created = new Date(NOW.getTime() - ageDays * DAY).toISOString();
+            const [entry] = classify([token("t", { created, lastUsed: null })], [], NOW, AUDIT_DEFAULTS);
+            assert.equal(entry.findings.includes("never-used"), expected, `made ${ageDays} days ago`);
+            const facts = { resource: "t", props: { name: "t", created, lastUsed: null } };
+            const pack = stackRules.neverUsed(facts, DEFAULTS.neverUsed, NOW) !== undefined;
+            assert.equal(pack, expected, `the pack, made ${ageDays} days ago`);
+        }
+    });
+
+    it("flags unused and expiring exactly where the pack's rules do, at the pack's defaults", () => {
+        for (let hours = 0; hours <= 100 * 24; hours += 7) {
+            const at = (sign: number) => new Date(NOW.getTime() + sign * hours * 3_600_000).toISOString();
+            const used = token("u", { lastUsed: at(-1) });
+            const expiring = token("e", { expirationDate: at(1) });
+            const [u, e] = classify([used, expiring], [], NOW, AUDIT_DEFAULTS);
+            const facts = (props: Record<string, unknown>) => ({
+                resource: "t",
+                props: { name: "t", ...props },
+            });
+            assert.equal(
+                u.findings.includes("unused"),
+                stackRules.unused(facts({ lastUsed: used.lastUsed }), DEFAULTS.unused, NOW) !== undefined,
+                `last used ${hours} hours ago`,
+            );
+            const packExpiring =
+                stackRules.expiringWithoutRotation(
+                    facts({ expirationDate: expiring.expirationDate }),
+                    DEFAULTS.expiringWithoutRotation,
+                    NOW,
+                ) !== undefined;
+            assert.equal(e.findings.includes("expiring") || e.findings.includes("expired"), packExpiring);
+        }
+        assert.deepEqual(AUDIT_DEFAULTS, {
+            expiringDays: DEFAULTS.expiringWithoutRotation.days,
+            unusedDays: DEFAULTS.unused.days,
+            neverUsedDays: DEFAULTS.neverUsed.days,
+        });
+    });
+
+    it("isc-pat audit --help states every option's default, the thresholds the pack's", () => {
+        const help = execFileSync(
+            process.execPath,
+            [join(__dirname, "..", "..", "provider", "audit-cli.js"), "--help"],
+            {
+                encoding: "utf8",
+            },
+        );
+        const options = [...new Set([...help.split("\n\n")[0].matchAll(/(--[a-z-]+)/g)].map((m) => m[1]))];
+        assert.ok(options.length === 14, options.join(" "));
+        for (const option of options)
+            assert.match(
+                help,
+                new RegExp(`^  [^\\n]*${option}\\b[^\\n]*(\\n {20,}[^\\n]*)*\\(default: `, "m"),
+                option,
+            );
+        assert.match(
+            help,
+            new RegExp(`--expiring-days N .*\\(default: ${DEFAULTS.expiringWithoutRotation.days}\\)`),
+        );
+        assert.match(help, new RegExp(`--unused-days N .*\\(default: ${DEFAULTS.unused.days}\\)`));
+        assert.match(help, new RegExp(`--never-used-days N .*\\(default: ${DEFAULTS.neverUsed.days}\\)`));
     });
 
     it("gates on thresholds", () => {
@@ -96,10 +170,7 @@ describe("inventory (pure)", () => {
     });
 
     it("renders a table and markdown without control characters; suggests deleting expired tokens", () => {
-        const odd = classify([token("x", { name: "evil\u001b[31mred" })], [], NOW, {
-            expiringDays: 30,
-            unusedDays: 90,
-        });
+        const odd = classify([token("x", { name: "evil\u001b[31mred" })], [], NOW, AUDIT_DEFAULTS);
         assert.doesNotMatch(renderTable(odd), /\u001b/);
         assert.match(renderMarkdown(entries), /^\| id \| name \| owner \| managed by/);
         assert.deepEqual(notes(entries), [

@@ -1,0 +1,30 @@
+// When a token counts as unused, never used or expiring: one definition for the policy pack's stack
+// rules (stack-rules.ts) and `isc-pat audit` (provider/inventory.ts), so that the two never disagree.
+// Pure: `now` and the threshold in days are arguments; the defaults are DEFAULTS in config.ts.
+import { DEFAULTS } from "./config";
+import { DAY_MS } from "./values";
+
+/** The audit's thresholds, by default the pack's (`isc-pat audit --help` and the README state them). */
+export const AUDIT_DEFAULTS = {
+    /** --expiring-days: the pack's sailpoint-pat-expiring-without-rotation days. */
+    expiringDays: DEFAULTS.expiringWithoutRotation.days,
+    /** --unused-days: the pack's sailpoint-pat-unused days. */
+    unusedDays: DEFAULTS.unused.days,
+    /** --never-used-days: the pack's sailpoint-pat-never-used days. */
+    neverUsedDays: DEFAULTS.neverUsed.days,
+};
+
+/** Last used more than `days` ago. */
+export function unusedSince(lastUsed: Date, now: Date, days: number): boolean {
+    return now.getTime() - lastUsed.getTime() > days * DAY_MS;
+}
+
+/** Created more than `days` ago (the caller knows it was never used): a token made today is not. */
+export function neverUsedSince(created: Date, now: Date, days: number): boolean {
+    return now.getTime() - created.getTime() > days * DAY_MS;
+}
+
+/** Expires within `days`, or has expired. */
+export function expiresWithin(expires: Date, now: Date, days: number): boolean {
+    return expires.getTime() - now.getTime() <= days * DAY_MS;
+}
