@@ -3,6 +3,7 @@
 import { expiresWithin, neverUsedSince, unusedSince } from "../policy/thresholds";
 import { DAY_MS } from "../policy/values";
 import type { TokenRecord } from "../wire/api-types";
+import { writtenDate } from "./dates";
 import { DEFAULT_SCOPE } from "./versions";
 
 export const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
@@ -98,9 +99,9 @@ export function classify(
             owner: { id: t.owner?.id ?? "", name: t.owner?.name ?? "" },
             managed: ref !== undefined,
             ...(ref ? { stack: ref.stack, urn: ref.urn, adopted: ref.adopted } : {}),
-            created: t.created,
-            lastUsed: t.lastUsed ?? null,
-            expirationDate: t.expirationDate ?? null,
+            created: writtenDate(t.created),
+            lastUsed: writtenDate(t.lastUsed ?? null),
+            expirationDate: writtenDate(t.expirationDate ?? null),
             scope: t.scope ?? null,
             platformManaged: t.managed === true,
             findings,

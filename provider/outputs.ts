@@ -1,8 +1,9 @@
 // Between the API's token record and the resource's outputs and inputs. Outputs tell the truth of
 // the API; where the API's value means the same as what the program declared (a reordered scope,
-// another spelling of the same instant) the declared form is kept, so that no false change shows.
+// another spelling of the same instant) the declared form is kept, so that no false change shows;
+// every other date is written in the package's one spelling (writtenDate).
 import type { CreateTokenRequest, TokenRecord } from "../wire/api-types";
-import { wireDate } from "./dates";
+import { wireDate, writtenDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
 import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
@@ -38,14 +39,14 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         expirationDate:
             declared.expirationDate != null && sameInstant(record.expirationDate, declared.expirationDate)
                 ? declared.expirationDate
-                : record.expirationDate,
+                : writtenDate(record.expirationDate),
         accessTokenValiditySeconds:
             record.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         apiVersion: version,
         secret,
         owner: record.owner,
-        created: record.created,
-        lastUsed: record.lastUsed ?? null,
+        created: writtenDate(record.created),
+        lastUsed: writtenDate(record.lastUsed ?? null),
         managed: record.managed ?? false,
         expirationDateSource: expirySource(declared, record),
         secretKnown: secret !== "",

@@ -158,6 +158,19 @@ describe("inventory (pure)", () => {
         assert.match(help, new RegExp(`--never-used-days N .*\\(default: ${DEFAULTS.neverUsed.days}\\)`));
     });
 
+    it("reports every date in the package's one spelling: UTC with milliseconds", () => {
+        const odd = token("x", {
+            created: "2029-01-01T00:00:00.123456Z",
+            lastUsed: "2030-02-27T01:00:00+01:00",
+            expirationDate: "2030-12-01T00:00:00Z",
+        });
+        const [entry] = classify([odd], [], NOW, AUDIT_DEFAULTS);
+        assert.equal(entry.created, "2029-01-01T00:00:00.123Z");
+        assert.equal(entry.lastUsed, "2030-02-27T00:00:00.000Z");
+        assert.equal(entry.expirationDate, "2030-12-01T00:00:00.000Z");
+        assert.match(renderTable([entry]), /2030-12-01T00:00:00\.000Z +2030-02-27T00:00:00\.000Z/);
+    });
+
     it("gates on thresholds", () => {
         assert.deepEqual(gate(entries, {}), []);
         assert.deepEqual(gate(entries, { expired: 0 }), ["1 token(s) expired (at most 0 allowed)"]);
@@ -174,7 +187,7 @@ describe("inventory (pure)", () => {
         assert.doesNotMatch(renderTable(odd), /\u001b/);
         assert.match(renderMarkdown(entries), /^\| id \| name \| owner \| managed by/);
         assert.deepEqual(notes(entries), [
-            'token expired ("expired") expired on 2030-02-01T00:00:00Z: not emitted; delete it',
+            'token expired ("expired") expired on 2030-02-01T00:00:00.000Z: not emitted; delete it',
         ]);
     });
 

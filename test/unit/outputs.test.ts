@@ -120,7 +120,7 @@ describe("outputs", () => {
             );
             assert.equal(out.secret, SECRET);
             assert.equal(out.apiVersion, "v3");
-            assert.equal(out.lastUsed, "2026-06-02T00:00:00Z");
+            assert.equal(out.lastUsed, "2026-06-02T00:00:00.000Z");
             assert.equal(out.managed, true);
             assert.equal(out.accessTokenValiditySeconds, 600);
             assert.deepEqual(out.owner, {
@@ -128,7 +128,27 @@ describe("outputs", () => {
                 id: "2c9180835d2e5168015d32f890ca1581",
                 name: "alice",
             });
-            assert.equal(out.created, "2026-06-01T00:00:00.123456Z");
+            assert.equal(out.created, "2026-06-01T00:00:00.123Z");
+        });
+
+        it("writes every date it does not echo in one spelling: UTC with milliseconds", () => {
+            const written = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+            const rotation = { expiresInDays: 30, rotateBeforeDays: 7 };
+            for (const [declared, fields] of [
+                [{ name: "ci", apiVersion: "v1", rotation }, { expirationDate: "2026-12-23T19:37:53Z" }],
+                [{ name: "ci", apiVersion: "v3" }, { expirationDate: "2026-12-01T00:00:00.123456Z" }],
+                [{ name: "ci", apiVersion: "v1" }, { expirationDate: "2027-01-01T01:00:00+01:00" }],
+            ] as [CheckedInputs, Partial<TokenRecord>][]) {
+                const out = outputsFrom(
+                    record({ ...fields, name: "ci-20261123T193753Z", lastUsed: "2026-06-02T10:11:12Z" }),
+                    declared,
+                    SECRET,
+                );
+                for (const key of ["created", "lastUsed", "expirationDate", "rotationDueAt"] as const) {
+                    if (key === "rotationDueAt" && !declared.rotation) continue;
+                    assert.match(String(out[key]), written, `${key}: ${out[key]}`);
+                }
+            }
         });
 
         it("keeps the declared scope order when the sets are equal, takes the API's when different", () => {
@@ -327,7 +347,7 @@ describe("outputs", () => {
             );
             const inputs = inputsFrom(outputs);
             assert.deepEqual(inputs.scope, ["sp:scopes:all"]);
-            assert.equal(inputs.expirationDate, "2027-01-01T00:00:00Z");
+            assert.equal(inputs.expirationDate, "2027-01-01T00:00:00.000Z");
             assert.deepEqual(planDiff(outputs, declared, BEFORE_EXPIRY).updates, ["scope", "expirationDate"]);
         });
     });

@@ -62,7 +62,7 @@ describe("rotation", () => {
         assert.equal(plan.deleteBeforeReplace, false, "generations have different names: no gap");
         assert.match(
             plan.renewal ?? "",
-            /expires on 2027-02-21T10:00:00Z, inside the 14-day rotation window/,
+            /expires on 2027-02-21T10:00:00.000Z, inside the 14-day rotation window/,
         );
         const next = createRequestFrom(declared, at(76));
         assert.notEqual(
@@ -85,7 +85,7 @@ describe("rotation", () => {
         const plan = planDiff(outs, legacy, at(91));
         assert.deepEqual(plan.replaces, ["expirationDate"]);
         assert.equal(plan.deleteBeforeReplace, true);
-        assert.match(plan.renewal ?? "", /expired on 2027-02-21T10:00:00Z/);
+        assert.match(plan.renewal ?? "", /expired on 2027-02-21T10:00:00.000Z/);
         assert.equal(renewalReason(outs, undefined, at(89)), undefined);
     });
 
