@@ -56,6 +56,7 @@ function installedExample(example: string): string {
         const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
         manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
         manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();
+        manifest.devDependencies.typescript = acceptedTypeScript();
         writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
         execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
             cwd: dir,
@@ -74,9 +75,20 @@ export function removeInstalls(): void {
     tarball = undefined;
 }
 
+function lockedPulumi(): { version: string; peerDependencies: Record<string, string> } {
+    return JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"));
+}
+
 export function lockedPulumiVersion(): string {
-    return JSON.parse(readFileSync(join(REPO, "node_modules", "@pulumi", "pulumi", "package.json"), "utf8"))
-        .version;
+    return lockedPulumi().version;
+}
+
+/**
+ * The TypeScript range the locked @pulumi/pulumi accepts (its peer range, e.g. ">= 3.8.3 < 7"): npm
+ * installs the newest version in it, so the examples are built with the newest TypeScript a user can have.
+ */
+export function acceptedTypeScript(): string {
+    return lockedPulumi().peerDependencies.typescript;
 }
 
 export interface RunResult {

@@ -7,7 +7,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { lockedPulumiVersion, packedPackage, pulumiCli, REPO } from "../../scripts/pulumi-project";
+import {
+    acceptedTypeScript,
+    lockedPulumiVersion,
+    packedPackage,
+    pulumiCli,
+    REPO,
+} from "../../scripts/pulumi-project";
 import { runIscPat } from "../support/bin";
 import { useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
@@ -19,13 +25,27 @@ function blocks(language: string): string[] {
     return [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
 }
 
-/** Each shell command of the README's bash blocks, in order. */
-const commands = blocks("bash").flatMap((b) =>
-    b
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#")),
-);
+/**
+ * Each shell command of the README's bash blocks, in order; a heredoc (`cat > FILE <<'EOF'` … `EOF`)
+ * is one command with its lines, run by bash as the user's shell runs it.
+ */
+const commands = blocks("bash").flatMap((b) => {
+    const found: string[] = [];
+    const lines = b.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i].trim();
+        if (line === "" || line.startsWith("#")) continue;
+        if (!/<<'EOF'$/.test(line)) {
+            found.push(line);
+            continue;
+        }
+        const end = lines.indexOf("EOF", i);
+        assert.ok(end > i, `the README's heredoc ${line} ends with EOF`);
+        found.push(lines.slice(i, end + 1).join("\n"));
+        i = end;
+    }
+    return found;
+});
 
 /**
  * Inline commands (`pulumi …`, `npx …`, `npm …`) and the file that runs each: an end-to-end test, or
@@ -67,17 +87,17 @@ describe("the README's commands", function () {
         const { h } = ctx;
         const program = blocks("ts").find((b) => b.includes("export const clientSecret"));
         assert.ok(program, "the README shows a complete program");
+        // An empty directory: the README's own commands write the project's files, the program in index.ts.
         dir = mkdtempSync(join(tmpdir(), "pat-readme-"));
-        writeFileSync(join(dir, "Pulumi.yaml"), "name: readme\nruntime: nodejs\n");
-        writeFileSync(
-            join(dir, "package.json"),
-            JSON.stringify({ name: "readme", private: true, main: "index.ts" }),
-        );
         writeFileSync(join(dir, "index.ts"), program);
         let project: Project | undefined;
         const seen: string[] = [];
         for (const command of commands) {
             seen.push(command);
+            if (command.startsWith("cat > ")) {
+                execFileSync("bash", ["-c", command], { cwd: dir });
+                continue;
+            }
             const [tool, ...args] = command.split(" ");
             if (tool === "npm") {
                 // npm install <this package> @pulumi/pulumi: the tarball, and the version the project locks.
@@ -99,12 +119,21 @@ describe("the README's commands", function () {
                 assert.ok(
                     existsSync(join(dir, "node_modules", "@isc-pat", "pulumi-sailpoint-pat", "policy")),
                 );
+                if (args.some((a) => a.startsWith("typescript@"))) {
+                    // The newest TypeScript major that @pulumi/pulumi accepts (its peer range ends below it).
+                    const below = Number(/<\s*(\d+)/.exec(acceptedTypeScript())?.[1]);
+                    const ts = JSON.parse(
+                        readFileSync(join(dir, "node_modules", "typescript", "package.json"), "utf8"),
+                    );
+                    assert.equal(Number(ts.version.split(".")[0]), below - 1, `TypeScript ${ts.version}`);
+                }
                 continue;
             }
-            if (!project) {
-                // A user's `pulumi stack init` (or `pulumi new`) comes before the README's commands.
-                project = new Project(dir);
+            // The stack the README makes (dev) is this test's own, on its own backend.
+            project ??= new Project(dir);
+            if (command.startsWith("pulumi stack init ")) {
                 await project.init();
+                continue;
             }
             if (tool === "pulumi") {
                 const mapped = args.map((a) =>
@@ -114,12 +143,6 @@ describe("the README's commands", function () {
                           ? h.clientId
                           : a,
                 );
-                if (mapped.includes("--policy-pack-config")) {
-                    // The README shows the config file's content inline.
-                    const json = /`(\{ "sailpoint-pat-[^`]*\})`/.exec(readme)?.[1];
-                    assert.ok(json, "the README shows a policy-pack config");
-                    writeFileSync(join(dir, "policy-config.json"), json);
-                }
                 if (mapped.includes("--show-secrets")) {
                     // It prints the secret, as asked: not recorded for the hygiene check, but checked to
                     // be the token's (it works as an OAuth client at the emulator).
@@ -137,12 +160,18 @@ describe("the README's commands", function () {
                     continue;
                 }
                 const input = mapped.includes("--secret") ? h.clientSecret : undefined;
-                await project.run(mapped, { input });
+                const run = await project.run(mapped, { input });
+                if (mapped.includes("--policy-pack")) {
+                    // The README's program is the one the shipped pack recommends: no finding, with or
+                    // without the README's config.
+                    assert.match(run.output, /sailpoint-pat-hygiene/, "the pack ran");
+                    assert.doesNotMatch(run.output, /\[(mandatory|advisory)\]/, `${command}:\n${run.output}`);
+                }
                 continue;
             }
             assert.equal(tool, "npx", `unexpected command in the README: ${command}`);
             assert.equal(args[0], "isc-pat");
-            const mapped = args.slice(1).map((a) => (a === "prod" ? project!.stack : a));
+            const mapped = args.slice(1).map((a) => (a === "dev" ? project!.stack : a));
             const state = mapped.indexOf("--state");
             if (state >= 0) writeFileSync(join(dir, mapped[state + 1]), (await project.exportState()).text);
             // Without --stack the settings come from the SAIL_* environment, as the README says.
