@@ -1,5 +1,7 @@
 // Waiting on an event the tests can only observe (a request in the emulator's log, tokens at the
 // API), never on a guessed time; and never past the moment it can no longer happen.
+import type { ChildProcess } from "node:child_process";
+import { hygiene } from "./hygiene";
 
 /**
  * Resolves once `condition()` holds (checked at once, then every `everyMs`). Rejects, saying why,
@@ -21,4 +23,20 @@ export async function until(
         if (stopped !== undefined) throw new Error(`gave up waiting for ${what}: ${stopped}`);
         await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 10));
     }
+}
+
+/**
+ * Resolves when `child` (spawned with piped stdout and stderr) has exited, with why and how its
+ * output ended; the output is recorded for the secret check.
+ */
+export function exitOf(child: ChildProcess, source: string): Promise<string> {
+    let output = "";
+    for (const stream of [child.stdout, child.stderr]) stream?.on("data", (c: Buffer) => (output += c));
+    return new Promise((resolve) =>
+        child.on("close", (code, signal) => {
+            hygiene.record(source, output);
+            const tail = output.trimEnd().split("\n").slice(-12).join("\n");
+            resolve(`${source} exited (${signal ?? code}); its output ended:\n${tail}`);
+        }),
+    );
 }
