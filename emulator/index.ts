@@ -55,6 +55,8 @@ export interface EmulatorOptions {
      * `lastUsed`, expiry checks and the `Date` header of every answer. Default 0.
      */
     clockOffsetMs?: number;
+    /** Called with every token secret the tenant issues (tests register them for their secret checks). */
+    onSecretIssued?: (secret: string) => void;
 }
 
 /** Fields of an out-of-band token; defaults like a v2025 create with a 6-month expiry. */
@@ -110,6 +112,7 @@ export class IscEmulator {
     private constructor(options: EmulatorOptions) {
         this.seed = options.seed ?? randomSeed();
         if (options.clockOffsetMs) this.clock.advance(options.clockOffsetMs);
+        if (options.onSecretIssued) this.store.onSecret = options.onSecretIssued;
         this.faults = new FaultInjector(this.seed);
         const clients = options.clients?.length
             ? options.clients

@@ -37,6 +37,9 @@ export class TokenStore {
     // Insertion order is creation order, which lists keep.
     private readonly tokens = new Map<string, StoredToken>();
 
+    /** Sees every secret issued (a test suite registers them for its secret checks). */
+    onSecret: (secret: string) => void = () => undefined;
+
     constructor(private readonly clock: Clock) {}
 
     create(
@@ -61,6 +64,7 @@ export class TokenStore {
             secretHash: sha256(secret),
         };
         this.tokens.set(id, token);
+        this.onSecret(secret);
         return { token: { ...token }, secret };
     }
 

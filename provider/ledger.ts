@@ -82,14 +82,14 @@ export class SharedLedger {
         });
     }
 
-    /** The request's answer came: its slot frees a window from now. */
-    answered(id: string): void {
-        void this.locked(() => append(this.file, `${id} a ${this.clock()}\n`));
+    /** The request's answer came: its slot frees a window from now. Resolves once written (or the ledger is off). */
+    async answered(id: string): Promise<void> {
+        await this.locked(() => append(this.file, `${id} a ${this.clock()}\n`));
     }
 
-    /** A 429 said when to come back: every process of this budget waits. */
-    pause(untilMs: number): void {
-        void this.locked(() => append(this.file, `- p ${Math.round(untilMs)}\n`));
+    /** A 429 said when to come back: every process of this budget waits. Resolves once written. */
+    async pause(untilMs: number): Promise<void> {
+        await this.locked(() => append(this.file, `- p ${Math.round(untilMs)}\n`));
     }
 
     /** When each request's slot frees (Infinity while in flight), and the latest pause. */

@@ -62,7 +62,8 @@ export class RequestPacer {
         }
         return turn.then((slot) => () => {
             slot.at = this.clock();
-            if (slot.ledgerId) budget.ledger?.answered(slot.ledgerId);
+            // Not awaited: the caller goes on; the write is locked and never throws.
+            if (slot.ledgerId) void budget.ledger?.answered(slot.ledgerId);
         });
     }
 
@@ -75,7 +76,7 @@ export class RequestPacer {
     pause(key: string, untilMs: number): void {
         const budget = this.budget(key);
         budget.pausedUntil = Math.max(budget.pausedUntil, untilMs);
-        budget.ledger?.pause(untilMs);
+        void budget.ledger?.pause(untilMs);
     }
 
     private budget(key: string): Budget {

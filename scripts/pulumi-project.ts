@@ -110,6 +110,9 @@ export class Project {
     /** Sees every text the CLI printed (the tests check it for secrets). */
     static observer: (source: string, text: string) => void = () => undefined;
 
+    /** Sees the arguments of every run, as the caller passed them (before `--non-interactive`). */
+    static invoked: (args: string[]) => void = () => undefined;
+
     /**
      * A stack of examples/<example> (or the suite's own "e2e-program", or an absolute path to a project
      * the caller installed) on its own file backend. `sail` adds SAIL_* variables.
@@ -162,6 +165,7 @@ export class Project {
      * records everything it printed for the secret-hygiene check.
      */
     async run(args: string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
+        Project.invoked(args);
         const child = spawn(pulumiCli(), [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
         let stdout = "";
         let stderr = "";

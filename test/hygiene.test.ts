@@ -19,4 +19,13 @@ describe("secret hygiene checker", () => {
         log.record("jwt", "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
         assert.equal(log.leaks().length, 2);
     });
+
+    it("finds a hex secret inside a longer hex run, and a secret of any other shape", () => {
+        const log = new HygieneLog();
+        log.secret("00ff".repeat(16));
+        log.secret("pass word!");
+        assert.deepEqual(log.leaksIn(`x=ab${"00ff".repeat(16)}cd, 00ff00ff`), ["holds a secret (…00ff)"]);
+        assert.deepEqual(log.leaksIn("say: pass word!"), ["holds a secret (…ord!)"]);
+        assert.deepEqual(log.leaksIn(`${"00ff".repeat(15)} 00ff`), []);
+    });
 });

@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
+import { exitOf, until } from "../support/until";
 import { pulumiCli } from "../../scripts/pulumi-project";
 
 const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
@@ -102,10 +103,10 @@ describe("end to end: adoption and interrupted runs", function () {
             cwd: project.dir,
             env: project.env,
             detached: true,
-            stdio: "ignore",
+            stdio: ["ignore", "pipe", "pipe"],
         });
-        const exited = new Promise((resolve) => child.on("exit", resolve));
-        while (mine().length < 8) await new Promise((r) => setTimeout(r, 20));
+        const exited = exitOf(child, "pulumi up (to be killed mid-way)");
+        await until(() => mine().length >= 8, "8 tokens of the up at the API", { unless: exited });
         process.kill(-(child.pid as number), "SIGKILL");
         await exited;
         await emulator.idle();

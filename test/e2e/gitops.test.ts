@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
-import { Project } from "../support/pulumi";
+import { observe, Project, recordInvocation } from "../support/pulumi";
 import { REPO, pulumiCli } from "../../scripts/pulumi-project";
 
 interface Workflow {
@@ -136,14 +136,21 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
     /** Runs one workflow line of `job` with bash as the runner would (pipefail), `pulumi` being our CLI. */
     function runLine(job: string, line: string): Promise<{ status: number; output: string }> {
         const env = jobEnvironment(job);
-        return new Promise((resolve) => {
+        // The CLI's arguments as bash passes them (before any pipe; the variables' names stand for them).
+        const words = line.split("|")[0].trim().split(/\s+/);
+        if (words[0] === "pulumi") recordInvocation(words.slice(1).map((w) => w.replace(/^"|"$/g, "")));
+        return new Promise((resolve, reject) => {
             const child = spawn("bash", ["-e", "-o", "pipefail", "-c", line], { cwd: project.dir, env });
             let output = "";
             child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
             child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
             child.on("close", (code) => {
-                hygiene.record(`gitops: ${line}`, output);
-                resolve({ status: code ?? -1, output });
+                try {
+                    observe(`gitops: ${line}`, output);
+                    resolve({ status: code ?? -1, output });
+                } catch (error) {
+                    reject(error as Error);
+                }
             });
         });
     }

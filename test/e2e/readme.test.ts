@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
 import {
     acceptedTypeScript,
     lockedPulumiVersion,
@@ -16,7 +17,7 @@ import {
 } from "../../scripts/pulumi-project";
 import { runIscPat } from "../support/bin";
 import { useHarness } from "../support/harness";
-import { Project } from "../support/pulumi";
+import { invocations, Project } from "../support/pulumi";
 
 const readme = readFileSync(join(REPO, "README.md"), "utf8");
 
@@ -48,21 +49,61 @@ const commands = blocks("bash").flatMap((b) => {
 });
 
 /**
- * Inline commands (`pulumi …`, `npx …`, `npm …`) and the file that runs each: an end-to-end test, or
- * for the test command, CI's own script (they must stay identical).
+ * Inline commands (`pulumi …`, `npx …`, `npm …`) and the end-to-end test that runs each with the same
+ * arguments (plus only the flags that answer prompts or pick the stack, and any `extra` named here);
+ * checked against the invocations those tests make, when they run in the same mocha run. The test
+ * command is CI's own script's line instead (they must stay identical).
  */
-const INLINE: Record<string, string> = {
-    "pulumi preview": "test/e2e/lifecycle.test.ts",
-    "pulumi up": "test/e2e/lifecycle.test.ts",
-    "pulumi refresh": "test/e2e/lifecycle.test.ts",
-    "pulumi destroy": "test/e2e/lifecycle.test.ts",
-    "pulumi up --yes": "test/e2e/adopt.test.ts",
-    "pulumi cancel --yes": "test/e2e/adopt.test.ts",
-    "pulumi destroy --run-program": "test/e2e/secrets.test.ts",
-    "pulumi preview --refresh --expect-no-changes": "test/e2e/gitops.test.ts",
-    "pulumi preview --debug": "test/e2e/verbose-logging.test.ts",
-    "npm test": ".ci/run",
+const INLINE: Record<string, { file: string; extra?: string[] }> = {
+    "pulumi preview": { file: "test/e2e/drift.test.ts" },
+    "pulumi up": { file: "test/e2e/lifecycle.test.ts" },
+    "pulumi refresh": { file: "test/e2e/drift.test.ts" },
+    "pulumi destroy": { file: "test/e2e/lifecycle.test.ts" },
+    "pulumi up --yes": { file: "test/e2e/adopt.test.ts" },
+    "pulumi cancel --yes": { file: "test/e2e/adopt.test.ts" },
+    "pulumi destroy --run-program": { file: "test/e2e/secrets.test.ts" },
+    // The README's drift gate of the GitOps pipeline, which runs it with the pack, showing the diff.
+    "pulumi preview --refresh --expect-no-changes": {
+        file: "test/e2e/gitops.test.ts",
+        extra: ["--policy-pack", "--diff"],
+    },
+    "pulumi preview --debug": { file: "test/e2e/verbose-logging.test.ts" },
+    "npm test": { file: ".ci/run" },
 };
+
+/** Flags that answer a prompt or pick the stack: they do not change what a command does. */
+const QUIET = ["--yes", "--skip-preview", "--non-interactive", "--stack"];
+/** Flags followed by a value. */
+const VALUED = new Set(["--stack", "--policy-pack"]);
+
+/** The arguments without the flags (and their values) that `ignored` names. */
+function without(args: readonly string[], ignored: readonly string[]): string[] {
+    const kept: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+        if (ignored.includes(args[i])) i += VALUED.has(args[i]) ? 1 : 0;
+        else kept.push(args[i]);
+    }
+    return kept;
+}
+
+let inlineChecked = false;
+
+// A root-level hook: it runs after every test file, when the ones named in INLINE have run.
+after("each inline README command is run, with its arguments, by the test named for it", function () {
+    if (!inlineChecked) return; // the README's tests were not part of this run
+    for (const [command, { file, extra = [] }] of Object.entries(INLINE)) {
+        if (!file.startsWith("test/e2e/")) continue;
+        if (!require.cache[join(__dirname, basename(file).replace(/\.ts$/, ".js"))]) continue; // not in this run
+        const ignored = [...QUIET, ...extra];
+        const want = without(command.split(" ").slice(1), ignored);
+        const ran = invocations.filter((i) => i.files.includes(file)).map((i) => i.args);
+        assert.ok(
+            ran.some((args) => isDeepStrictEqual(without(args, ignored), want)),
+            `the README quotes \`${command}\`, but ${file} never runs it; it ran:\n` +
+                ran.map((a) => `pulumi ${a.join(" ")}`).join("\n"),
+        );
+    }
+});
 
 describe("the README's commands", function () {
     this.timeout(900_000);
@@ -70,17 +111,17 @@ describe("the README's commands", function () {
     let dir = "";
     after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-    it("every inline command is run by an end-to-end test", () => {
+    it("every inline command is tied to the test that runs it", () => {
         const inline = [...readme.matchAll(/`((?:pulumi|npx|npm) [^`]*)`/g)].map((m) => m[1]);
         for (const command of inline) {
             if (commands.includes(command)) continue; // run by the test below
-            const file = INLINE[command];
-            assert.ok(file, `the README quotes \`${command}\`: name the test that runs it in INLINE`);
-            const source = readFileSync(join(REPO, file), "utf8");
-            // The subcommand and each flag, as that test passes them to the CLI.
-            for (const arg of command.split(" ").slice(1))
-                assert.ok(source.includes(arg), `${file} runs ${command} (no ${arg} in it)`);
+            const tie = INLINE[command];
+            assert.ok(tie, `the README quotes \`${command}\`: name the test that runs it in INLINE`);
+            if (tie.file.startsWith("test/e2e/")) continue; // checked on its invocations, after the run
+            const lines = readFileSync(join(REPO, tie.file), "utf8").split("\n");
+            assert.ok(lines.includes(command), `${tie.file} runs \`${command}\` as a line of its own`);
         }
+        inlineChecked = true;
     });
 
     it("runs every shell command of the README, in order, against the emulator", async () => {

@@ -1,9 +1,32 @@
-// Rotation under the engine: a token inside its window is rotated by one plain `pulumi up`.
-// Time is moved, not waited for: the token's expiry is brought forward at the emulator, as if
-// weeks had passed, and `pulumi refresh` records it.
+// Rotation under the engine: a token inside its window is rotated by one plain `pulumi up`, with no
+// refresh (the README: the decision is made from the expiry in the state and the current time).
+// Time is moved, not waited for: the token's expiry is brought forward, in the state and at the
+// emulator alike, as if weeks had passed.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { hygiene } from "../support/hygiene";
+import { Project } from "../support/pulumi";
 import { useStack } from "../support/stack";
+
+/**
+ * Brings the state's record of the token's expiry (and so its rotationDueAt) to `expirationDate`, as
+ * the current time moving weeks ahead would bring it closer: export, edit, import; no refresh.
+ */
+async function expireInState(project: Project, expirationDate: string, rotateBeforeDays: number) {
+    const state = JSON.parse((await project.exportState()).text);
+    const tokens = (
+        state.deployment.resources as { type: string; outputs: Record<string, unknown> }[]
+    ).filter((r) => r.type === "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken");
+    assert.equal(tokens.length, 1);
+    tokens[0].outputs.expirationDate = expirationDate;
+    tokens[0].outputs.rotationDueAt = new Date(
+        Date.parse(expirationDate) - rotateBeforeDays * 86_400_000,
+    ).toISOString();
+    const file = join(project.home, "edited-state.json");
+    writeFileSync(file, JSON.stringify(state));
+    await project.run(["stack", "import", "--file", file]);
+}
 
 describe("end to end: rotation", function () {
     this.timeout(600_000);
@@ -11,7 +34,10 @@ describe("end to end: rotation", function () {
         token: { name: "rotating", rotation: { expiresInDays: 30, rotateBeforeDays: 7 } },
     });
 
-    it("rotates a token inside its window in one up: new secret in the outputs, old token gone, then nothing", async () => {
+    it("rotates a token inside its window in one up, no refresh: new secret in the outputs, old token gone, then nothing", async () => {
+        /** Requests to the PAT API (not the token endpoint), by operation. */
+        const apiCalls = () =>
+            ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
         await ctx.project.run(["up", "--yes"]);
         const first = ctx.project.outputs(true);
         hygiene.secret(first.clientSecret as string);
@@ -19,12 +45,14 @@ describe("end to end: rotation", function () {
         assert.match(token.name, /^rotating-\d{8}T\d{6}Z$/);
         await ctx.project.run(["preview", "--expect-no-changes"]);
 
-        // Three days before expiry: inside the 7-day window.
+        // Three days before expiry: inside the 7-day window. No refresh from here on.
         const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
         ctx.h.emulator.patchToken(token.id, { expirationDate: soon });
-        await ctx.project.run(["refresh", "--yes", "--skip-preview"]);
+        await expireInState(ctx.project, soon, 7);
 
+        ctx.h.emulator.resetRequests();
         const preview = await ctx.project.run(["preview", "--diff"]);
+        assert.deepEqual(apiCalls(), [], "the preview decided without asking the API");
         assert.match(
             preview.output,
             /PersonalAccessToken "rotating": the token expires on .*, inside the 7-day rotation window/,
@@ -42,10 +70,11 @@ describe("end to end: rotation", function () {
             [second.clientId],
             "the outgoing token is gone",
         );
-        const operations = ctx.h.emulator.requests
-            .filter((r) => r.operation !== "token")
-            .map((r) => r.operation);
-        assert.deepEqual(operations, ["create", "delete"], "the new token exists before the old one goes");
+        assert.deepEqual(
+            apiCalls(),
+            ["create", "delete"],
+            "no read first; the new token exists before the old one goes",
+        );
 
         await ctx.project.run(["up", "--yes", "--expect-no-changes"]);
     });

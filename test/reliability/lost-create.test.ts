@@ -8,6 +8,7 @@ import { TokenInitializationError } from "../../provider";
 import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs } from "../../provider/types";
 import { createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
+import { until } from "../support/until";
 
 async function onlyToken(h: Harness, id: string, secret: string): Promise<TokenRecord> {
     await h.emulator.idle();
@@ -148,8 +149,13 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
             "foreign token during the attempt",
             createToken(h.provider(), { name: "raced", expirationDate: inDays(5) }),
         );
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        // The create has reached the emulator and is held there, not yet processed.
+        const held = () => h.emulator.requests.find((r) => r.operation === "create" && r.faulted === "delay");
+        await until(() => held() !== undefined, "the create at the emulator", {
+            unless: attempt.then(() => "the create ended first"),
+        });
         const foreign = h.emulator.createToken(owner, { name: "raced", scope: ["sp:scopes:default"] });
+        assert.equal(held()?.status, null, "the foreign token came before the create was processed");
         const error = await attempt;
         await h.emulator.idle();
         assert.ok(h.emulator.verifySecret(foreign.id, foreign.secret));

@@ -29,6 +29,8 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
     const identityId = randomBytes(16).toString("hex");
     const emulator = await IscEmulator.start({
         rateLimit: false,
+        // Every generation's secret, whether a test reads it or not, is checked for in every text.
+        onSecretIssued: (secret) => hygiene.secret(secret),
         ...options,
         clients: [{ clientId, clientSecret, identity: { id: identityId, name: `API Client ${clientId}` } }],
     });

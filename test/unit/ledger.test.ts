@@ -18,9 +18,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileLock } from "../../provider/file-lock";
+import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS } from "../../provider/file-lock";
 import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/ledger";
-import { RequestPacer } from "../../provider/pacing";
+import { RequestPacer, sleep } from "../../provider/pacing";
 import { fileSystemNow } from "../support/fs-clock";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };
@@ -53,8 +53,7 @@ describe("shared pacing ledger", () => {
         // All three in flight: no end known yet.
         assert.deepEqual(await b.reserve(), { retryAt: Number.POSITIVE_INFINITY });
         now += 100;
-        a.answered(ids[0]);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await a.answered(ids[0]);
         assert.deepEqual(await b.reserve(), { retryAt: now + 1_000 + 50 });
         now += 1_000;
         assert.ok(await b.reserve().then((r) => r && "id" in r));
@@ -63,8 +62,7 @@ describe("shared pacing ledger", () => {
 
     it("a pause (a 429's Retry-After) holds every holder back", async () => {
         const a = open();
-        a.pause(now + 3_000);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await a.pause(now + 3_000);
         assert.deepEqual(await open().reserve(), { retryAt: now + 3_000 });
     });
 
@@ -141,16 +139,24 @@ describe("shared pacing ledger", () => {
         const a = open();
         const lock = `${a.file}.lock`;
         writeFileSync(lock, `${process.pid}.cccccccccccc`);
-        const past = new Date(fileSystemNow() - 3_000);
-        utimesSync(lock, past, past);
+        const age = (ms: number) => {
+            const past = new Date(fileSystemNow() - ms);
+            utimesSync(lock, past, past);
+        };
+        age(STALE_LOCK_MS + 1);
         let settled = false;
         const reserved = a.reserve().then((r) => {
             settled = true;
             return r;
         });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.equal(settled, false);
-        assert.equal(readFileSync(lock, "utf8"), `${process.pid}.cccccccccccc`);
+        // The whole window in which the holder counts as live: its lock ages from the stale age to
+        // the holder limit, and the ledger (retrying every few ms) keeps waiting at each age.
+        for (let ms = STALE_LOCK_MS + 1; ms < HOLDER_LIMIT_MS - 100; ms += 250) {
+            age(ms);
+            await sleep(15);
+            assert.equal(settled, false, `taken at a lock age of ${ms} ms`);
+            assert.equal(readFileSync(lock, "utf8"), `${process.pid}.cccccccccccc`);
+        }
         unlinkSync(lock);
         assert.ok(await reserved.then((r) => r && "id" in r));
     });
@@ -181,11 +187,18 @@ describe("pacer over the shared ledger", () => {
             fourth = true;
             return answered;
         });
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.equal(fourth, false, "the three slots taken through the ledger still count");
-        now += 100;
+        // In flight, the slots count whatever the clock says; the pacer looks again every 25 ms.
+        for (let step = 0; step < 4; step++) {
+            now += 10_000;
+            await sleep(60);
+            assert.equal(fourth, false, "the three slots taken through the ledger still count");
+        }
         answers[0]();
-        now += 1_000 + 50;
+        // Answered, the first frees a window later: not a millisecond before.
+        now += 1_000 - 1;
+        await sleep(60);
+        assert.equal(fourth, false, "the answered slot still counts to the end of its window");
+        now += 1 + 50;
         await next;
         assert.equal(fourth, true);
     });
