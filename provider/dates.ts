@@ -9,3 +9,11 @@ export function wireDate(value: string): string {
     const at = Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2})[ t]/, "$1T").toUpperCase());
     return Number.isNaN(at) ? value : new Date(at).toISOString().replace(/\.000Z$/, "Z");
 }
+
+/** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
+export function isRfc3339(value: string): boolean {
+    return (
+        /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
+        !Number.isNaN(Date.parse(wireDate(value)))
+    );
+}
