@@ -57,10 +57,11 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
     private readonly adoptionsDone = new Set<string>();
     /**
-     * Token ids a resource of the stack holds after this process's work: made or adopted by a
+     * Adopted token ids a resource of the stack holds after this process's work: adopted by a
      * create, or kept by a diff that replaces nothing. The engine deletes old URNs (rename,
      * replacement, removal) after all of these, in the same process: a delete of one of these ids
-     * would remove a token another resource now holds.
+     * would remove a token another resource now holds. (A token a create POSTed is new: only its
+     * own resource holds it.)
      */
     private readonly held = new Set<string>();
 
@@ -96,9 +97,9 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
         const stale = staleExpiryWarning(olds, news, now);
         if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
-        // A resource kept (not replaced) goes on holding its token: no delete in this process removes it.
-        // A replaced one gives its token up (the engine deletes it, before or after the new one).
-        if (plan.replaces.length === 0) this.held.add(id);
+        // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
+        // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
+        if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
         return {
             changes: plan.changes,
@@ -133,7 +134,8 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             },
             (message) => this.notify(message),
         );
-        this.held.add(outcome.id);
+        // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
+        if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
         return outcome;
     }
 
