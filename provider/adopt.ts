@@ -1,6 +1,7 @@
 // Brownfield adoption and name conflicts at creation: taking over a token that already exists
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
+import { randomBytes } from "node:crypto";
 import type { JsonPatchReplace, TokenRecord } from "../wire/api-types";
 import type { IscPatClient } from "./client";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
@@ -33,7 +34,8 @@ export async function createOrAdopt(
     inputs: CheckedInputs,
     now: Date,
     adoptionsDone: ReadonlySet<string>,
-    post: () => Promise<CreateOutcome>,
+    post: (apiName?: string) => Promise<CreateOutcome>,
+    notify: (message: string) => void,
 ): Promise<CreateOutcome> {
     const version = inputs.apiVersion;
     // The engine re-checks a replaced resource as if new: its adoptTokenId was used up at its creation.
@@ -62,9 +64,55 @@ export async function createOrAdopt(
             );
         }
         if (policy === "adopt") return adopt(client, inputs, clash, now);
-        await client.delete(version, clash.id);
-        return post();
+        return replaceClash(client, inputs, clash, post, notify);
     }
+}
+
+/**
+ * onNameConflict "replace", gapless: the new token first under a name no token has (if the API
+ * refuses it, the refusal was not the name and nothing is deleted), then the old one goes, then the
+ * new one takes the declared name. A rename that fails leaves the interim name: the state records
+ * it, and the next up's diff renames it (the name differs from the declared one).
+ */
+async function replaceClash(
+    client: IscPatClient,
+    inputs: CheckedInputs,
+    clash: TokenRecord,
+    post: (apiName?: string) => Promise<CreateOutcome>,
+    notify: (message: string) => void,
+): Promise<CreateOutcome> {
+    const version = inputs.apiVersion;
+    const made = await post(interimName(inputs.name));
+    try {
+        await client.delete(version, clash.id);
+    } catch (error) {
+        // The old token stays: the new one, which nobody holds yet, goes again.
+        let undone = "it was deleted again, so nothing changed";
+        try {
+            await client.delete(version, made.id);
+        } catch (cleanup) {
+            undone = `deleting it again failed too (${(cleanup as Error).message}): delete it (DELETE /${itemPath(version, made.id)})`;
+        }
+        throw new AdoptionError(
+            `onNameConflict "replace": the new token ${made.id} was made, but deleting ${describeToken(clash)} failed: ${(error as Error).message}; ${undone}. Run pulumi up again once that token can be deleted`,
+        );
+    }
+    try {
+        const renamed = await client.patch(version, made.id, [
+            { op: "replace", path: "/name", value: inputs.name },
+        ]);
+        return { id: made.id, outs: outputsFrom(renamed, inputs, made.outs.secret) };
+    } catch (error) {
+        notify(
+            `warning: onNameConflict "replace" replaced ${describeToken(clash)} by token ${made.id}, but renaming it from ${JSON.stringify(made.outs.name)} to ${JSON.stringify(inputs.name)} failed: ${(error as Error).message}. Its secret is in the state; the next pulumi up renames it`,
+        );
+        return made;
+    }
+}
+
+/** A name no token has: the declared one with a random suffix (names are unique per owner). */
+export function interimName(name: string): string {
+    return `${name}-replacing-${randomBytes(6).toString("hex")}`;
 }
 
 /** Takes `record` over: PATCH what differs from the declaration, keep its id; its secret stays unknown. */
@@ -98,9 +146,15 @@ export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: D
     const ops: JsonPatchReplace[] = [];
     let current = record;
     // Rotation owns the expiry: an adopted token expires at most expiresInDays from now, then rotates.
-    if (inputs.rotation && hasModernExpiry(inputs.apiVersion)) {
+    if (inputs.rotation) {
         const target = rotationExpiry(inputs.rotation, now);
         if (current.expirationDate == null || Date.parse(current.expirationDate) > Date.parse(target)) {
+            // The older versions cannot patch an expiry, and replacing would break the token's users.
+            if (!hasModernExpiry(inputs.apiVersion)) {
+                throw new AdoptionError(
+                    `${describeToken(record)} expires on ${current.expirationDate ?? "never"}, later than rotation.expiresInDays (${inputs.rotation.expiresInDays} days: by ${target}) allows, and apiVersion ${inputs.apiVersion} cannot change a token's expiry in place; adopting never replaces a token its users hold, so nothing was changed. Adopt it with apiVersion v2025, v2026 or v1 (its expiry is then brought to ${target}), or without rotation (declare its expirationDate), or remove adoptTokenId to make a new rotating token`,
+                );
+            }
             ops.push({ op: "replace", path: "/expirationDate", value: target });
             current = { ...current, expirationDate: target };
         }

@@ -17,10 +17,12 @@ import {
     classify,
     gate,
     notes,
+    renderJson,
     renderMarkdown,
     renderTable,
     staleFilters,
     stateRefs,
+    StateFileError,
     type Finding,
     type StateRef,
     type Thresholds,
@@ -106,6 +108,22 @@ function days(text: string | undefined, fallback: number, name: string): number 
     return Number(text);
 }
 
+/** The tokens of a --state file; a file that is not an export is a usage error naming what is wrong. */
+function stateFile(file: string): StateRef[] {
+    let exported: unknown;
+    try {
+        exported = JSON.parse(readFileSync(file, "utf8"));
+    } catch (error) {
+        throw new UsageError(`--state ${file}: ${(error as Error).message}`);
+    }
+    try {
+        return stateRefs(exported);
+    } catch (error) {
+        if (error instanceof StateFileError) throw new UsageError(`--state ${file}: ${error.message}`);
+        throw error;
+    }
+}
+
 async function audit(argv: string[], now: Date): Promise<number> {
     const { values, positionals } = parseArgs({
         args: argv,
@@ -134,6 +152,11 @@ async function audit(argv: string[], now: Date): Promise<number> {
     }
     if (positionals[0] !== "audit" || positionals.length > 1) throw new UsageError("the command is `audit`");
     const stacks = values.stack ?? [];
+    // The state first: a malformed file is a usage error before any setting or request.
+    const refs: StateRef[] = [];
+    for (const file of values.state ?? []) refs.push(...stateFile(file));
+    for (const stack of stacks)
+        refs.push(...stateRefs(JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd))));
     const config = stacks.length > 0 ? stackConfig(stacks[0], values.cwd) : undefined;
     const settings = resolveConnection(config, process.env);
     const versionText = values["api-version"];
@@ -146,11 +169,6 @@ async function audit(argv: string[], now: Date): Promise<number> {
         neverUsedDays: days(values["never-used-days"], AUDIT_DEFAULTS.neverUsedDays, "never-used-days"),
     };
     const limits = thresholds(values["fail-on"] ?? [], values.max ?? []);
-
-    const refs: StateRef[] = [];
-    for (const stack of stacks)
-        refs.push(...stateRefs(JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd))));
-    for (const file of values.state ?? []) refs.push(...stateRefs(JSON.parse(readFileSync(file, "utf8"))));
 
     const client = clientFor(settings);
     const ownerId = values["all-owners"] ? undefined : "me";
@@ -176,7 +194,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
     } else tokens = await list();
 
     const entries = classify(tokens, refs, now, options);
-    if (values.json) process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+    if (values.json) process.stdout.write(renderJson(entries));
     else process.stdout.write(values.markdown ? renderMarkdown(entries) : renderTable(entries));
     for (const note of notes(entries)) process.stderr.write(`${note}\n`);
 

@@ -30,3 +30,11 @@ export function writtenDate(value: string | null): string | null {
     const at = instant(value);
     return Number.isNaN(at) ? value : new Date(at).toISOString();
 }
+
+/** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
+export function isRfc3339(value: string): boolean {
+    return (
+        /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
+        !Number.isNaN(Date.parse(wireDate(value)))
+    );
+}

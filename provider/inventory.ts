@@ -4,6 +4,8 @@ import { expiresWithin, neverUsedSince, unusedSince } from "../policy/thresholds
 import { DAY_MS } from "../policy/values";
 import type { TokenRecord } from "../wire/api-types";
 import { writtenDate } from "./dates";
+import { kindOf } from "./records";
+import { neutralise, printable } from "./redact";
 import { DEFAULT_SCOPE } from "./versions";
 
 export const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
@@ -55,11 +57,27 @@ export interface InventoryEntry {
     findings: Finding[];
 }
 
-/** The tokens of a `pulumi stack export` (its JSON text parsed), with the stack named in each URN. */
+/** A state file is not a `pulumi stack export`: the audit cannot say which tokens it manages. */
+export class StateFileError extends Error {}
+
+/**
+ * The tokens of a `pulumi stack export` (its JSON text parsed), with the stack named in each URN.
+ * Anything else is refused: a state that reads as "no resources" would report every token unmanaged.
+ */
 export function stateRefs(exported: unknown): StateRef[] {
-    const deployment = (exported as { deployment?: { resources?: unknown[] } } | null)?.deployment;
+    const expected = 'expected the JSON of `pulumi stack export`: {"deployment": {"resources": [...]}}';
+    if (!isObject(exported)) throw new StateFileError(`the file holds ${kindOf(exported)}; ${expected}`);
+    const deployment = exported.deployment;
+    if (!isObject(deployment)) throw new StateFileError(`"deployment" is ${kindOf(deployment)}; ${expected}`);
+    const resources = deployment.resources ?? [];
+    if (!Array.isArray(resources))
+        throw new StateFileError(`"deployment.resources" is ${kindOf(resources)}, expected an array`);
     const refs: StateRef[] = [];
-    for (const r of deployment?.resources ?? []) {
+    for (const [i, r] of resources.entries()) {
+        if (!isObject(r))
+            throw new StateFileError(
+                `"deployment.resources[${i}]" is ${kindOf(r)}, expected a resource object`,
+            );
         const res = r as { type?: string; id?: string; urn?: string; outputs?: Record<string, unknown> };
         if (res.type !== TOKEN_TYPE || typeof res.id !== "string" || typeof res.urn !== "string") continue;
         refs.push({
@@ -70,6 +88,10 @@ export function stateRefs(exported: unknown): StateRef[] {
         });
     }
     return refs;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** Classifies each token at `now`. */
@@ -130,21 +152,26 @@ export function gate(entries: readonly InventoryEntry[], thresholds: Thresholds)
     return breaches;
 }
 
-/** Names may hold control characters (ANSI escapes): never echo them raw. */
-function printable(text: string): string {
-    return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
-}
-
+/**
+ * Every field shown to a person comes from the API or a state file and may hold control characters
+ * (ANSI escapes) or bidi overrides: each is escaped as the provider escapes names (redact.ts).
+ */
 function row(e: InventoryEntry): string[] {
     return [
         e.id,
-        printable(e.name),
-        printable(e.owner.name || e.owner.id),
-        e.managed ? `${printable(e.stack ?? "")}${e.adopted ? " (adopted)" : ""}` : "-",
+        e.name,
+        e.owner.name || e.owner.id,
+        e.managed ? `${e.stack ?? ""}${e.adopted ? " (adopted)" : ""}` : "-",
         e.expirationDate ?? "never",
         e.lastUsed ?? "never",
         e.findings.join(", "),
-    ];
+    ].map(printable);
+}
+
+/** --json: the entries as they are; characters a terminal would obey are written as JSON escapes. */
+export function renderJson(entries: readonly InventoryEntry[]): string {
+    // JSON.stringify escapes C0 controls itself; neutralise adds C1 and bidi, and keeps the layout's newlines.
+    return `${neutralise(JSON.stringify(entries, null, 2))}\n`;
 }
 
 const HEADERS = ["id", "name", "owner", "managed by", "expires", "last used", "findings"];
@@ -180,6 +207,6 @@ export function notes(entries: readonly InventoryEntry[]): string[] {
         .filter((e) => e.findings.includes("expired") && !e.managed)
         .map(
             (e) =>
-                `token ${e.id} (${JSON.stringify(printable(e.name))}) expired on ${e.expirationDate}: not emitted; delete it`,
+                `token ${printable(e.id)} (${JSON.stringify(printable(e.name))}) expired on ${printable(e.expirationDate ?? "")}: not emitted; delete it`,
         );
 }

@@ -13,6 +13,7 @@ import { constants, lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync } 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileLock, readNoFollow, writeWith } from "./file-lock";
+import { MAX_RETRY_AFTER_MS } from "./retry";
 
 /** An unanswered request of a live process holds its slot at most this long (then counts as answered). */
 const IN_FLIGHT_LIMIT_MS = 60_000;
@@ -104,10 +105,13 @@ export class SharedLedger {
         const answered = new Map<string, number>();
         let pausedUntil = 0;
         let lines = 0;
+        // No request or pause of this budget can reach further ahead than the API's window plus the
+        // capped Retry-After: an entry beyond is from a clock that runs ahead (faketime), or garbage.
+        const horizon = now + longestWaitMs(this.limits);
         for (const line of text.split("\n")) {
             const [id, kind, at] = line.split(" ");
             const ms = Number(at);
-            if (!id || !Number.isFinite(ms)) continue;
+            if (!id || !Number.isFinite(ms) || ms > horizon) continue;
             lines++;
             if (kind === "s") sent.set(id, ms);
             else if (kind === "a") answered.set(id, ms);
@@ -166,6 +170,14 @@ export class SharedLedger {
         }
     }
 }
+
+/** The longest any process waits for a slot: the API's window plus the capped Retry-After (and the margin). */
+export function longestWaitMs(limits: { windowMs: number }): number {
+    return limits.windowMs + MAX_RETRY_AFTER_MS + SLOT_MARGIN_MS;
+}
+
+/** Slack added to each slot, so that network jitter cannot bunch arrivals beyond the server's window. */
+export const SLOT_MARGIN_MS = 50;
 
 /** The ledger of a budget, in a private directory under the temp directory; undefined if unusable. */
 export function ledgerFor(

@@ -2,16 +2,13 @@
 // per 10 seconds) instead of living on 429s: every request waits for a slot in its budget. With
 // `shared`, the budget is the machine's, kept in a ledger file (ledger.ts) that every provider
 // process reads, so that back-to-back or concurrent `pulumi` commands stay under the limit together.
-import { ledgerFor, type SharedLedger } from "./ledger";
+import { SLOT_MARGIN_MS, ledgerFor, longestWaitMs, type SharedLedger } from "./ledger";
 export interface PacingLimits {
     requests: number;
     windowMs: number;
 }
 
 export const API_RATE_LIMIT: PacingLimits = { requests: 100, windowMs: 10_000 };
-
-/** Slack added to each slot, so that network jitter cannot bunch arrivals beyond the server's window. */
-const SLOT_MARGIN_MS = 50;
 
 /** A request's place in its budget: it counts from when it was sent until it was answered + window. */
 interface Slot {
@@ -112,7 +109,7 @@ export class RequestPacer {
             }
             if (readyAt <= now) break;
             // An in-flight slot has no end yet: look again shortly.
-            await sleep(Number.isFinite(readyAt) ? readyAt - now : 25);
+            await this.wait(Number.isFinite(readyAt) ? readyAt - now : 25);
         }
         const slot: Slot = { at: Number.POSITIVE_INFINITY };
         budget.slots.push(slot);
@@ -130,7 +127,7 @@ export class RequestPacer {
         for (;;) {
             const now = this.clock();
             if (budget.pausedUntil > now) {
-                await sleep(budget.pausedUntil - now);
+                await this.wait(budget.pausedUntil - now);
                 continue;
             }
             const reservation = await ledger.reserve();
@@ -145,8 +142,13 @@ export class RequestPacer {
             }
             // An in-flight slot has no end yet: look again shortly.
             const wait = reservation.retryAt - this.clock();
-            await sleep(Number.isFinite(wait) ? Math.max(wait, 1) : 25);
+            await this.wait(Number.isFinite(wait) ? Math.max(wait, 1) : 25);
         }
+    }
+
+    /** A wait, never longer than the API's window plus the capped Retry-After (a clock jump, a bad entry). */
+    private wait(ms: number): Promise<void> {
+        return sleep(Math.min(ms, longestWaitMs(this.limits)));
     }
 }
 

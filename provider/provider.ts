@@ -56,6 +56,14 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private config?: ConfigSource;
     /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
     private readonly adoptionsDone = new Set<string>();
+    /**
+     * Adopted token ids a resource of the stack holds after this process's work: adopted by a
+     * create, or kept by a diff that replaces nothing. The engine deletes old URNs (rename,
+     * replacement, removal) after all of these, in the same process: a delete of one of these ids
+     * would remove a token another resource now holds. (A token a create POSTed is new: only its
+     * own resource holds it.)
+     */
+    private readonly held = new Set<string>();
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
@@ -79,7 +87,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         return { inputs, failures: shown };
     }
 
-    async diff(_id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+    async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
         for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
@@ -89,6 +97,10 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
         const stale = staleExpiryWarning(olds, news, now);
         if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
+        // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
+        // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
+        if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
+        else this.held.delete(id);
         return {
             changes: plan.changes,
             replaces: plan.replaces,
@@ -106,14 +118,25 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         };
         const client = this.client();
         // Adoption and name conflicts: provider/adopt.ts; the POST itself: createExactlyOnce.
-        return createOrAdopt(client, inputs, this.now(), this.adoptionsDone, async () => {
-            const record = await this.createExactlyOnce(
-                client,
-                declared,
-                createRequestFrom(inputs, this.now()),
-            );
-            return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
-        });
+        const outcome = await createOrAdopt(
+            client,
+            inputs,
+            this.now(),
+            this.adoptionsDone,
+            async (apiName) => {
+                const body = createRequestFrom(inputs, this.now());
+                const record = await this.createExactlyOnce(
+                    client,
+                    declared,
+                    apiName === undefined ? body : { ...body, name: apiName },
+                );
+                return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+            },
+            (message) => this.notify(message),
+        );
+        // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
+        if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
+        return outcome;
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
@@ -141,6 +164,14 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
+        // A rename (create new URN, delete old URN) or `up --replace` that adopted the same token:
+        // the old resource leaves the state, the token stays with the one that holds it now.
+        if (this.held.has(id)) {
+            this.notify(
+                `PersonalAccessToken "${props.name ?? id}": token ${id} is not deleted: another resource of this stack holds it now (adopted or kept in this run); only the old resource leaves the state`,
+            );
+            return;
+        }
         await this.client().delete(props.apiVersion ?? resolveDefaultApiVersion(this.config), id);
     }
 

@@ -4,6 +4,7 @@
 // and no crafted id or version reaches another endpoint. Tolerant where the API's documentation is
 // silent or loose: fields documented with a default may be missing.
 import type { ApiVersion, CreatedTokenRecord, TokenOwner, TokenRecord } from "../wire/api-types";
+import { isRfc3339 } from "./dates";
 import { MAX_SECRET_CHARS, scrub } from "./redact";
 import { API_VERSIONS, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion } from "./versions";
 
@@ -60,16 +61,17 @@ export function parseTokenRecord(value: unknown): TokenRecord | string {
         return problem("scope", "an array of strings or null");
     const owner = parseOwner(r.owner);
     if (typeof owner === "string") return `token ${id}: ${owner}`;
-    if (!isInstant(r.created)) return problem("created", "a date-time string");
+    if (!isInstant(r.created)) return problem("created", "an RFC 3339 date-time string");
     const lastUsed = r.lastUsed ?? null;
-    if (lastUsed !== null && !isInstant(lastUsed)) return problem("lastUsed", "a date-time string or null");
+    if (lastUsed !== null && !isInstant(lastUsed))
+        return problem("lastUsed", "an RFC 3339 date-time string or null");
     const managed = r.managed ?? false;
     if (typeof managed !== "boolean") return problem("managed", "a boolean");
     const validity = r.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS;
     if (!Number.isInteger(validity)) return problem("accessTokenValiditySeconds", "an integer");
     const expirationDate = r.expirationDate ?? null;
     if (expirationDate !== null && !isInstant(expirationDate))
-        return problem("expirationDate", "a date-time string or null");
+        return problem("expirationDate", "an RFC 3339 date-time string or null");
     const neverExpires = r.userAwareTokenNeverExpires;
     if (neverExpires !== undefined && neverExpires !== null && typeof neverExpires !== "boolean")
         return problem("userAwareTokenNeverExpires", "a boolean or null");
@@ -114,12 +116,13 @@ function parseOwner(value: unknown): TokenOwner | string {
     return { type: "IDENTITY", id: o.id, name: typeof o.name === "string" ? o.name : "" };
 }
 
+/** RFC 3339, as the API documents: Date.parse alone would pass "Jan 1 2030 (<anything>)". */
 function isInstant(value: unknown): boolean {
-    return typeof value === "string" && !Number.isNaN(Date.parse(value));
+    return typeof value === "string" && isRfc3339(value);
 }
 
 /** What a value is, for a message: its type, never its content (it could be anything). */
-function kindOf(value: unknown): string {
+export function kindOf(value: unknown): string {
     if (value === undefined) return "missing";
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";

@@ -22,7 +22,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 };
 
 /** A Retry-After longer than this is not honoured in full: a bad header cannot stall a run. */
-const MAX_RETRY_AFTER_MS = 120_000;
+export const MAX_RETRY_AFTER_MS = 120_000;
 
 /** Server-side failures worth another try where a repeat is safe. */
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);

@@ -4,7 +4,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
 import schema from "../schema.json";
 import type { ApiVersion } from "../wire/api-types";
-import { wireDate } from "./dates";
+import { isRfc3339, wireDate } from "./dates";
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
 import {
@@ -221,6 +221,16 @@ function crossFieldFailures(
     if (typeof name === "string" && name.length > 0 && name.trim() === "") {
         failures.push({ property: "name", reason: "must contain more than white space" });
     }
+    // The API refuses a scope entry of only white space (emulator/rules.ts agrees): check says so first.
+    if (Array.isArray(inputs.scope)) {
+        inputs.scope.forEach((entry: unknown, i) => {
+            if (typeof entry === "string" && entry.length > 0 && entry.trim() === "")
+                failures.push({
+                    property: `scope[${i}]`,
+                    reason: 'must contain more than white space: a scope such as "sp:scopes:default"',
+                });
+        });
+    }
     const version = isApiVersion(apiVersion) ? apiVersion : undefined;
     const hasDate = typeof expirationDate === "string" && !isUnknown(expirationDate);
 
@@ -303,14 +313,6 @@ function crossFieldFailures(
 function declaredBefore(prior: Record<string, unknown> | undefined, expirationDate: string): boolean {
     const old = prior?.expirationDate;
     return typeof old === "string" && isRfc3339(old) && sameInstant(old, expirationDate);
-}
-
-/** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
-export function isRfc3339(value: string): boolean {
-    return (
-        /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(value) &&
-        !Number.isNaN(Date.parse(wireDate(value)))
-    );
 }
 
 function dedupe(failures: CheckFailure[]): CheckFailure[] {

@@ -7,9 +7,13 @@ import { PersonalAccessToken, type PersonalAccessTokenArgs } from "@isc-pat/pulu
 const config = new pulumi.Config();
 const count = config.getNumber("count") ?? 1;
 const many = config.getObject<Record<string, PersonalAccessTokenArgs>>("tokens");
+// Resource names of `tokens` given Pulumi's retainOnDelete option.
+const retain = config.getObject<string[]>("retain") ?? [];
 
 const tokens = many
-    ? Object.entries(many).map(([key, args]) => new PersonalAccessToken(key, args))
+    ? Object.entries(many).map(
+          ([key, args]) => new PersonalAccessToken(key, args, { retainOnDelete: retain.includes(key) }),
+      )
     : Array.from({ length: count }, (_, i) => {
           const args = config.requireObject<PersonalAccessTokenArgs>("token");
           return new PersonalAccessToken(count === 1 ? "token" : `token-${i}`, {

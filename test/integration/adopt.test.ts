@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import type { CheckedInputs } from "../../provider/types";
 import { createToken, failure, inDays, useHarness } from "../support/harness";
+import { hygiene } from "../support/hygiene";
 
 describe("adoption and name conflicts (provider over HTTP)", function () {
     this.timeout(30_000);
@@ -183,6 +184,177 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
         assert.equal(renewed.outs.secretKnown, true);
         assert.equal(renewed.outs.adoptTokenId, undefined);
         assert.ok(ctx.h.emulator.verifySecret(renewed.id, renewed.outs.secret));
+    });
+
+    describe("the engine's orders of calls never delete a token another resource holds", () => {
+        /** A token made outside the stack, adopted by resource `a` in an earlier process. */
+        async function adoptedByA() {
+            const existing = ctx.h.emulator.createToken(ctx.h.identityId, {
+                name: "in-use",
+                expirationDate: inDays(30),
+            });
+            hygiene.secret(existing.secret);
+            const declared = {
+                name: "in-use",
+                expirationDate: existing.expirationDate,
+                apiVersion: "v2025",
+                adoptTokenId: existing.id,
+            };
+            const a = await createToken(ctx.h.provider(), declared);
+            return { existing, declared, a };
+        }
+
+        it("rename a→b (create new URN, then delete old URN, one process): the token stays, its secret works", async () => {
+            const { existing, declared, a } = await adoptedByA();
+            const notices: string[] = [];
+            const up = ctx.h.provider({ notify: (m) => notices.push(m) });
+            const b = await createToken(up, declared);
+            assert.equal(b.id, existing.id);
+            await up.delete(a.id, a.outs);
+            assert.ok(ctx.h.emulator.verifySecret(existing.id, existing.secret), "the users' secret works");
+            assert.match(
+                notices.join("\n"),
+                new RegExp(`token ${existing.id} is not deleted: another resource`),
+            );
+            // Interrupted between the two: the next process's diff of b keeps the id; a's delete spares it.
+            const next = ctx.h.provider({ notify: () => undefined });
+            assert.deepEqual((await next.diff(b.id, b.outs, b.inputs)).replaces, []);
+            await next.delete(a.id, a.outs);
+            assert.ok(ctx.h.emulator.verifySecret(existing.id, existing.secret));
+            // A destroy (no create, no diff) deletes it, as for any token of the stack.
+            await ctx.h.provider().delete(b.id, b.outs);
+            assert.deepEqual(ctx.h.emulator.tokens(), []);
+        });
+
+        it("`up --replace` (create without diff, then delete the original): the token stays", async () => {
+            const { existing, declared, a } = await adoptedByA();
+            const up = ctx.h.provider({ notify: () => undefined });
+            const replacement = await createToken(up, declared);
+            assert.equal(replacement.id, existing.id);
+            await up.delete(a.id, a.outs);
+            assert.ok(ctx.h.emulator.verifySecret(existing.id, existing.secret));
+        });
+
+        it('onNameConflict "adopt" of a token the stack made, when its resource is renamed: the token stays', async () => {
+            const declared = { name: "self-made", expirationDate: inDays(30), onNameConflict: "adopt" };
+            const a = await createToken(ctx.h.provider(), declared);
+            const up = ctx.h.provider({ notify: () => undefined });
+            const b = await createToken(up, declared);
+            assert.equal(b.id, a.id);
+            await up.delete(a.id, a.outs);
+            assert.ok(ctx.h.emulator.verifySecret(a.id, a.outs.secret), "a's secret still works");
+        });
+
+        it("a replacement that made a new token still deletes the old one", async () => {
+            const a = await createToken(ctx.h.provider(), { name: "v", expirationDate: inDays(30) });
+            const up = ctx.h.provider();
+            const news = { ...a.inputs, accessTokenValiditySeconds: 3600 };
+            assert.deepEqual((await up.diff(a.id, a.outs, news)).replaces, ["accessTokenValiditySeconds"]);
+            await up.delete(a.id, a.outs);
+            const b = await createToken(up, news);
+            assert.deepEqual(
+                ctx.h.emulator.tokens().map((t) => t.id),
+                [b.id],
+            );
+        });
+    });
+
+    describe('onNameConflict "replace": the old token goes only once the new one exists', () => {
+        it("a create the API refuses for another reason (the owner's cap) deletes nothing", async () => {
+            const inUse = ctx.h.emulator.createToken(ctx.h.identityId, {
+                name: "in-use",
+                expirationDate: inDays(30),
+            });
+            hygiene.secret(inUse.secret);
+            for (let i = 0; i < 9; i++)
+                ctx.h.emulator.createToken(ctx.h.identityId, { name: `t${i}`, expirationDate: inDays(30) });
+            const error = await failure(
+                "refused replacement",
+                createToken(ctx.h.provider(), {
+                    name: "in-use",
+                    expirationDate: inDays(30),
+                    onNameConflict: "replace",
+                }),
+            );
+            assert.match(error.message, /at most 10 personal access tokens/);
+            assert.ok(ctx.h.emulator.verifySecret(inUse.id, inUse.secret), "the in-use token is kept");
+            assert.equal(ctx.h.emulator.tokens().length, 10);
+        });
+
+        it("new first under an interim name, then DELETE the old, then PATCH the name", async () => {
+            const old = ctx.h.emulator.createToken(ctx.h.identityId, {
+                name: "renew-me",
+                expirationDate: inDays(30),
+            });
+            ctx.h.emulator.resetRequests();
+            const made = await createToken(ctx.h.provider(), {
+                name: "renew-me",
+                expirationDate: inDays(30),
+                onNameConflict: "replace",
+            });
+            const calls = ctx.h.emulator.requests.filter((r) => r.operation !== "token");
+            assert.deepEqual(
+                calls.map((r) => r.method),
+                ["POST", "GET", "POST", "DELETE", "PATCH"],
+            );
+            assert.equal(made.outs.name, "renew-me");
+            assert.deepEqual(
+                ctx.h.emulator.tokens().map((t) => [t.id, t.name]),
+                [[made.id, "renew-me"]],
+            );
+            assert.notEqual(made.id, old.id);
+        });
+
+        it("a failed rename leaves the interim name in the state; the next up's diff and update rename it", async () => {
+            ctx.h.emulator.createToken(ctx.h.identityId, { name: "renew-me", expirationDate: inDays(30) });
+            ctx.h.emulator.faults.add({ kind: "500", method: "PATCH" });
+            const notices: string[] = [];
+            const made = await createToken(ctx.h.provider({ notify: (m) => notices.push(m) }), {
+                name: "renew-me",
+                expirationDate: inDays(30),
+                onNameConflict: "replace",
+            });
+            assert.match(made.outs.name, /^renew-me-replacing-[0-9a-f]{12}$/);
+            assert.match(
+                notices.join("\n"),
+                /renaming it from .* to "renew-me" failed.*the next pulumi up renames it/,
+            );
+            ctx.h.emulator.faults.clear();
+            const next = ctx.h.provider();
+            const diff = await next.diff(made.id, made.outs, made.inputs);
+            assert.deepEqual(diff.replaces, []);
+            assert.equal(diff.changes, true);
+            const updated = await next.update(made.id, made.outs, made.inputs);
+            assert.equal(updated.outs?.name, "renew-me");
+            assert.deepEqual(
+                ctx.h.emulator.tokens().map((t) => [t.id, t.name]),
+                [[made.id, "renew-me"]],
+            );
+        });
+
+        it("a failed delete of the old token deletes the new one again and says so", async () => {
+            const old = ctx.h.emulator.createToken(ctx.h.identityId, {
+                name: "renew-me",
+                expirationDate: inDays(30),
+            });
+            hygiene.secret(old.secret);
+            ctx.h.emulator.faults.add({ kind: "500", method: "DELETE", path: new RegExp(old.id) });
+            const error = await failure(
+                "old token not deletable",
+                createToken(ctx.h.provider(), {
+                    name: "renew-me",
+                    expirationDate: inDays(30),
+                    onNameConflict: "replace",
+                }),
+            );
+            assert.match(error.message, new RegExp(`deleting token ${old.id} \\("renew-me"\\) failed`));
+            assert.match(error.message, /it was deleted again, so nothing changed/);
+            assert.deepEqual(
+                ctx.h.emulator.tokens().map((t) => t.id),
+                [old.id],
+            );
+            assert.ok(ctx.h.emulator.verifySecret(old.id, old.secret));
+        });
     });
 
     it("check names the property and what is valid", async () => {

@@ -118,6 +118,35 @@ describe("adoption (pure)", () => {
         assert.equal(due.deleteBeforeReplace, false, "the new generation comes first");
     });
 
+    it("with rotation on beta/v3/v2024, refuses a token expiring later than expiresInDays allows (its expiry cannot be patched there)", () => {
+        for (const apiVersion of ["beta", "v3", "v2024"] as const) {
+            const rotating: CheckedInputs = {
+                name: "legacy-ci",
+                scope: ["sp:scopes:default"],
+                apiVersion,
+                rotation: { expiresInDays: 30, rotateBeforeDays: 7 },
+            };
+            // 175 days ahead: the rotation allows 30.
+            const late = record({ expirationDate: "2027-05-17T10:00:00Z" });
+            assert.throws(
+                () => adoptionPatch(late, rotating, NOW),
+                (e: Error) =>
+                    e instanceof AdoptionError &&
+                    /expires on 2027-05-17T10:00:00Z, later than rotation.expiresInDays \(30 days: by 2026-12-23T10:00:00Z\)/.test(
+                        e.message,
+                    ) &&
+                    new RegExp(`apiVersion ${apiVersion} cannot change a token's expiry in place`).test(
+                        e.message,
+                    ) &&
+                    /apiVersion v2025, v2026 or v1/.test(e.message),
+            );
+            // Within the rotation's lifetime: adopted as it is, its real expiry in the state.
+            const soon = record({ expirationDate: "2026-12-20T00:00:00Z" });
+            assert.deepEqual(adoptionPatch(soon, rotating, NOW), []);
+            assert.equal(adopted(soon, rotating).expirationDate, "2026-12-20T00:00:00.000Z");
+        }
+    });
+
     it("the name-clash message names the token and the exact ways out, and deletes nothing", () => {
         const text = nameConflictMessage(
             record({ lastUsed: null }),

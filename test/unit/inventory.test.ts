@@ -2,6 +2,8 @@
 // emitted adopting declarations.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULTS } from "../../policy/config";
 import * as stackRules from "../../policy/stack-rules";
@@ -12,12 +14,16 @@ import {
     classify,
     gate,
     notes,
+    renderJson,
     renderMarkdown,
     renderTable,
     staleFilters,
+    StateFileError,
     stateRefs,
     TOKEN_TYPE,
 } from "../../provider/inventory";
+import { main } from "../../provider/audit-cli";
+import { parseTokenRecord } from "../../provider/records";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };
@@ -189,6 +195,124 @@ describe("inventory (pure)", () => {
         assert.deepEqual(notes(entries), [
             'token expired ("expired") expired on 2030-02-01T00:00:00.000Z: not emitted; delete it',
         ]);
+    });
+
+    it("escapes every field shown, in the table, markdown and JSON: C0/C1 controls, ESC sequences, bidi overrides", () => {
+        const hostile = "\u001b]0;owned\u0007\u001b[2J\u001b[8mhidden\u009b31m\u202e\u2066\u200f\u200e\u202a";
+        const odd = classify(
+            [
+                token(`id${hostile}`, {
+                    name: `n${hostile}`,
+                    owner: { type: "IDENTITY", id: "o", name: `o${hostile}` },
+                    lastUsed: `2030-01-01T00:00:00Z${hostile}`,
+                    expirationDate: `2030-01-01T00:00:00Z${hostile}`,
+                }),
+            ],
+            [{ id: `id${hostile}`, stack: `s${hostile}`, urn: "u", adopted: false }],
+            NOW,
+            AUDIT_DEFAULTS,
+        );
+        const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+        for (const [format, text] of [
+            ["table", renderTable(odd)],
+            ["markdown", renderMarkdown(odd)],
+            ["json", renderJson(odd)],
+            [
+                "notes",
+                notes(
+                    classify(
+                        [token(`x${hostile}`, { expirationDate: "2030-01-01T00:00:00Z" })],
+                        [],
+                        NOW,
+                        AUDIT_DEFAULTS,
+                    ),
+                ).join("\n"),
+            ],
+        ]) {
+            assert.doesNotMatch(text, raw, format);
+            assert.match(text, /\\u001b\]0;owned/, `${format} shows the escape, escaped`);
+        }
+        assert.deepEqual(
+            JSON.parse(renderJson(odd)),
+            JSON.parse(JSON.stringify(odd)),
+            "JSON keeps the values",
+        );
+    });
+
+    it("checks a record's dates as RFC 3339, not Date.parse", () => {
+        const sneaky = "Jan 1 2030 (\u001b[8mhidden)";
+        assert.ok(!Number.isNaN(Date.parse(sneaky)), "Date.parse accepts it");
+        for (const field of ["created", "lastUsed", "expirationDate"]) {
+            const problem = parseTokenRecord({ ...token("r"), [field]: sneaky });
+            assert.equal(typeof problem, "string", field);
+            assert.match(
+                problem as string,
+                new RegExp(`"${field}" is a string, expected an RFC 3339 date-time string`),
+            );
+        }
+        assert.equal(
+            typeof parseTokenRecord({ ...token("r"), lastUsed: "2030-01-01 00:00:00.5+02:00" }),
+            "object",
+        );
+    });
+
+    describe("a malformed --state export", () => {
+        const cases: [string, unknown, RegExp][] = [
+            ["null", null, /the file holds null; expected the JSON of `pulumi stack export`/],
+            ["a number", 5, /the file holds a number/],
+            ["an array", [], /the file holds an array/],
+            ['{"deployment": null}', { deployment: null }, /"deployment" is null/],
+            ["no deployment", {}, /"deployment" is missing/],
+            [
+                "resources: 5",
+                { deployment: { resources: 5 } },
+                /"deployment.resources" is a number, expected an array/,
+            ],
+            [
+                "resources: [null]",
+                { deployment: { resources: [null] } },
+                /"deployment.resources\[0\]" is null/,
+            ],
+            [
+                "resources: [{}, 7]",
+                { deployment: { resources: [{}, 7] } },
+                /"deployment.resources\[1\]" is a number/,
+            ],
+        ];
+        for (const [title, value, reason] of cases) {
+            it(`${title}: stateRefs names what is wrong`, () => {
+                assert.throws(
+                    () => stateRefs(value),
+                    (e: Error) => e instanceof StateFileError && reason.test(e.message),
+                );
+            });
+        }
+
+        it("isc-pat audit --state exits 2 (a usage error) naming the file and what is wrong, before any request", async () => {
+            const dir = mkdtempSync(join(tmpdir(), "state-"));
+            const written: string[] = [];
+            const write = process.stderr.write;
+            process.stderr.write = ((chunk: string) => (written.push(chunk), true)) as typeof write;
+            try {
+                for (const [text, reason] of [
+                    ["null", /the file holds null/],
+                    ['{"deployment":null}', /"deployment" is null/],
+                    ['{"deployment":{"resources":[null]}}', /"deployment.resources\[0\]" is null/],
+                    ["{", /JSON/],
+                ] as const) {
+                    const file = join(dir, "state.json");
+                    writeFileSync(file, text);
+                    written.length = 0;
+                    assert.equal(await main(["audit", "--state", file], NOW), 2, text);
+                    assert.match(written.join(""), new RegExp(`--state ${file}: `), text);
+                    assert.match(written.join(""), reason, text);
+                    assert.match(written.join(""), /Usage: isc-pat audit/, text);
+                }
+            } finally {
+                process.stderr.write = write;
+                rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 
     it("emits only the caller's unmanaged, unexpired, non-platform tokens, in the adopting form", () => {

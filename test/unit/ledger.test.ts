@@ -66,6 +66,49 @@ describe("shared pacing ledger", () => {
         assert.deepEqual(await open().reserve(), { retryAt: now + 3_000 });
     });
 
+    it("ignores entries further ahead than the window plus the capped Retry-After (a clock a year ahead)", async () => {
+        const a = open();
+        const yearAhead = now + 366 * 86_400_000;
+        writeFileSync(
+            a.file,
+            `- p ${yearAhead}\n1.abc.1 s ${yearAhead}\n1.abc.1 a ${yearAhead}\n`.repeat(3),
+            {
+                mode: 0o600,
+            },
+        );
+        const r = await open().reserve();
+        assert.ok(r && "id" in r, `a slot now, not at ${JSON.stringify(r)}`);
+        // At the edge, a pause is still honoured: the window (here 1 s) + 120 s + the margin.
+        a.pause(now + 121_050);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        assert.deepEqual(await open().reserve(), { retryAt: now + 121_050 });
+    });
+
+    it("a process sharing a ledger with a year-ahead entry gets its slot at once, with no TimeoutOverflowWarning", async () => {
+        const warnings: Error[] = [];
+        const onWarning = (w: Error) => warnings.push(w);
+        process.on("warning", onWarning);
+        try {
+            const pacer = new RequestPacer({ requests: 3, windowMs: 1_000 }, Date.now, {
+                shared: true,
+                ledgerDir: dir,
+            });
+            const ledger = ledgerFor("c", { ...LIMITS, requests: 3 }, Date.now, dir);
+            assert.ok(ledger);
+            const yearAhead = Date.now() + 366 * 86_400_000;
+            writeFileSync(ledger.file, `- p ${yearAhead}\n`, { mode: 0o600 });
+            const answered = await pacer.acquire("c");
+            answered();
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            assert.deepEqual(
+                warnings.map((w) => w.name),
+                [],
+            );
+        } finally {
+            process.off("warning", onWarning);
+        }
+    });
+
     it("a request of a process that is gone counts from its send, not forever", async () => {
         const a = open();
         writeFileSync(a.file, [1, 2, 3].map((i) => `999999999.abcdef.${i} s ${now - 500}\n`).join(""));

@@ -95,4 +95,19 @@ describe("provider check and the emulator's rules agree", () => {
         );
         assert.equal(at("2027-02-27T12:00:00Z"), 0);
     });
+
+    it("scope entries: check refuses exactly the blank ones the API refuses", () => {
+        const now = new Date(FROM);
+        for (const entry of [" ", "\t", "  \n ", "", "sp:scopes:default", " sp:scopes:default"]) {
+            const raw = { name: "x", apiVersion: "v3", scope: ["sp:scopes:all", entry] };
+            const checked = validateInputs(raw, { now, defaultApiVersion: "v1" }).failures.length === 0;
+            let accepted = true;
+            try {
+                validateCreate({ name: "x", scope: raw.scope }, "v3", now);
+            } catch {
+                accepted = false;
+            }
+            assert.equal(checked, accepted, JSON.stringify(entry));
+        }
+    });
 });

@@ -228,6 +228,12 @@ describe("validateInputs", () => {
                 reason: [/non-empty string/],
             },
             {
+                title: "a blank element (the API refuses it)",
+                scope: ["sp:scopes:default", " "],
+                property: "scope[1]",
+                reason: [/more than white space/, /"sp:scopes:default"/],
+            },
+            {
                 title: "a first element that is not a string",
                 scope: [true],
                 property: "scope[0]",
