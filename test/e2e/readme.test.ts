@@ -1,7 +1,8 @@
 // The README's commands do not drift: every command in its shell blocks runs here, in order, as a user
 // runs it in a new project (the package name stands for the packed tarball, the tenant's URL and
 // client id for the emulator's), and the program it shows is the program that runs. Every command the
-// README quotes inline must be one that an end-to-end test runs (the table below names which).
+// README quotes inline, and each command it shows for a clone of this repository, must be one that an
+// end-to-end test runs (the table below names which).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -19,12 +20,21 @@ function blocks(language: string): string[] {
     return [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
 }
 
-/** Each shell command of the README's bash blocks, in order. */
-const commands = blocks("bash").flatMap((b) =>
-    b
-        .split("\n")
-        .map((l) => l.trim())
-        .filter((l) => l !== "" && !l.startsWith("#")),
+/** The commands of shell blocks, in order. */
+const lines = (bash: string[]): string[] =>
+    bash.flatMap((b) =>
+        b
+            .split("\n")
+            .map((l) => l.trim())
+            .filter((l) => l !== "" && !l.startsWith("#")),
+    );
+/** A block that starts so runs in a clone of this repository, not in a user's project. */
+const IN_A_CLONE = "# in a clone of this repository\n";
+/** Each shell command of the README's bash blocks for a user's project, in order. */
+const commands = lines(blocks("bash").filter((b) => !b.startsWith(IN_A_CLONE)));
+/** Each command of the blocks for a clone (`a && b` is two). */
+const cloneCommands = lines(blocks("bash").filter((b) => b.startsWith(IN_A_CLONE))).flatMap((l) =>
+    l.split("&&").map((c) => c.trim()),
 );
 
 /**
@@ -42,6 +52,10 @@ const INLINE: Record<string, string> = {
     "pulumi preview --refresh --expect-no-changes": "test/e2e/gitops.test.ts",
     "pulumi preview --debug": "test/e2e/verbose-logging.test.ts",
     "npm test": ".ci/run",
+    "npm ci": ".ci/run",
+    "npm run demo": "test/e2e/demo.test.ts",
+    "npx isc-pat emulator": "test/e2e/emulator-bin.test.ts",
+    "npx isc-pat emulator --help": "test/e2e/emulator-bin.test.ts",
 };
 
 describe("the README's commands", function () {
@@ -52,6 +66,8 @@ describe("the README's commands", function () {
 
     it("every inline command is run by an end-to-end test", () => {
         const inline = [...readme.matchAll(/`((?:pulumi|npx|npm) [^`]*)`/g)].map((m) => m[1]);
+        assert.ok(cloneCommands.includes("npm run demo"), "the README shows the demo, in a clone");
+        inline.push(...cloneCommands);
         for (const command of inline) {
             if (commands.includes(command)) continue; // run by the test below
             const file = INLINE[command];
@@ -61,6 +77,14 @@ describe("the README's commands", function () {
             for (const arg of command.split(" ").slice(1))
                 assert.ok(source.includes(arg), `${file} runs ${command} (no ${arg} in it)`);
         }
+    });
+
+    it("shows the code of examples/emulator-test as it is", () => {
+        const test = readFileSync(join(REPO, "examples", "emulator-test", "test.mjs"), "utf8");
+        const shown = blocks("js");
+        assert.ok(shown.length > 0, "the README shows the example's test");
+        for (const block of shown)
+            assert.ok(test.includes(block), `not in examples/emulator-test/test.mjs:\n${block}`);
     });
 
     it("runs every shell command of the README, in order, against the emulator", async () => {
