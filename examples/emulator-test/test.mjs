@@ -2,11 +2,12 @@
 // API on 127.0.0.1, and the SAIL_* environment points the program at it. Run it with a stack selected
 // on a local backend: `pulumi login --local`, `pulumi stack init test`, then `npm test`.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { after, before, test } from "node:test";
+import { promisify } from "node:util";
 
 // One client for the emulator and the program; a fresh secret each run, never printed.
 const env = {
@@ -28,7 +29,10 @@ before(async () => {
 
 after(() => emulator.kill());
 
-const pulumi = (...args) => execFileSync("pulumi", [...args, "--non-interactive"], { env, encoding: "utf8" });
+// Asynchronous: a synchronous run would stall this process's event loop, and its idle connections to
+// the emulator with it.
+const run = promisify(execFile);
+const pulumi = async (...args) => (await run("pulumi", [...args, "--non-interactive"], { env })).stdout;
 
 /** A bearer token for a client id and secret, from the emulator's OAuth endpoint (undefined if refused). */
 async function bearer(clientId, clientSecret) {
@@ -52,8 +56,10 @@ async function tokens() {
 }
 
 test("up makes one token whose exported secret works as an OAuth client", async () => {
-    const output = pulumi("up", "--yes");
-    const { clientId, clientSecret } = JSON.parse(pulumi("stack", "output", "--json", "--show-secrets"));
+    const output = await pulumi("up", "--yes");
+    const { clientId, clientSecret } = JSON.parse(
+        await pulumi("stack", "output", "--json", "--show-secrets"),
+    );
     assert.ok(!output.includes(clientSecret), "the secret is masked in the CLI's output");
     assert.ok(await bearer(clientId, clientSecret), "the exported secret is the token's");
     const list = await tokens();
@@ -66,11 +72,11 @@ test("up makes one token whose exported secret works as an OAuth client", async 
     );
 });
 
-test("the next preview shows no changes", () => {
-    pulumi("preview", "--expect-no-changes");
+test("the next preview shows no changes", async () => {
+    await pulumi("preview", "--expect-no-changes");
 });
 
 test("destroy leaves no token", async () => {
-    pulumi("destroy", "--yes");
+    await pulumi("destroy", "--yes");
     assert.deepEqual(await tokens(), []);
 });
