@@ -1,6 +1,6 @@
 // The offline suite with the clock moved ahead: no test, example or default may hold a date that
 // will pass. It reruns every test that needs no Pulumi CLI (unit, emulator, integration,
-// reliability, schema, hygiene) one year and three years ahead, with test/support/clock-shift.ts
+// reliability, schema, hygiene) one year and three years ahead, with test/support/clock-shift-preload.ts
 // preloaded into every Node process of the run (NODE_OPTIONS): no system package is needed.
 //
 // The end-to-end suite is not rerun: the Pulumi CLI is a Go binary, whose clock a Node preload does not
