@@ -1,11 +1,15 @@
 #!/usr/bin/env node
-// Runs the emulator in the foreground until SIGINT/SIGTERM. Never prints the client secret, and
-// takes it from a file or the environment so that it need not show in the process list.
+// Runs the emulator in the foreground until SIGINT/SIGTERM (`npm run emulator` in a clone, and
+// `isc-pat emulator` from the installed package). Prints its base URL alone on the first line, for a
+// script to read. Never prints the client secret, and takes it from a file or the environment so that
+// it need not show in the process list.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { FAULT_KINDS, IscEmulator, type FaultKind } from "./index";
 
-const USAGE = `Usage: node dist/emulator/cli.js --port <port> [--client-id <id>] [--client-secret-file <path>]
+const usage = (
+    command: string,
+): string => `Usage: ${command} --port <port> [--client-id <id>] [--client-secret-file <path>]
          [--client-secret <secret>] [--latency-ms <ms>] [--no-rate-limit] [--bearer-lifetime-seconds <s>]
          [--fault-rate <0..1>] [--fault-kinds <${FAULT_KINDS.join(",")}>] [--fault-delay-ms <ms>]
          [--seed <n>] [--max-tokens-per-owner <n>|off]
@@ -15,10 +19,13 @@ file's content, without a trailing newline) or SAIL_CLIENT_SECRET. --client-secr
 every user of the machine can read it in the process list (ps).
 
 Listens on 127.0.0.1 only. --port 0 picks a free port. Faults apply to the PAT API, not /oauth/token.
-Default fault kinds: 429,500,503,reset-before,reset-after.`;
+Default fault kinds: 429,500,503,reset-before,reset-after.
+Prints the base URL (http://127.0.0.1:<port>) alone on the first line of its output.`;
+
+let command = "node dist/emulator/cli.js";
 
 function fail(message: string): never {
-    process.stderr.write(`${message}\n\n${USAGE}\n`);
+    process.stderr.write(`${message}\n\n${usage(command)}\n`);
     process.exit(2);
 }
 
@@ -45,10 +52,13 @@ function secretFrom(file: string | undefined, flag: string | undefined): string 
     return flag ?? process.env.SAIL_CLIENT_SECRET;
 }
 
-async function main(): Promise<void> {
+/** Starts the emulator from command-line arguments; `name` is the command the usage names. */
+export async function main(argv: string[], name = command): Promise<void> {
+    command = name;
     let values;
     try {
         ({ values } = parseArgs({
+            args: argv,
             options: {
                 port: { type: "string" },
                 "client-id": { type: "string" },
@@ -69,7 +79,7 @@ async function main(): Promise<void> {
         fail((err as Error).message);
     }
     if (values.help) {
-        process.stdout.write(`${USAGE}\n`);
+        process.stdout.write(`${usage(command)}\n`);
         return;
     }
     const clientId = values["client-id"] ?? process.env.SAIL_CLIENT_ID;
@@ -117,7 +127,7 @@ async function main(): Promise<void> {
         });
     }
     process.stdout.write(
-        `ISC emulator listening on ${emulator.baseUrl} (client id ${clientId}, seed ${emulator.seed})\n`,
+        `${emulator.baseUrl}\nISC emulator listening on ${emulator.baseUrl} (client id ${clientId}, seed ${emulator.seed})\n`,
     );
 
     let stopping = false;
@@ -128,9 +138,17 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    // Started through a wrapper (npx) that is killed without passing the signal on: stop with it
+    // rather than live on, orphaned, holding the port.
+    const parent = process.ppid;
+    setInterval(() => process.ppid !== parent && stop(), 500).unref();
 }
 
-main().catch((err: unknown) => {
-    process.stderr.write(`ISC emulator failed to start: ${(err as Error).message}\n`);
-    process.exit(1);
-});
+export function run(argv: string[], name?: string): void {
+    main(argv, name).catch((err: unknown) => {
+        process.stderr.write(`ISC emulator failed to start: ${(err as Error).message}\n`);
+        process.exit(1);
+    });
+}
+
+if (require.main === module) run(process.argv.slice(2));

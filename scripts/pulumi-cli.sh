@@ -70,14 +70,18 @@ if ! is_fresh; then
     start=$SECONDS
     tmp=$(mktemp -d "$bin/.build.XXXXXX")
     trap 'rm -rf "$tmp"' EXIT
-    ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
-    # -mod=readonly: every module is verified against the committed go.sum.
+    # -s -w: no symbol table or DWARF (a shorter link, a smaller binary). Go's build cache (GOCACHE)
+    # keeps the compiled packages, so a rebuild after a change under tools/pulumi-cli relinks and
+    # recompiles only what changed.
+    ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
+    # One `go build` of both commands: the packages they share compile once, and Go schedules the
+    # whole graph on every core. -mod=readonly: every module is verified against the committed go.sum.
     (
       cd "$tools"
-      log "building pulumi-language-nodejs (our own Node.js language host)"
-      "$go" build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/pulumi-language-nodejs" ./language-nodejs
-      log "building pulumi (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)"
-      "$go" build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      log "building pulumi (github.com/pulumi/pulumi/pkg/v3/cmd/pulumi) and pulumi-language-nodejs (our own Node.js language host)"
+      "$go" build -mod=readonly -trimpath -ldflags "$ldflags" -o "$tmp/" \
+        ./language-nodejs github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      mv "$tmp/language-nodejs" "$tmp/pulumi-language-nodejs"
     ) >&2
     sed "s|@REPO@|$repo|g" "$tools/pulumi-resource-pulumi-nodejs" >"$tmp/pulumi-resource-pulumi-nodejs"
     chmod 0755 "$tmp/pulumi-resource-pulumi-nodejs"

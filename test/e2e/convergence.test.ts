@@ -2,18 +2,8 @@
 // The table runs in one stack of five tokens, each making its own transition in the same up (one
 // CLI run per step keeps the suite's time reasonable; each token's change is independent).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { shiftedEnv } from "../support/clock-shift";
 import { inDays } from "../support/harness";
-
-/** libfaketime from Debian's faketime package (installed by .ci/run). */
-function libfaketime(): string {
-    const candidates = ["x86_64-linux-gnu", "aarch64-linux-gnu", "."].map(
-        (arch) => `/usr/lib/${arch}/faketime/libfaketime.so.1`,
-    );
-    const found = candidates.find((path) => existsSync(path));
-    assert.ok(found, `libfaketime not found (apt-get install faketime): looked in ${candidates.join(", ")}`);
-    return found;
-}
 import { useStack } from "../support/stack";
 
 describe("end to end: every change converges in one up", function () {
@@ -94,14 +84,12 @@ describe("end to end: every change converges in one up", function () {
     });
 
     it("a declared date that has passed since the last up does not block the preview, which says so", async () => {
-        // 40 days on, for the Node processes the CLI starts (language host, provider): libfaketime is
-        // inherited through LD_PRELOAD. The Go CLI keeps the real clock; nothing of it decides dates.
+        // 40 days on, for the Node processes the CLI starts (language host, provider): the clock-shift
+        // preload is inherited through NODE_OPTIONS. The Go CLI keeps the real clock; nothing of it
+        // decides dates.
         const env = ctx.project.env;
-        Object.assign(env, {
-            LD_PRELOAD: libfaketime(),
-            FAKETIME: "+40d",
-            FAKETIME_DONT_FAKE_MONOTONIC: "1",
-        });
+        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(40 * 86_400_000, {});
+        Object.assign(env, { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS });
         try {
             const preview = await ctx.project.run(["preview"], { allowFailure: true });
             assert.equal(preview.status, 0, preview.output);
@@ -112,9 +100,8 @@ describe("end to end: every change converges in one up", function () {
             // Those 40 days also put the other dated tokens past their dates: each warns the same way.
             assert.match(preview.output, /PersonalAccessToken "ver": warning: the token expired/);
         } finally {
-            delete env.LD_PRELOAD;
-            delete env.FAKETIME;
-            delete env.FAKETIME_DONT_FAKE_MONOTONIC;
+            delete env.NODE_OPTIONS;
+            delete env.ISC_PAT_CLOCK_SHIFT_MS;
         }
         await ctx.project.run(["preview", "--expect-no-changes"]);
     });

@@ -1,5 +1,9 @@
 // Every example is a working Pulumi project: up makes its tokens, destroy removes them.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pulumiCli, REPO } from "../../scripts/pulumi-project";
+import { runRecorded } from "../support/bin";
 import { inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
@@ -67,5 +71,28 @@ describe("end to end: the examples", function () {
         const outputs = await upAndDestroy("rotation", async () => undefined, 1);
         assert.match(outputs.tokenName as string, /^ci-\d{8}T\d{6}Z$/);
         assert.ok(Date.parse(outputs.rotationDueAt as string) > Date.now());
+    });
+
+    it("emulator-test: the user's own test passes against isc-pat emulator, with the README's program", async () => {
+        const readme = readFileSync(join(REPO, "README.md"), "utf8");
+        const program = readFileSync(join(REPO, "examples", "emulator-test", "index.ts"), "utf8");
+        assert.ok(readme.includes("```ts\n" + program + "```"), "index.ts is the README's complete program");
+
+        const project = new Project("emulator-test");
+        try {
+            await project.init();
+            // As CI runs it: `npm test` in the project, the Pulumi CLI on PATH, no SAIL_* of ours.
+            const { code, output } = await runRecorded("npm", ["test"], {
+                cwd: project.dir,
+                env: { ...project.env, PATH: `${dirname(pulumiCli())}:${project.env.PATH}` },
+            });
+            assert.equal(code, 0, output);
+            assert.match(output, /# pass 3\b/);
+            assert.match(output, /# fail 0\b/);
+            // The tokens were the test's own emulator's, not this harness's.
+            assert.equal(ctx.h.emulator.tokens().length, 0);
+        } finally {
+            project.cleanup();
+        }
     });
 });

@@ -1,7 +1,8 @@
 // The README's commands do not drift: every command in its shell blocks runs here, in order, as a user
 // runs it in a new project (the package name stands for the packed tarball, the tenant's URL and
 // client id for the emulator's), and the program it shows is the program that runs. Every command the
-// README quotes inline must be one that an end-to-end test runs (the table below names which).
+// README quotes inline, and each command it shows for a clone of this repository, must be one that an
+// end-to-end test runs (the table below names which).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -27,12 +28,12 @@ function blocks(language: string): string[] {
 }
 
 /**
- * Each shell command of the README's bash blocks, in order; a heredoc (`cat > FILE <<'EOF'` … `EOF`)
- * is one command with its lines, run by bash as the user's shell runs it.
+ * The shell commands of a bash block, in order; a heredoc (`cat > FILE <<'EOF'` … `EOF`) is one command
+ * with its lines, run by bash as the user's shell runs it.
  */
-const commands = blocks("bash").flatMap((b) => {
+function shellCommands(block: string): string[] {
     const found: string[] = [];
-    const lines = b.split("\n");
+    const lines = block.split("\n");
     for (let i = 0; i < lines.length; i++) {
         const line = lines[i].trim();
         if (line === "" || line.startsWith("#")) continue;
@@ -46,7 +47,18 @@ const commands = blocks("bash").flatMap((b) => {
         i = end;
     }
     return found;
-});
+}
+/** A block that starts so runs in a clone of this repository, not in a user's project. */
+const IN_A_CLONE = "# in a clone of this repository\n";
+/** Each shell command of the README's bash blocks for a user's project, in order. */
+const commands = blocks("bash")
+    .filter((b) => !b.startsWith(IN_A_CLONE))
+    .flatMap(shellCommands);
+/** Each command of the blocks for a clone (`a && b` is two). */
+const cloneCommands = blocks("bash")
+    .filter((b) => b.startsWith(IN_A_CLONE))
+    .flatMap(shellCommands)
+    .flatMap((l) => l.split("&&").map((c) => c.trim()));
 
 /**
  * Inline commands (`pulumi …`, `npx …`, `npm …`) and the end-to-end test that runs each with the same
@@ -69,12 +81,20 @@ const INLINE: Record<string, { file: string; extra?: string[] }> = {
     },
     "pulumi preview --debug": { file: "test/e2e/verbose-logging.test.ts" },
     "npm test": { file: ".ci/run" },
+    "npm ci": { file: ".ci/run" },
+    "npm run demo": { file: "test/e2e/demo.test.ts" },
+    // With a free port and its own client, so that the test never meets a busy port.
+    "npx isc-pat emulator": {
+        file: "test/e2e/emulator-bin.test.ts",
+        extra: ["--port", "--client-id", "--client-secret-file"],
+    },
+    "npx isc-pat emulator --help": { file: "test/e2e/emulator-bin.test.ts" },
 };
 
 /** Flags that answer a prompt or pick the stack: they do not change what a command does. */
 const QUIET = ["--yes", "--skip-preview", "--non-interactive", "--stack"];
 /** Flags followed by a value. */
-const VALUED = new Set(["--stack", "--policy-pack"]);
+const VALUED = new Set(["--stack", "--policy-pack", "--port", "--client-id", "--client-secret-file"]);
 
 /** The arguments without the flags (and their values) that `ignored` names. */
 function without(args: readonly string[], ignored: readonly string[]): string[] {
@@ -95,12 +115,15 @@ after("each inline README command is run, with its arguments, by the test named 
         if (!file.startsWith("test/e2e/")) continue;
         if (!require.cache[join(__dirname, basename(file).replace(/\.ts$/, ".js"))]) continue; // not in this run
         const ignored = [...QUIET, ...extra];
-        const want = without(command.split(" ").slice(1), ignored);
-        const ran = invocations.filter((i) => i.files.includes(file)).map((i) => i.args);
+        const [program, ...args] = command.split(" ");
+        const want = without(args, ignored);
+        const ran = invocations
+            .filter((i) => i.program === program && i.files.includes(file))
+            .map((i) => i.args);
         assert.ok(
             ran.some((args) => isDeepStrictEqual(without(args, ignored), want)),
             `the README quotes \`${command}\`, but ${file} never runs it; it ran:\n` +
-                ran.map((a) => `pulumi ${a.join(" ")}`).join("\n"),
+                ran.map((a) => `${program} ${a.join(" ")}`).join("\n"),
         );
     }
 });
@@ -113,6 +136,8 @@ describe("the README's commands", function () {
 
     it("every inline command is tied to the test that runs it", () => {
         const inline = [...readme.matchAll(/`((?:pulumi|npx|npm) [^`]*)`/g)].map((m) => m[1]);
+        assert.ok(cloneCommands.includes("npm run demo"), "the README shows the demo, in a clone");
+        inline.push(...cloneCommands);
         for (const command of inline) {
             if (commands.includes(command)) continue; // run by the test below
             const tie = INLINE[command];
@@ -122,6 +147,14 @@ describe("the README's commands", function () {
             assert.ok(lines.includes(command), `${tie.file} runs \`${command}\` as a line of its own`);
         }
         inlineChecked = true;
+    });
+
+    it("shows the code of examples/emulator-test as it is", () => {
+        const test = readFileSync(join(REPO, "examples", "emulator-test", "test.mjs"), "utf8");
+        const shown = blocks("js");
+        assert.ok(shown.length > 0, "the README shows the example's test");
+        for (const block of shown)
+            assert.ok(test.includes(block), `not in examples/emulator-test/test.mjs:\n${block}`);
     });
 
     it("runs every shell command of the README, in order, against the emulator", async () => {

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { firstLines } from "../support/bin";
 
 const CLI = join(__dirname, "..", "..", "emulator", "cli.js");
 
@@ -16,13 +16,12 @@ describe("emulator: CLI", () => {
             { stdio: ["ignore", "pipe", "pipe"] },
         );
         try {
-            const lines = createInterface({ input: child.stdout });
-            const [line] = (await once(lines, "line")) as [string];
+            const [url, line] = await firstLines(child.stdout, 2);
             assert.doesNotMatch(line, /cli-secret/);
-            const m = /^ISC emulator listening on (http:\/\/127\.0\.0\.1:\d+) \(client id cli-client/.exec(
-                line,
-            );
-            assert.ok(m, line);
+            // The base URL alone on the first line, for a script to read.
+            const m = /^(http:\/\/127\.0\.0\.1:\d+)$/.exec(url);
+            assert.ok(m, url);
+            assert.equal(line, `ISC emulator listening on ${url} (client id cli-client, seed 7)`);
             const res = await fetch(`${m[1]}/oauth/token`, {
                 method: "POST",
                 body: new URLSearchParams({
@@ -69,12 +68,10 @@ describe("emulator: CLI", () => {
                 },
             });
             try {
-                const [line] = (await once(createInterface({ input: child.stdout }), "line")) as [string];
-                const m =
-                    /^ISC emulator listening on (http:\/\/127\.0\.0\.1:\d+) \(client id env-client/.exec(
-                        line,
-                    );
-                assert.ok(m, line);
+                const [url, line] = await firstLines(child.stdout, 2);
+                const m = /^(http:\/\/127\.0\.0\.1:\d+)$/.exec(url);
+                assert.ok(m, url);
+                assert.match(line, /\(client id env-client/);
                 assert.ok(!line.includes(secret));
                 // What ps shows: the command line.
                 const cmdline = readFileSync(`/proc/${child.pid}/cmdline`, "utf8");

@@ -2,6 +2,8 @@
 // with the Pulumi CLI on PATH (for --stack); everything it prints goes to the hygiene log.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { pulumiCli } from "../../scripts/pulumi-project";
 import { hygiene } from "./hygiene";
 import type { Project } from "./pulumi";
@@ -28,4 +30,29 @@ export async function runIscPat(
     const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
     hygiene.record(`isc-pat ${args.join(" ")}`, stdout + stderr);
     return { status, stdout, stderr };
+}
+
+/** The first `count` lines a stream prints (the emulator's base URL is its first). */
+export async function firstLines(stream: Readable, count: number): Promise<string[]> {
+    const lines: string[] = [];
+    for await (const line of createInterface({ input: stream })) {
+        lines.push(line);
+        if (lines.length === count) break;
+    }
+    return lines;
+}
+
+/** Runs a command to its end, its output (stdout and stderr, interleaved) recorded for the hygiene check. */
+export async function runRecorded(
+    command: string,
+    args: string[],
+    options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; output: string }> {
+    const child = spawn(command, args, options);
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
+    hygiene.record(`${command} ${args.join(" ")}`, output);
+    return { code, output };
 }

@@ -1,5 +1,5 @@
 // The file system's "now" (the modification time of a file written just now), for tests that age files:
-// under faketime the process's clock moves but the kernel's file times do not.
+// under a shifted clock (test/support/clock-shift.ts) the process's clock moves, the kernel's file times do not.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -14,19 +14,22 @@ export function observe(source: string, text: string): void {
 }
 Project.observer = observe;
 
-/** Every CLI invocation of this run: its arguments, and the end-to-end test files that made it. */
-export const invocations: { args: string[]; files: string[] }[] = [];
+/**
+ * Every command the end-to-end tests run as the README shows it (`pulumi`, `npm`, `npx`): the program,
+ * its arguments, and the end-to-end test files that made it.
+ */
+export const invocations: { program: string; args: string[]; files: string[] }[] = [];
 
-/** Records an invocation with the test files on the call stack (run() is called synchronously from them). */
-export function recordInvocation(args: string[]): void {
+/** Records an invocation with the test files on the call stack (call it synchronously from them). */
+export function recordInvocation(args: string[], program = "pulumi"): void {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 50;
     const stack = new Error().stack ?? "";
     Error.stackTraceLimit = limit;
     const files = [...stack.matchAll(/test\/e2e\/([\w-]+\.test)\.js/g)].map((m) => `test/e2e/${m[1]}.ts`);
-    invocations.push({ args, files: [...new Set(files)] });
+    invocations.push({ program, args, files: [...new Set(files)] });
 }
-Project.invoked = recordInvocation;
+Project.invoked = (args) => recordInvocation(args);
 
 // Removing several node_modules trees takes long on a loaded machine: no short timeout for it.
 after("remove the installed example projects", function () {

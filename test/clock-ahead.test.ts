@@ -1,0 +1,147 @@
+// The offline suite with the clock moved ahead: no test, example or default may hold a date that
+// will pass. It reruns every test that needs no Pulumi CLI (unit, emulator, integration,
+// reliability, schema, hygiene) one year and three years ahead, with test/support/clock-shift-preload.ts
+// preloaded into every Node process of the run (NODE_OPTIONS): no system package is needed.
+//
+// The end-to-end suite is not rerun: the Pulumi CLI is a Go binary, whose clock a Node preload does not
+// move, so only its Node processes (language host, provider, emulator) would: a split clock that no real
+// run has. Its dates derive from the test's `Date.now()` instead, as this file checks for every test file.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { shiftedEnv } from "./support/clock-shift";
+
+const root = join(__dirname, "..", "..");
+const DAY = 86_400_000;
+/** Every test that runs without the Pulumi CLI, relative to the repository. */
+const OFFLINE = [
+    "dist/test/unit",
+    "dist/test/emulator",
+    "dist/test/integration",
+    "dist/test/reliability",
+    "dist/test/schema.test.js",
+    "dist/test/hygiene.test.js",
+    "dist/test/clock.test.js",
+];
+
+function shifted(shiftMs: number, args: string[], timeoutMs: number) {
+    return spawnSync(process.execPath, args, {
+        cwd: root,
+        encoding: "utf8",
+        timeout: timeoutMs,
+        env: shiftedEnv(shiftMs),
+    });
+}
+
+/** How far ahead of this process's clock a Node process started with `shiftMs`, and its child, run. */
+function probe(shiftMs: number): { child: number; grandchild: number } {
+    const script = `
+        const { execFileSync } = require("node:child_process");
+        const grandchild = Number(execFileSync(process.execPath, ["-e", "process.stdout.write(String(Date.now()))"], { encoding: "utf8" }));
+        process.stdout.write(JSON.stringify({ child: Date.now(), grandchild }));`;
+    const before = Date.now();
+    const run = shifted(shiftMs, ["-e", script], 30_000);
+    assert.equal(run.status, 0, run.stderr);
+    const seen = JSON.parse(run.stdout) as { child: number; grandchild: number };
+    return { child: seen.child - before, grandchild: seen.grandchild - before };
+}
+
+describe("the offline suite with the clock moved ahead", function () {
+    this.timeout(900_000);
+
+    it("the preload moves the wall clock of a child process and of its children, and only by the shift", () => {
+        const ahead = probe(1095 * DAY);
+        for (const moved of [ahead.child, ahead.grandchild])
+            assert.ok(Math.abs(moved - 1095 * DAY) < 60_000, `the shifted clock is ${moved} ms ahead`);
+        const none = probe(0);
+        for (const moved of [none.child, none.grandchild])
+            assert.ok(Math.abs(moved) < 60_000, `an unshifted child's clock is ${moved} ms off`);
+    });
+
+    it("the preload moves every reading of the wall clock and nothing else", () => {
+        const script = `
+            const { performance } = require("node:perf_hooks");
+            class Stamp extends Date {}
+            process.stdout.write(JSON.stringify({
+                now: Date.now(),
+                constructed: new Date().getTime(),
+                called: Date.parse(Date()),
+                subclass: new Stamp().getTime(),
+                subclassKept: new Stamp() instanceof Stamp && new Stamp() instanceof Date,
+                origin: performance.timeOrigin + performance.now(),
+                fixed: new Date(0).getTime() + new Date("2020-01-01T00:00:00Z").getTime() - Date.UTC(2020, 0, 1),
+                isDate: require("node:util").types.isDate(new Date()) && new Date().constructor === Date,
+            }));`;
+        const before = Date.now();
+        const run = shifted(365 * DAY, ["-e", script], 30_000);
+        assert.equal(run.status, 0, run.stderr);
+        const seen = JSON.parse(run.stdout) as Record<string, number | boolean>;
+        for (const key of ["now", "constructed", "called", "subclass", "origin"]) {
+            const moved = (seen[key] as number) - before;
+            assert.ok(Math.abs(moved - 365 * DAY) < 60_000, `${key} is ${moved} ms ahead`);
+        }
+        assert.equal(seen.fixed, 0, "a Date of a given time does not move");
+        assert.equal(seen.subclassKept, true);
+        assert.equal(seen.isDate, true);
+    });
+
+    for (const days of [365, 1095]) {
+        it(`passes ${days} days ahead`, () => {
+            // Without a moved clock the rerun proves nothing: its processes must run the shift ahead.
+            const moved = probe(days * DAY).child;
+            assert.ok(Math.abs(moved - days * DAY) < 60_000, `the shifted clock is ${moved} ms ahead`);
+
+            const mocha = join(root, "node_modules", "mocha", "bin", "mocha.js");
+            const run = shifted(
+                days * DAY,
+                [
+                    mocha,
+                    "--no-config",
+                    "--recursive",
+                    "--timeout",
+                    "20000",
+                    "--exit",
+                    "--reporter",
+                    "dot",
+                    ...OFFLINE,
+                ],
+                600_000,
+            );
+            const tail = `${run.stdout}\n${run.stderr}`.slice(-4000);
+            assert.equal(run.status, 0, `the offline suite fails ${days} days ahead:\n${tail}`);
+            assert.match(run.stdout, /\d+ passing/);
+            assert.doesNotMatch(run.stdout, /failing|pending/);
+        });
+    }
+
+    it("no end-to-end test or example holds a literal date that will pass", () => {
+        // Literal dates are fine where a test passes its own `now` (unit tests, emulator units); the
+        // end-to-end tests and the examples run on the real clock, so theirs must derive from it.
+        const files = [
+            ...readdirSync(join(root, "test", "e2e")).map((f) => join("test", "e2e", f)),
+            ...readdirSync(join(root, "examples")).map((d) => join("examples", d, "index.ts")),
+        ];
+        for (const file of files) {
+            const text = readFileSync(join(root, file), "utf8");
+            const future = [...text.matchAll(/\b(\d{4})-\d{2}-\d{2}T/g)].filter(
+                (m) => Number(m[1]) >= new Date().getUTCFullYear(),
+            );
+            assert.deepEqual(
+                future.map((m) => m[0]),
+                [],
+                `${file}: derive dates from Date.now()`,
+            );
+        }
+    });
+
+    it("provider/ reads the wall clock in one place, and no decision defaults `now`", () => {
+        const dir = join(root, "provider");
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const text = readFileSync(join(dir, file), "utf8");
+            if (file !== "clock.ts")
+                assert.doesNotMatch(text, /new Date\(\)/, `provider/${file} reads the clock`);
+            assert.doesNotMatch(text, /now\??: Date = /, `provider/${file} defaults a decision's now`);
+        }
+    });
+});
