@@ -1,7 +1,7 @@
 // What a policy sees of a token: the engine's properties as plain data, with every value that is
 // not known yet (during preview) replaced by one marker, so that decisions can skip it instead of
 // tripping @pulumi/policy's unknown-checking proxy (which would turn each access into a warning).
-import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/types";
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/rules/types";
 
 /** Stands for a value the engine does not know yet. */
 export const UNKNOWN_VALUE: unique symbol = Symbol("unknown at preview");

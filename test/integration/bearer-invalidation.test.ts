@@ -2,10 +2,10 @@
 // with an older token must not discard the token another request has just renewed (a wasted
 // token-endpoint call, and under load a cascade of them).
 import assert from "node:assert/strict";
-import { BearerTokenSource } from "../../provider/auth";
-import { HttpTransport } from "../../provider/http";
-import { RequestPacer } from "../../provider/pacing";
-import { clientFor } from "../../provider/client";
+import { BearerTokenSource } from "../../provider/isc-client/auth";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
+import { clientFor } from "../../provider/isc-client/client";
 import { FAST_RETRIES, NO_PACING, useHarness } from "../support/harness";
 
 describe("bearer token invalidation", () => {

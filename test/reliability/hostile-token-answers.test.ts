@@ -3,12 +3,12 @@
 // secret is as long. Each is an IscApiError (or a record refused with a reason) naming the operation,
 // method, path and status, never a TypeError; and no such value is registered with the scrubber.
 import assert from "node:assert/strict";
-import { BearerTokenSource } from "../../provider/auth";
-import { IscApiError } from "../../provider/errors";
-import { HttpTransport } from "../../provider/http";
-import { RequestPacer } from "../../provider/pacing";
-import { parseCreatedRecord } from "../../provider/records";
-import { MAX_SECRET_CHARS, scrub } from "../../provider/redact";
+import { BearerTokenSource } from "../../provider/isc-client/auth";
+import { IscApiError } from "../../provider/isc-client/errors";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
+import { parseCreatedRecord } from "../../provider/isc-client/records";
+import { MAX_SECRET_CHARS, scrub } from "../../provider/isc-client/redact";
 import { FAST_RETRIES, NO_PACING, failure, useHarness } from "../support/harness";
 
 describe("hostile answers carrying credentials", function () {

@@ -15,7 +15,7 @@ import fc from "fast-check";
 import type { FaultRule } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
 import type { TokenRecord } from "../../wire/api-types";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 

@@ -2,8 +2,8 @@
 import { randomBytes } from "node:crypto";
 import { IscEmulator, type EmulatorOptions } from "../../emulator";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../../provider";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import type { RetryPolicy } from "../../provider/retry";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
+import type { RetryPolicy } from "../../provider/isc-client/retry";
 import { hygiene } from "./hygiene";
 
 /** Quick retries and timeouts, so fault tests stay short. */

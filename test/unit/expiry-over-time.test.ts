@@ -2,11 +2,11 @@
 // rotation off converges in one up; and what check accepts is what the API is sent.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, outputsFrom } from "../../provider/outputs";
-import { wireDate } from "../../provider/dates";
-import { planDiff, planPatch, staleExpiryWarning } from "../../provider/plan";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
+import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
+import { wireDate } from "../../provider/rules/dates";
+import { planDiff, planPatch, staleExpiryWarning } from "../../provider/rules/plan";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
+import { validateInputs } from "../../provider/rules/validate";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-03-10T08:00:00Z");

@@ -2,7 +2,7 @@
 // emitted adopting declarations.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
-import { adoptable, adoptingArgs, emitProgram } from "../../provider/emit";
+import { adoptable, adoptingArgs, emitProgram } from "../../provider/audit/emit";
 import {
     classify,
     gate,
@@ -12,7 +12,7 @@ import {
     staleFilters,
     stateRefs,
     TOKEN_TYPE,
-} from "../../provider/inventory";
+} from "../../provider/audit/inventory";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };

@@ -18,9 +18,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileLock } from "../../provider/file-lock";
-import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/ledger";
-import { RequestPacer } from "../../provider/pacing";
+import { FileLock } from "../../provider/isc-client/file-lock";
+import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/isc-client/ledger";
+import { RequestPacer } from "../../provider/isc-client/pacing";
 import { fileSystemNow } from "../support/fs-clock";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };

@@ -13,7 +13,7 @@ import { DEFAULTS, POLICY_IDS } from "../../policy/config";
 import { leastPrivilege } from "../../policy/rules";
 import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
 import { UNKNOWN_SENTINELS } from "../../policy/values";
-import { UNKNOWN as U } from "../../provider/types";
+import { UNKNOWN as U } from "../../provider/rules/types";
 import { REPO } from "../../scripts/pulumi-project";
 import { README_PACK_VERSION, syncVersion } from "../../scripts/sync-version";
 import { inDays } from "../support/harness";
@@ -328,7 +328,7 @@ describe("policy pack: shipped in the package", () => {
     });
     it("the PulumiPolicy.yaml runtime, the type token and the resource agree", () => {
         // The resource registers as pulumi-nodejs:dynamic/<module>:<type>; resource.ts passes these two.
-        const source = readFileSync(join(REPO, "provider", "resource.ts"), "utf8");
+        const source = readFileSync(join(REPO, "provider", "dynamic", "resource.ts"), "utf8");
         assert.match(source, /"sailpoint",\s*"PersonalAccessToken",/);
         assert.equal(PERSONAL_ACCESS_TOKEN_TYPE, "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken");
     });

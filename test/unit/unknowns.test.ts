@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, outputsFrom } from "../../provider/outputs";
-import { planDiff } from "../../provider/plan";
-import { PersonalAccessTokenProvider } from "../../provider/provider";
-import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
-import { API_VERSIONS, hasModernExpiry } from "../../provider/versions";
+import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
+import { planDiff } from "../../provider/rules/plan";
+import { PersonalAccessTokenProvider } from "../../provider/dynamic/provider";
+import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
+import { validateInputs } from "../../provider/rules/validate";
+import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";
 
 const DAY = 86_400_000;
 /** The moment the token was made; the fuzz moves "now" from there. Every date derives from it. */

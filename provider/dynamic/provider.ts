@@ -2,21 +2,31 @@
 // the client. Nothing is read from the surroundings at construction; settings are resolved when an
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, keepAdoption } from "./adopt";
-import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "../wire/api-types";
-import { clientFor, type IscPatClient } from "./client";
-import { systemNow } from "./clock";
-import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
-import { AmbiguousOutcomeError, IscApiError, TokenInitializationError } from "./errors";
-import type { RetryPolicy } from "./retry";
-import type { PacingLimits } from "./pacing";
-import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
-import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
-import { planDiff, planPatch, staleExpiryWarning } from "./plan";
-import { printable, scrub } from "./redact";
-import type { CheckedInputs, TokenOutputs } from "./types";
-import { PROVIDER_KEY, validateInputs } from "./validate";
-import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "./versions";
+import { createOrAdopt, keepAdoption } from "../create/adopt";
+import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "../../wire/api-types";
+import { clientFor, type IscPatClient } from "../isc-client/client";
+import { systemNow } from "../rules/clock";
+import {
+    resolveConnection,
+    resolveDefaultApiVersion,
+    type ConfigSource,
+    type Environment,
+} from "../isc-client/config";
+import { AmbiguousOutcomeError, IscApiError, TokenInitializationError } from "../isc-client/errors";
+import type { RetryPolicy } from "../isc-client/retry";
+import type { PacingLimits } from "../isc-client/pacing";
+import {
+    exhaustedMessage,
+    foreignTokenMessage,
+    judgeSameNamed,
+    unverifiedMessage,
+} from "../rules/lost-create";
+import { createRequestFrom, inputsFrom, outputsFrom } from "../rules/outputs";
+import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
+import { printable, scrub } from "../isc-client/redact";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { PROVIDER_KEY, validateInputs } from "../rules/validate";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
 type DiffResult = pulumi.dynamic.DiffResult;

@@ -1,6 +1,6 @@
 // The resource's plain (unwrapped) inputs and outputs. schema.json is their source of truth;
 // test/schema.test.ts checks that these names match it.
-import type { ApiVersion, TokenOwner } from "../wire/api-types";
+import type { ApiVersion, TokenOwner } from "../../wire/api-types";
 
 export interface RotationSettings {
     expiresInDays: number;

@@ -1,7 +1,7 @@
 // Between the API's token record and the resource's outputs and inputs. Outputs tell the truth of
 // the API; where the API's value means the same as what the program declared (a reordered scope,
 // another spelling of the same instant) the declared form is kept, so that no false change shows.
-import type { CreateTokenRequest, TokenRecord } from "../wire/api-types";
+import type { CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { wireDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";

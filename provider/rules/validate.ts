@@ -2,8 +2,8 @@
 // Pure: the caller passes "now" and the default API version; nothing here does I/O.
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
-import schema from "../schema.json";
-import type { ApiVersion } from "../wire/api-types";
+import schema from "../../schema.json";
+import type { ApiVersion } from "../../wire/api-types";
 import { wireDate } from "./dates";
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";

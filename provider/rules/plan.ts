@@ -1,6 +1,6 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
 // that applies an in-place change. Pure functions of (old outputs, new inputs).
-import type { ApiVersion, JsonPatchReplace } from "../wire/api-types";
+import type { ApiVersion, JsonPatchReplace } from "../../wire/api-types";
 import { wireDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { apiNameFor, renewalReason } from "./rotation";

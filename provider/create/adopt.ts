@@ -1,15 +1,15 @@
 // Brownfield adoption and name conflicts at creation: taking over a token that already exists
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
-import type { JsonPatchReplace, TokenRecord } from "../wire/api-types";
-import type { IscPatClient } from "./client";
-import { AmbiguousOutcomeError, IscApiError } from "./errors";
-import { outputsFrom } from "./outputs";
-import { planDiff, planPatch } from "./plan";
-import { scrub } from "./redact";
-import { rotationExpiry } from "./rotation";
-import type { CheckedInputs, TokenOutputs } from "./types";
-import { collectionPath, hasModernExpiry, itemPath } from "./versions";
+import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
+import type { IscPatClient } from "../isc-client/client";
+import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
+import { outputsFrom } from "../rules/outputs";
+import { planDiff, planPatch } from "../rules/plan";
+import { scrub } from "../isc-client/redact";
+import { rotationExpiry } from "../rules/rotation";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { collectionPath, hasModernExpiry, itemPath } from "../rules/versions";
 
 export interface CreateOutcome {
     id: string;

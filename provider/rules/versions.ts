@@ -1,5 +1,5 @@
 // The per-version facts of the PAT API: where the collection lives and how expiry behaves.
-import type { ApiVersion } from "../wire/api-types";
+import type { ApiVersion } from "../../wire/api-types";
 
 export const API_VERSIONS: readonly ApiVersion[] = ["beta", "v3", "v2024", "v2025", "v2026", "v1"];
 

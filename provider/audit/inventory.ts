@@ -1,7 +1,7 @@
 // The inventory's decisions: which stack manages each token, what is wrong with it, whether a
 // pipeline's thresholds are exceeded, and how it is shown. Pure: `now` and every input are arguments.
-import type { TokenRecord } from "../wire/api-types";
-import { DEFAULT_SCOPE } from "./versions";
+import type { TokenRecord } from "../../wire/api-types";
+import { DEFAULT_SCOPE } from "../rules/versions";
 
 export const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
 

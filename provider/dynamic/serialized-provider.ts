@@ -5,7 +5,7 @@
 // shares one configuration, one bearer token and one rate-limit budget.
 import type * as pulumi from "@pulumi/pulumi";
 import { PersonalAccessTokenProvider } from "./provider";
-import type { CheckedInputs, TokenOutputs } from "./types";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
 
 let instance: PersonalAccessTokenProvider | undefined;
 

@@ -1,8 +1,8 @@
 // The resource class a Pulumi program uses.
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiVersion, TokenOwner } from "../wire/api-types";
+import type { ApiVersion, TokenOwner } from "../../wire/api-types";
 import * as serializedProviderModule from "./serialized-provider";
-import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "./types";
+import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "../rules/types";
 
 export interface PersonalAccessTokenArgs {
     /** The token's name; unique among the owner's tokens. */
