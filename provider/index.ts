@@ -1,4 +1,4 @@
-// The package's entry point.
+// The package's entry point. The token-hygiene policies are its "./policy" export (package.json).
 export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./dynamic/resource";
 export { PersonalAccessTokenProvider, type ProviderOptions } from "./dynamic/provider";
 export {
@@ -17,5 +17,3 @@ export type {
     RotationSettings,
 } from "./rules/types";
 export type * from "../wire/api-types";
-// The token-hygiene policies, for an organisation's own policy pack (the ready pack is in policy/).
-export * from "../policy/index";

@@ -1,7 +1,8 @@
 // The resource class a Pulumi program uses.
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiVersion, TokenOwner } from "../../wire/api-types";
-import * as serializedProviderModule from "./serialized-provider";
+// The state holds this module's path: it must stay provider/serialized-provider (a re-export).
+import * as serializedProviderModule from "../serialized-provider";
 import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "../rules/types";
 
 export interface PersonalAccessTokenArgs {

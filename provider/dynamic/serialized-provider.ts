@@ -1,15 +1,16 @@
-// What the engine serializes into the state for every token: this module's exports ARE the
-// dynamic provider. Pulumi serializes a module object as a bare require() of the installed package
-// (a few hundred bytes, no code, no captured settings), and the engine's dynamic-provider process
-// then calls these functions. They all go to one provider instance per process, so a whole stack
-// shares one configuration, one bearer token and one rate-limit budget.
+// What the engine serializes into the state for every token: this module's exports ARE the dynamic
+// provider. Pulumi serializes a module object as a bare require() of the installed package (a few
+// hundred bytes, no code, no captured settings); the resource hands it over through the re-export
+// at the pinned path provider/serialized-provider.ts, so that is the path states hold. The engine's
+// dynamic-provider process then calls these functions. They all go to one provider instance per
+// process, so a whole stack shares one configuration, one bearer token and one rate-limit budget.
 import type * as pulumi from "@pulumi/pulumi";
 import { PersonalAccessTokenProvider } from "./provider";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 
 let instance: PersonalAccessTokenProvider | undefined;
 
-export function processProvider(): PersonalAccessTokenProvider {
+function processProvider(): PersonalAccessTokenProvider {
     instance ??= new PersonalAccessTokenProvider();
     return instance;
 }
