@@ -4,7 +4,8 @@
 import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
 import type { IscPatClient } from "../isc-client/client";
 import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
-import { outputsFrom } from "../rules/outputs";
+import { createRequestFrom, outputsFrom } from "../rules/outputs";
+import { createExactlyOnce, type Declared } from "./exactly-once";
 import { planDiff, planPatch } from "../rules/plan";
 import { scrub } from "../isc-client/redact";
 import { rotationExpiry } from "../rules/rotation";
@@ -25,17 +26,21 @@ export class AdoptionError extends Error {
 }
 
 /**
- * create(): adopt the token named by adoptTokenId, else `post` (the exactly-once create); when the
- * API refuses it and the owner has a token of the declared name, apply onNameConflict.
+ * create(): adopt the token named by adoptTokenId, else post it (createExactlyOnce); when the API
+ * refuses it and the owner has a token of the declared name, apply onNameConflict.
  */
 export async function createOrAdopt(
     client: IscPatClient,
-    inputs: CheckedInputs,
+    declared: Declared,
     now: Date,
     adoptionsDone: ReadonlySet<string>,
-    post: () => Promise<CreateOutcome>,
 ): Promise<CreateOutcome> {
+    const { inputs } = declared;
     const version = inputs.apiVersion;
+    const post = async (): Promise<CreateOutcome> => {
+        const record = await createExactlyOnce(client, declared, createRequestFrom(inputs, now));
+        return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+    };
     // The engine re-checks a replaced resource as if new: its adoptTokenId was used up at its creation.
     if (inputs.adoptTokenId !== undefined && !adoptionsDone.has(inputs.adoptTokenId)) {
         const own = await client.list(version, { ownerId: "me" });
