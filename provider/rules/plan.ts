@@ -1,5 +1,6 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
-// that applies an in-place change. Pure functions of (old outputs, new inputs).
+// that applies an in-place change. Pure functions of (old outputs, new inputs, now): rotation and
+// passed dates depend on the time, which is always an argument.
 import type { ApiVersion, JsonPatchReplace } from "../../wire/api-types";
 import { wireDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
