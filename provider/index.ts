@@ -7,6 +7,8 @@ export {
     ConfigurationError,
     TokenInitializationError,
 } from "./isc-client/errors";
+export { InvalidRequestError } from "./isc-client/records";
+export { AdoptionError } from "./create/adopt";
 export { validateInputs, type CheckFailure, type ValidationResult } from "./rules/validate";
 export { planDiff, planPatch, type DiffPlan } from "./rules/plan";
 export type {

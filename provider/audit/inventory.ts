@@ -1,9 +1,8 @@
 // The inventory's decisions: which stack manages each token, what is wrong with it, whether a
 // pipeline's thresholds are exceeded, and how it is shown. Pure: `now` and every input are arguments.
 import type { TokenRecord } from "../../wire/api-types";
+import { PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
 import { DEFAULT_SCOPE } from "../rules/versions";
-
-export const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
 
 export const FINDINGS = [
     "unmanaged",
@@ -57,7 +56,12 @@ export function stateRefs(exported: unknown): StateRef[] {
     const refs: StateRef[] = [];
     for (const r of deployment?.resources ?? []) {
         const res = r as { type?: string; id?: string; urn?: string; outputs?: Record<string, unknown> };
-        if (res.type !== TOKEN_TYPE || typeof res.id !== "string" || typeof res.urn !== "string") continue;
+        if (
+            res.type !== PERSONAL_ACCESS_TOKEN_TYPE ||
+            typeof res.id !== "string" ||
+            typeof res.urn !== "string"
+        )
+            continue;
         refs.push({
             id: res.id,
             urn: res.urn,

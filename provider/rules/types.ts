@@ -87,3 +87,6 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
 }
+
+/** The type token of PersonalAccessToken: dynamic/resource.ts registers module "sailpoint", type "PersonalAccessToken". */
+export const PERSONAL_ACCESS_TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";

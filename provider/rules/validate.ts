@@ -6,7 +6,7 @@ import schema from "../../schema.json";
 import type { ApiVersion } from "../../wire/api-types";
 import { wireDate } from "./dates";
 import { sameInstant } from "./equality";
-import { INPUT_NAMES, UNKNOWN, isUnknown, type CheckedInputs } from "./types";
+import { INPUT_NAMES, isUnknown, type CheckedInputs } from "./types";
 import {
     API_VERSIONS,
     LEGACY_MAX_EXPIRES_IN_DAYS,
@@ -320,5 +320,3 @@ function dedupe(failures: CheckFailure[]): CheckFailure[] {
         return seen.has(key) ? false : (seen.add(key), true);
     });
 }
-
-export { UNKNOWN };

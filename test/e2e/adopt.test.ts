@@ -7,8 +7,7 @@ import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
 import { pulumiCli } from "../../scripts/pulumi-project";
-
-const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
+import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../../provider/rules/types";
 
 interface TokenState {
     urn: string;

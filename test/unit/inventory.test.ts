@@ -11,8 +11,8 @@ import {
     renderTable,
     staleFilters,
     stateRefs,
-    TOKEN_TYPE,
 } from "../../provider/audit/inventory";
+import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../../provider/rules/types";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };
