@@ -1,6 +1,7 @@
 // What a policy sees of a token: the engine's properties as plain data, with every value that is
 // not known yet (during preview) replaced by one marker, so that decisions can skip it instead of
 // tripping @pulumi/policy's unknown-checking proxy (which would turn each access into a warning).
+import { DAY_MS } from "../provider/rules/dates";
 import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/rules/types";
 
 /** Stands for a value the engine does not know yet. */
@@ -82,7 +83,7 @@ export function knownInstant(value: unknown): Date | undefined {
     return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** Whole days from `from` to `to` (negative when `to` is earlier), rounded down. */
 export function daysBetween(from: Date, to: Date): number {

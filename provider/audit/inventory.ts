@@ -1,6 +1,7 @@
 // The inventory's decisions: which stack manages each token, what is wrong with it, whether a
 // pipeline's thresholds are exceeded, and how it is shown. Pure: `now` and every input are arguments.
 import type { TokenRecord } from "../../wire/api-types";
+import { DAY_MS, hasPassed } from "../rules/dates";
 import { PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
 import { DEFAULT_SCOPE } from "../rules/versions";
 
@@ -48,8 +49,6 @@ export interface InventoryEntry {
     findings: Finding[];
 }
 
-const DAY_MS = 86_400_000;
-
 /** The tokens of a `pulumi stack export` (its JSON text parsed), with the stack named in each URN. */
 export function stateRefs(exported: unknown): StateRef[] {
     const deployment = (exported as { deployment?: { resources?: unknown[] } } | null)?.deployment;
@@ -86,7 +85,7 @@ export function classify(
         if (!ref) findings.push("unmanaged");
         const expiry = t.expirationDate == null ? null : Date.parse(t.expirationDate);
         if (expiry === null) findings.push("never-expires");
-        else if (expiry <= now.getTime()) findings.push("expired");
+        else if (hasPassed(t.expirationDate as string, now)) findings.push("expired");
         else if (expiry - now.getTime() <= options.expiringDays * DAY_MS) findings.push("expiring");
         const scope = t.scope ?? DEFAULT_SCOPE;
         if (scope.includes("sp:scopes:all")) findings.push("all-scopes");

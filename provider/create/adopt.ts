@@ -4,6 +4,7 @@
 import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
 import type { IscPatClient } from "../isc-client/client";
 import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
+import { hasPassed } from "../rules/dates";
 import { createRequestFrom, outputsFrom } from "../rules/outputs";
 import { createExactlyOnce, type Declared } from "./exactly-once";
 import { planDiff, planPatch } from "../rules/plan";
@@ -90,7 +91,7 @@ async function adopt(
  * cannot change in place (adopting must not replace: someone uses that token). Pure.
  */
 export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: Date): JsonPatchReplace[] {
-    if (record.expirationDate != null && Date.parse(record.expirationDate) <= now.getTime()) {
+    if (record.expirationDate != null && hasPassed(record.expirationDate, now)) {
         throw new AdoptionError(
             `${describeToken(record)} expired on ${record.expirationDate}, so it cannot be adopted: delete it (DELETE /${itemPath(inputs.apiVersion, record.id)}) and let this resource make a new one${inputs.adoptTokenId === undefined ? ' (onNameConflict: "replace" does both)' : " (remove adoptTokenId)"}`,
         );
