@@ -13,13 +13,14 @@ import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versio
  * token gets its generation's name and expiry, from `now`.
  */
 export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateTokenRequest {
-    const { rotation } = inputs;
+    const { rotation, expirationDate } = inputs;
+    const owner = expiryOwner(inputs);
     const body: CreateTokenRequest = { name: rotation ? generationName(inputs.name, now) : inputs.name };
-    if (rotation) body.expirationDate = rotationExpiry(rotation, now);
+    if (owner === "rotation" && rotation) body.expirationDate = rotationExpiry(rotation, now);
     if (inputs.scope != null) body.scope = inputs.scope;
     if (inputs.accessTokenValiditySeconds != null)
         body.accessTokenValiditySeconds = inputs.accessTokenValiditySeconds;
-    if (inputs.expirationDate != null) body.expirationDate = wireDate(inputs.expirationDate);
+    if (owner === "input" && expirationDate != null) body.expirationDate = wireDate(expirationDate);
     if (hasModernExpiry(inputs.apiVersion)) {
         if (inputs.userAwareTokenNeverExpires != null)
             body.userAwareTokenNeverExpires = inputs.userAwareTokenNeverExpires;
@@ -66,9 +67,19 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
     return outputs;
 }
 
-function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+/**
+ * Who sets a token's expiry, when the program does: rotation wins over a declared expirationDate
+ * (check refuses both together; this order holds wherever else they meet).
+ */
+function expiryOwner(declared: CheckedInputs): "rotation" | "input" | undefined {
     if (declared.rotation) return "rotation";
     if (declared.expirationDate != null) return "input";
+    return undefined;
+}
+
+function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+    const owner = expiryOwner(declared);
+    if (owner) return owner;
     if (!hasModernExpiry(declared.apiVersion)) return "apiDefault";
     return record.expirationDate == null ? "neverExpires" : "input";
 }

@@ -178,3 +178,20 @@ describe("turning rotation on", () => {
         assert.equal(plan.deleteBeforeReplace, false);
     });
 });
+
+describe("one precedence for the expiry", () => {
+    it("rotation wins over a declared expirationDate in the create body and in the outputs alike", () => {
+        // check refuses the pair; the class is usable without it, so the two must still agree.
+        const inputs: CheckedInputs = {
+            name: "ci",
+            apiVersion: "v2025",
+            rotation: { expiresInDays: 30, rotateBeforeDays: 7 },
+            expirationDate: iso(inDays(200)),
+        };
+        const body = createRequestFrom(inputs, T0);
+        assert.equal(body.expirationDate, iso(inDays(30)));
+        const outs = created(inputs);
+        assert.equal(outs.expirationDateSource, "rotation");
+        assert.equal(outs.expirationDate, iso(inDays(30)));
+    });
+});
