@@ -51,7 +51,7 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         expirationDateSource: expirySource(declared, record),
         secretKnown: secret !== "",
     };
-    // Recorded only when declared; the adopted id only by adoption itself (provider/adopt.ts).
+    // Recorded only when declared; the adopted id only by adoption itself (provider/create/adopt.ts).
     if (declared.onNameConflict != null) outputs.onNameConflict = declared.onNameConflict;
     if (declared.replaceIfSecretUnknown != null)
         outputs.replaceIfSecretUnknown = declared.replaceIfSecretUnknown;

@@ -15,7 +15,7 @@ export interface TokenInputs {
     accessTokenValiditySeconds?: number | null;
     apiVersion?: ApiVersion;
     rotation?: RotationSettings;
-    /** Take over this existing token at creation (see provider/adopt.ts). */
+    /** Take over this existing token at creation (see provider/create/adopt.ts). */
     adoptTokenId?: string;
     /** What creation does when the owner already has a token of the declared name. Default "fail". */
     onNameConflict?: NameConflictPolicy;
