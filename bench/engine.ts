@@ -6,10 +6,10 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { IscEmulator, type RequestCounts, type RequestEntry } from "../emulator";
+import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../provider/rules/types";
 import { Project } from "../scripts/pulumi-project";
 import { inDays, mean, progress, round } from "./report";
 
-const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
 export const ENGINE_TOKENS = 200;
 export const MEMORY_TOKENS = 500;
 export const ENGINE_LATENCY_MS = 5;

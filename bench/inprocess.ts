@@ -6,12 +6,12 @@ import { performance } from "node:perf_hooks";
 import type { Got } from "got";
 import { IscEmulator } from "../emulator";
 import type { CreatedTokenRecord, TokenRecord } from "../wire/api-types";
-import { clientFor } from "../provider/client";
-import { resolveConnection } from "../provider/config";
-import { DEFAULT_RETRY_POLICY } from "../provider/retry";
-import type { PacingLimits } from "../provider/pacing";
-import { PersonalAccessTokenProvider } from "../provider/provider";
-import type { CheckedInputs, TokenOutputs } from "../provider/types";
+import { clientFor } from "../provider/isc-client/client";
+import { resolveConnection } from "../provider/isc-client/config";
+import { DEFAULT_RETRY_POLICY } from "../provider/isc-client/retry";
+import type { PacingLimits } from "../provider/isc-client/pacing";
+import { PersonalAccessTokenProvider } from "../provider/dynamic/provider";
+import type { CheckedInputs, TokenOutputs } from "../provider/rules/types";
 import { inDays, median, progress, round } from "./report";
 
 export const SIZES = [1, 10, 100, 200];

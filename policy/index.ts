@@ -1,6 +1,6 @@
 // The policies for composition into an organisation's own pack:
 //   new PolicyPack("acme", { policies: [...tokenHygienePolicies(), ...others] })
-// (also re-exported by the package's main entry). The ready pack is pack.ts.
+// (the package's "@isc-pat/pulumi-sailpoint-pat/policy" export). The ready pack is pack.ts.
 export { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies, type TokenPolicyOptions } from "./policies";
 export {
     DEFAULTS as POLICY_DEFAULTS,

@@ -15,9 +15,9 @@ import { DEFAULTS, POLICY_IDS, type DaysConfig } from "./config";
 import * as rules from "./rules";
 import * as stackRules from "./stack-rules";
 import { plainProps } from "./values";
+import { PERSONAL_ACCESS_TOKEN_TYPE } from "../provider/rules/types";
 
-/** The type token of PersonalAccessToken (a dynamic resource of module "sailpoint"). */
-export const PERSONAL_ACCESS_TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
+export { PERSONAL_ACCESS_TOKEN_TYPE };
 
 export interface TokenPolicyOptions {
     /** The clock of the decisions that depend on the time (default: the system clock). */

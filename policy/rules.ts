@@ -8,8 +8,8 @@ import {
     hasModernExpiry,
     isApiVersion,
     legacyExpiryLimit,
-} from "../provider/versions";
-import { printable } from "../provider/redact";
+} from "../provider/rules/versions";
+import { printable } from "../provider/isc-client/redact";
 import type {
     LeastPrivilegeConfig,
     MaximumLifetimeConfig,

@@ -1,8 +1,8 @@
 // When a token counts as unused, never used or expiring: one definition for the policy pack's stack
-// rules (stack-rules.ts) and `isc-pat audit` (provider/inventory.ts), so that the two never disagree.
+// rules (stack-rules.ts) and `isc-pat audit` (provider/audit/inventory.ts), so that the two never disagree.
 // Pure: `now` and the threshold in days are arguments; the defaults are DEFAULTS in config.ts.
 import { DEFAULTS } from "./config";
-import { DAY_MS } from "./values";
+import { DAY_MS } from "../provider/rules/dates";
 
 /** The audit's thresholds, by default the pack's (`isc-pat audit --help` and the README state them). */
 export const AUDIT_DEFAULTS = {

@@ -1,7 +1,8 @@
 // What a policy sees of a token: the engine's properties as plain data, with every value that is
 // not known yet (during preview) replaced by one marker, so that decisions can skip it instead of
 // tripping @pulumi/policy's unknown-checking proxy (which would turn each access into a warning).
-import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/types";
+import { DAY_MS } from "../provider/rules/dates";
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/rules/types";
 
 /** Stands for a value the engine does not know yet. */
 export const UNKNOWN_VALUE: unique symbol = Symbol("unknown at preview");
@@ -11,7 +12,7 @@ export type Unknown = typeof UNKNOWN_VALUE;
 export const UNKNOWN_SENTINELS = new Set([
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7", // boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421", // number
-    UNKNOWN, // string (the one the Go engine sends for all; provider/types.ts)
+    UNKNOWN, // string (the one the Go engine sends for all; provider/rules/types.ts)
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2", // array
     "030794c1-ac77-496b-92df-f27374a8bd58", // asset
     "e48ece36-62e2-4504-bad9-02848725956a", // archive
@@ -82,7 +83,7 @@ export function knownInstant(value: unknown): Date | undefined {
     return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
-export const DAY_MS = 86_400_000;
+export { DAY_MS };
 
 /** Whole days from `from` to `to` (negative when `to` is earlier), rounded down. */
 export function daysBetween(from: Date, to: Date): number {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `isc-pat`, the package's command: `isc-pat emulator` starts the ISC emulator (for tests without a
 // tenant); everything else is `isc-pat audit`. The emulator is loaded only when asked for.
-import { main as audit } from "./audit-cli";
+import { main as audit } from "./audit/audit-cli";
 
 const argv = process.argv.slice(2);
 if (argv[0] === "emulator") {

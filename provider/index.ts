@@ -1,16 +1,21 @@
-// The package's entry point.
-export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./resource";
-export { PersonalAccessTokenProvider, type ProviderOptions } from "./provider";
-export { IscApiError, AmbiguousOutcomeError, ConfigurationError, TokenInitializationError } from "./errors";
-export { validateInputs, type CheckFailure, type ValidationResult } from "./validate";
-export { planDiff, planPatch, type DiffPlan } from "./plan";
+// The package's entry point. The token-hygiene policies are its "./policy" export (package.json).
+export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./dynamic/resource";
+export { PersonalAccessTokenProvider, type ProviderOptions } from "./dynamic/provider";
+export {
+    IscApiError,
+    AmbiguousOutcomeError,
+    ConfigurationError,
+    TokenInitializationError,
+} from "./isc-client/errors";
+export { InvalidRequestError } from "./isc-client/records";
+export { AdoptionError } from "./create/adopt";
+export { validateInputs, type CheckFailure, type ValidationResult } from "./rules/validate";
+export { planDiff, planPatch, type DiffPlan } from "./rules/plan";
 export type {
     CheckedInputs,
     TokenInputs,
     TokenOutputs,
     ExpirationDateSource,
     RotationSettings,
-} from "./types";
+} from "./rules/types";
 export type * from "../wire/api-types";
-// The token-hygiene policies, for an organisation's own policy pack (the ready pack is in policy/).
-export * from "../policy/index";

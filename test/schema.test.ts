@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import schema from "../schema.json";
-import { INPUT_NAMES, OUTPUT_ONLY_NAMES } from "../provider/types";
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES } from "../provider/rules/types";
 
 const root = join(__dirname, "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");

@@ -8,8 +8,7 @@ import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
 import { exitOf, until } from "../support/until";
 import { pulumiCli } from "../../scripts/pulumi-project";
-
-const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
+import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../../provider/rules/types";
 
 interface TokenState {
     urn: string;

@@ -3,7 +3,7 @@
 // naming the token unless the program opted in to adopt or replace it, and foreign tokens are never
 // touched.
 import assert from "node:assert/strict";
-import type { CheckedInputs } from "../../provider/types";
+import type { CheckedInputs } from "../../provider/rules/types";
 import { createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 

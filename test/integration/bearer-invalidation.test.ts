@@ -2,22 +2,13 @@
 // with an older token must not discard the token another request has just renewed (a wasted
 // token-endpoint call, and under load a cascade of them).
 import assert from "node:assert/strict";
-import { BearerTokenSource } from "../../provider/auth";
-import { HttpTransport } from "../../provider/http";
-import { RequestPacer } from "../../provider/pacing";
-import { clientFor } from "../../provider/client";
-import { FAST_RETRIES, NO_PACING, useHarness } from "../support/harness";
+import { clientFor } from "../../provider/isc-client/client";
+import { bearerTokenSource, useHarness } from "../support/harness";
 
 describe("bearer token invalidation", () => {
     const ctx = useHarness({ perTest: true });
 
-    function source(): BearerTokenSource {
-        const transport = new HttpTransport(FAST_RETRIES, new RequestPacer(NO_PACING));
-        return new BearerTokenSource(
-            { baseUrl: ctx.h.emulator.baseUrl, clientId: ctx.h.clientId, clientSecret: ctx.h.clientSecret },
-            transport,
-        );
-    }
+    const source = () => bearerTokenSource(ctx.h);
 
     it("forgets the refused token, and keeps one renewed since", async () => {
         const auth = source();

@@ -1,7 +1,7 @@
 // Whatever check accepts, the API accepts: every RFC 3339 spelling of an expirationDate that check
 // lets through is created, and patched, at the emulator, which parses dates as strictly as the API.
 import assert from "node:assert/strict";
-import type { CheckedInputs } from "../../provider/types";
+import type { CheckedInputs } from "../../provider/rules/types";
 import { createToken, inDays, useHarness } from "../support/harness";
 
 /** The same instant, spelled as RFC 3339 allows. */

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import type { ApiVersion } from "../../wire/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { RIGHTS } from "../../emulator";
 import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";

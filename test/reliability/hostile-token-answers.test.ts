@@ -3,25 +3,16 @@
 // secret is as long. Each is an IscApiError (or a record refused with a reason) naming the operation,
 // method, path and status, never a TypeError; and no such value is registered with the scrubber.
 import assert from "node:assert/strict";
-import { BearerTokenSource } from "../../provider/auth";
-import { IscApiError } from "../../provider/errors";
-import { HttpTransport } from "../../provider/http";
-import { RequestPacer } from "../../provider/pacing";
-import { parseCreatedRecord } from "../../provider/records";
-import { MAX_SECRET_CHARS, scrub } from "../../provider/redact";
-import { FAST_RETRIES, NO_PACING, failure, useHarness } from "../support/harness";
+import { IscApiError } from "../../provider/isc-client/errors";
+import { parseCreatedRecord } from "../../provider/isc-client/records";
+import { MAX_SECRET_CHARS, scrub } from "../../provider/isc-client/redact";
+import { bearerTokenSource, failure, useHarness } from "../support/harness";
 
 describe("hostile answers carrying credentials", function () {
     this.timeout(60_000);
     const ctx = useHarness({ perTest: true });
 
-    function source(): BearerTokenSource {
-        const transport = new HttpTransport(FAST_RETRIES, new RequestPacer(NO_PACING));
-        return new BearerTokenSource(
-            { baseUrl: ctx.h.emulator.baseUrl, clientId: ctx.h.clientId, clientSecret: ctx.h.clientSecret },
-            transport,
-        );
-    }
+    const source = () => bearerTokenSource(ctx.h);
 
     const tokenError = /^get an OAuth bearer token failed: POST \/oauth\/token returned HTTP 200 \(/;
 

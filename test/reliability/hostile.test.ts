@@ -3,10 +3,10 @@
 // TypeError); bodies are capped; nothing crafted reaches a request path; nothing the provider
 // prints can drive a terminal.
 import assert from "node:assert/strict";
-import { IscApiError } from "../../provider/errors";
-import { MAX_RESPONSE_BYTES } from "../../provider/http";
-import { parseTokenRecord } from "../../provider/records";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import { IscApiError } from "../../provider/isc-client/errors";
+import { MAX_RESPONSE_BYTES } from "../../provider/isc-client/http";
+import { parseTokenRecord } from "../../provider/isc-client/records";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 
 describe("hostile answers and unchecked calls", function () {

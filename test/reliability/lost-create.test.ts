@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import type { FaultKind } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
 import type { TokenRecord } from "../../wire/api-types";
-import type { CheckedInputs } from "../../provider/types";
+import type { CheckedInputs } from "../../provider/rules/types";
 import { createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
 import { until } from "../support/until";
 

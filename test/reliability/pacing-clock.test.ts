@@ -2,8 +2,8 @@
 // whose clock runs years ahead of the system's (a simulated clock, or faketime) still waits out the
 // pause before its retry. Real HTTP against the emulator's 429 fault.
 import assert from "node:assert/strict";
-import { HttpTransport } from "../../provider/http";
-import { RequestPacer } from "../../provider/pacing";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
 import { FAST_RETRIES, NO_PACING, startHarness, type Harness } from "../support/harness";
 
 const YEARS_AHEAD_MS = 10 * 365 * 86_400_000;

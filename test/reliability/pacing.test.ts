@@ -1,7 +1,7 @@
 // Pacing: one process stays under the API's rate limit instead of living on 429s; and a lost
 // create whose token appears only after the provider looked still ends with one token.
 import assert from "node:assert/strict";
-import type { CheckedInputs } from "../../provider/types";
+import type { CheckedInputs } from "../../provider/rules/types";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 
 describe("pacing and slow creates", function () {

@@ -5,7 +5,7 @@
 // a token with a fixed date that passes during the year, and a never-expiring v2025 token.
 import assert from "node:assert/strict";
 import type { PersonalAccessTokenProvider } from "../../provider";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 

@@ -5,7 +5,7 @@
 // exists, and no captured text holds a secret. Bounded: 200 tokens, 10 reruns per phase.
 import assert from "node:assert/strict";
 import { TokenInitializationError } from "../../provider";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { inDays, startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 

@@ -3,7 +3,7 @@
 // system package is needed. Importing this module moves nothing. Only the wall clock moves (Date.now,
 // new Date(), Date(), performance.timeOrigin): timers and elapsed times stay on the real monotonic clock,
 // and the kernel's file times stay real, which is what the provider's file-age checks are written for
-// (provider/ledger.ts).
+// (provider/isc-client/ledger.ts).
 import { join } from "node:path";
 
 export const CLOCK_SHIFT_VARIABLE = "ISC_PAT_CLOCK_SHIFT_MS";

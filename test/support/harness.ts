@@ -2,8 +2,11 @@
 import { randomBytes } from "node:crypto";
 import { IscEmulator, type EmulatorOptions } from "../../emulator";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../../provider";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import type { RetryPolicy } from "../../provider/retry";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
+import type { RetryPolicy } from "../../provider/isc-client/retry";
+import { BearerTokenSource } from "../../provider/isc-client/auth";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
 import { hygiene } from "./hygiene";
 
 /** Quick retries and timeouts, so fault tests stay short. */
@@ -11,6 +14,15 @@ export const FAST_RETRIES: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDe
 
 /** The emulator in most tests has no rate limit: neither need the provider pace itself. */
 export const NO_PACING = { requests: 1_000_000, windowMs: 10_000 };
+
+/** A bearer-token source for the harness's API client: fast retries, no pacing. */
+export function bearerTokenSource(h: Harness): BearerTokenSource {
+    const transport = new HttpTransport(FAST_RETRIES, new RequestPacer(NO_PACING));
+    return new BearerTokenSource(
+        { baseUrl: h.emulator.baseUrl, clientId: h.clientId, clientSecret: h.clientSecret },
+        transport,
+    );
+}
 
 export interface Harness {
     emulator: IscEmulator;

@@ -2,7 +2,7 @@
 // `prefix-i` at once, paced at the API's limit, with the SAIL_* settings of its environment. For the
 // cross-process pacing test; prints nothing but a count.
 import { PersonalAccessTokenProvider } from "../../provider";
-import type { CheckedInputs } from "../../provider/types";
+import type { CheckedInputs } from "../../provider/rules/types";
 
 async function main(): Promise<void> {
     const [prefix, count] = process.argv.slice(2);

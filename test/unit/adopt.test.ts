@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { TokenRecord } from "../../wire/api-types";
-import { AdoptionError, adoptionPatch, keepAdoption, nameConflictMessage } from "../../provider/adopt";
-import { outputsFrom } from "../../provider/outputs";
-import { planDiff } from "../../provider/plan";
-import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/types";
+import { AdoptionError, adoptionPatch, keepAdoption, nameConflictMessage } from "../../provider/create/adopt";
+import { outputsFrom } from "../../provider/rules/outputs";
+import { planDiff } from "../../provider/rules/plan";
+import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 const LATER = "2027-06-30T00:00:00Z";

@@ -8,9 +8,9 @@ import {
     resolveDefaultApiVersion,
     type ConfigSource,
     type Environment,
-} from "../../provider/config";
-import { ConfigurationError } from "../../provider/errors";
-import { MAX_SECRET_CHARS } from "../../provider/redact";
+} from "../../provider/isc-client/config";
+import { ConfigurationError } from "../../provider/isc-client/errors";
+import { MAX_SECRET_CHARS } from "../../provider/isc-client/redact";
 import { hygiene } from "../support/hygiene";
 
 function config(values: Record<string, string>): ConfigSource {

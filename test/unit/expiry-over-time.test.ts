@@ -2,11 +2,11 @@
 // rotation off converges in one up; and what check accepts is what the API is sent.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, outputsFrom } from "../../provider/outputs";
-import { wireDate } from "../../provider/dates";
-import { planDiff, planPatch, staleExpiryWarning } from "../../provider/plan";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
+import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
+import { wireDate } from "../../provider/rules/dates";
+import { planDiff, planPatch, staleExpiryWarning } from "../../provider/rules/plan";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
+import { validateInputs } from "../../provider/rules/validate";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-03-10T08:00:00Z");
@@ -176,5 +176,22 @@ describe("turning rotation on", () => {
         const plan = planDiff(never, on, inDays(1));
         assert.deepEqual(plan.replaces, ["expirationDate"]);
         assert.equal(plan.deleteBeforeReplace, false);
+    });
+});
+
+describe("one precedence for the expiry", () => {
+    it("rotation wins over a declared expirationDate in the create body and in the outputs alike", () => {
+        // check refuses the pair; the class is usable without it, so the two must still agree.
+        const inputs: CheckedInputs = {
+            name: "ci",
+            apiVersion: "v2025",
+            rotation: { expiresInDays: 30, rotateBeforeDays: 7 },
+            expirationDate: iso(inDays(200)),
+        };
+        const body = createRequestFrom(inputs, T0);
+        assert.equal(body.expirationDate, iso(inDays(30)));
+        const outs = created(inputs);
+        assert.equal(outs.expirationDateSource, "rotation");
+        assert.equal(outs.expirationDate, inDays(30).toISOString(), "written in the package's spelling");
     });
 });

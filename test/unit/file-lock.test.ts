@@ -17,7 +17,12 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS, type FileLockOptions } from "../../provider/file-lock";
+import {
+    FileLock,
+    HOLDER_LIMIT_MS,
+    STALE_LOCK_MS,
+    type FileLockOptions,
+} from "../../provider/isc-client/file-lock";
 import { fileSystemNow } from "../support/fs-clock";
 
 const DEAD = "999999.aaaaaaaaaaaa";

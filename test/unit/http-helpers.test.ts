@@ -1,9 +1,9 @@
 // retryAfterMs and parseJson: the pure parts of the HTTP layer (no request is sent).
 import assert from "node:assert/strict";
-import { IscApiError } from "../../provider/errors";
-import { parseJson } from "../../provider/api-errors";
-import type { HttpResponse } from "../../provider/http";
-import { retryAfterMs } from "../../provider/retry";
+import { IscApiError } from "../../provider/isc-client/errors";
+import { parseJson } from "../../provider/isc-client/api-errors";
+import type { HttpResponse } from "../../provider/isc-client/http";
+import { retryAfterMs } from "../../provider/isc-client/retry";
 
 const NOW = Date.parse("2026-06-01T12:00:00Z");
 

@@ -9,7 +9,7 @@ import { DEFAULTS } from "../../policy/config";
 import * as stackRules from "../../policy/stack-rules";
 import { AUDIT_DEFAULTS } from "../../policy/thresholds";
 import type { TokenRecord } from "../../wire/api-types";
-import { adoptable, adoptingArgs, emitProgram } from "../../provider/emit";
+import { adoptable, adoptingArgs, emitProgram } from "../../provider/audit/emit";
 import {
     classify,
     gate,
@@ -20,10 +20,10 @@ import {
     staleFilters,
     StateFileError,
     stateRefs,
-    TOKEN_TYPE,
-} from "../../provider/inventory";
-import { main } from "../../provider/audit-cli";
-import { parseTokenRecord } from "../../provider/records";
+} from "../../provider/audit/inventory";
+import { main } from "../../provider/audit/audit-cli";
+import { parseTokenRecord } from "../../provider/isc-client/records";
+import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../../provider/rules/types";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };

@@ -18,9 +18,9 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS } from "../../provider/file-lock";
-import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/ledger";
-import { RequestPacer, sleep } from "../../provider/pacing";
+import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS } from "../../provider/isc-client/file-lock";
+import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/isc-client/ledger";
+import { RequestPacer, sleep } from "../../provider/isc-client/pacing";
 import { fileSystemNow } from "../support/fs-clock";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };

@@ -1,8 +1,8 @@
 // The proof of authorship after a lost create, and the server-clock bound it rests on: pure.
 import assert from "node:assert/strict";
 import type { CreateTokenRequest, TokenRecord } from "../../wire/api-types";
-import { judgeSameNamed } from "../../provider/lost-create";
-import { ServerClock, serverOffsetLowerBound } from "../../provider/server-clock";
+import { judgeSameNamed } from "../../provider/rules/lost-create";
+import { ServerClock, serverOffsetLowerBound } from "../../provider/isc-client/server-clock";
 
 const START = Date.parse("2030-03-01T10:00:00Z");
 

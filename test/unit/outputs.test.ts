@@ -2,9 +2,9 @@
 // inputs and outputs.
 import assert from "node:assert/strict";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/outputs";
-import { planDiff } from "../../provider/plan";
-import type { CheckedInputs } from "../../provider/types";
+import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/rules/outputs";
+import { planDiff } from "../../provider/rules/plan";
+import type { CheckedInputs } from "../../provider/rules/types";
 
 const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
 const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];

@@ -1,9 +1,9 @@
 // planDiff and planPatch: what an update of the state's outputs to the new checked inputs does.
 import assert from "node:assert/strict";
 import type { ApiVersion } from "../../wire/api-types";
-import { sameInstant, sameScope } from "../../provider/equality";
-import { planDiff, planPatch } from "../../provider/plan";
-import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/types";
+import { sameInstant, sameScope } from "../../provider/rules/equality";
+import { planDiff, planPatch } from "../../provider/rules/plan";
+import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 
 const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
 const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];

@@ -8,12 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { unknownCheckingProxy } from "@pulumi/policy";
-import * as entry from "../../provider";
 import { DEFAULTS, POLICY_IDS } from "../../policy/config";
 import { leastPrivilege } from "../../policy/rules";
 import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
 import { UNKNOWN_SENTINELS } from "../../policy/values";
-import { UNKNOWN as U } from "../../provider/types";
+import { UNKNOWN as U } from "../../provider/rules/types";
 import { REPO } from "../../scripts/pulumi-project";
 import { README_PACK_VERSION, syncVersion } from "../../scripts/sync-version";
 import { inDays } from "../support/harness";
@@ -254,7 +253,10 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
         assert.equal(theirs.length, 7);
         assert.deepEqual(new Set(theirs), UNKNOWN_SENTINELS);
     });
-    it("is exported by the package's main entry for composition", () => {
+    it("is exported as the package's ./policy for composition", () => {
+        // A self-reference resolves through package.json "exports", as a user's require does.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const entry = require("@isc-pat/pulumi-sailpoint-pat/policy") as Record<string, unknown>;
         assert.equal(typeof entry.tokenHygienePolicies, "function");
         assert.equal(entry.PERSONAL_ACCESS_TOKEN_TYPE, PERSONAL_ACCESS_TOKEN_TYPE);
     });
@@ -328,7 +330,7 @@ describe("policy pack: shipped in the package", () => {
     });
     it("the PulumiPolicy.yaml runtime, the type token and the resource agree", () => {
         // The resource registers as pulumi-nodejs:dynamic/<module>:<type>; resource.ts passes these two.
-        const source = readFileSync(join(REPO, "provider", "resource.ts"), "utf8");
+        const source = readFileSync(join(REPO, "provider", "dynamic", "resource.ts"), "utf8");
         assert.match(source, /"sailpoint",\s*"PersonalAccessToken",/);
         assert.equal(PERSONAL_ACCESS_TOKEN_TYPE, "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken");
     });

@@ -7,7 +7,7 @@ import { DEFAULTS } from "../../policy/config";
 import * as rules from "../../policy/rules";
 import * as stackRules from "../../policy/stack-rules";
 import { UNKNOWN_VALUE } from "../../policy/values";
-import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN as U } from "../../provider/types";
+import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN as U } from "../../provider/rules/types";
 import { inDays } from "../support/harness";
 
 const NOW = new Date();

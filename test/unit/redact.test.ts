@@ -7,7 +7,7 @@ import {
     registerSecret,
     scrub,
     secretRanges,
-} from "../../provider/redact";
+} from "../../provider/isc-client/redact";
 
 // Values unique to this file: the registry is process-wide, so they must not occur in other tests' text.
 const CLIENT_SECRET = "redact-test-client-secret-5b4a39281706f5e4";

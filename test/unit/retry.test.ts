@@ -7,7 +7,7 @@ import {
     decideRetry,
     type AttemptContext,
     type AttemptOutcome,
-} from "../../provider/retry";
+} from "../../provider/isc-client/retry";
 
 const NOW = Date.UTC(2030, 0, 1);
 const context = (over: Partial<AttemptContext> = {}): AttemptContext => ({

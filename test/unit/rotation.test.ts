@@ -1,11 +1,17 @@
 // Rotation and expiry decisions, with time passed explicitly: no sleeping, no real clock.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/outputs";
-import { planDiff, planPatch } from "../../provider/plan";
-import { apiNameFor, generationName, isNameOf, renewalReason, rotationDueAt } from "../../provider/rotation";
-import type { CheckedInputs, TokenOutputs } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
+import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/rules/outputs";
+import { planDiff, planPatch } from "../../provider/rules/plan";
+import {
+    apiNameFor,
+    generationName,
+    isNameOf,
+    renewalReason,
+    rotationDueAt,
+} from "../../provider/rules/rotation";
+import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
+import { validateInputs } from "../../provider/rules/validate";
 
 const DAY = 86_400_000;
 const T0 = new Date("2026-11-23T10:00:00Z");

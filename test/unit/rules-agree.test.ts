@@ -4,9 +4,9 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { validateCreate } from "../../emulator/rules";
-import { createRequestFrom } from "../../provider/outputs";
-import { validateInputs } from "../../provider/validate";
-import { API_VERSIONS } from "../../provider/versions";
+import { createRequestFrom } from "../../provider/rules/outputs";
+import { validateInputs } from "../../provider/rules/validate";
+import { API_VERSIONS } from "../../provider/rules/versions";
 
 const DAY = 86_400_000;
 /** The fuzz spans four years from here: every month end, one leap day. */

@@ -4,12 +4,12 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
-import { createRequestFrom, outputsFrom } from "../../provider/outputs";
-import { planDiff } from "../../provider/plan";
-import { PersonalAccessTokenProvider } from "../../provider/provider";
-import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/types";
-import { validateInputs } from "../../provider/validate";
-import { API_VERSIONS, hasModernExpiry } from "../../provider/versions";
+import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
+import { planDiff } from "../../provider/rules/plan";
+import { PersonalAccessTokenProvider } from "../../provider/dynamic/provider";
+import { INPUT_NAMES, UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
+import { validateInputs } from "../../provider/rules/validate";
+import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";
 
 const DAY = 86_400_000;
 /** The moment the token was made; the fuzz moves "now" from there. Every date derives from it. */
@@ -53,15 +53,7 @@ const validInputs: fc.Arbitrary<Raw> = fc
 
 /** Every place an unknown can sit in these inputs: a property, a scope element, a rotation field. */
 function unknownablePaths(raw: Raw): string[][] {
-    const paths = [
-        "name",
-        "scope",
-        "expirationDate",
-        "userAwareTokenNeverExpires",
-        "accessTokenValiditySeconds",
-        "apiVersion",
-        "rotation",
-    ].map((p) => [p]);
+    const paths: string[][] = INPUT_NAMES.map((p) => [p]);
     if (Array.isArray(raw.scope)) raw.scope.forEach((_, i) => paths.push(["scope", String(i)]));
     if (raw.rotation) paths.push(["rotation", "expiresInDays"], ["rotation", "rotateBeforeDays"]);
     return paths;
@@ -105,6 +97,7 @@ function mustName(path: string[], raw: Raw): string | undefined {
     const [top] = path;
     if (top === "apiVersion") return undefined; // a version change alone changes nothing
     if (top === "expirationDate" && raw.rotation) return undefined; // rotation owns the expiry
+    if (top === "adoptTokenId") return undefined; // read only by create: an existing token keeps its id
     return top;
 }
 

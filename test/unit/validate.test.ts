@@ -2,8 +2,8 @@
 // the default API version are passed in, nothing is read from the surroundings.
 import assert from "node:assert/strict";
 import type { ApiVersion } from "../../wire/api-types";
-import { INPUT_NAMES, UNKNOWN } from "../../provider/types";
-import { PROVIDER_KEY, validateInputs, type CheckFailure } from "../../provider/validate";
+import { INPUT_NAMES, UNKNOWN } from "../../provider/rules/types";
+import { PROVIDER_KEY, validateInputs, type CheckFailure } from "../../provider/rules/validate";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 /** Within 6 months of NOW. */

@@ -1,6 +1,6 @@
 // Errors a user can act on: what failed, the HTTP status, the API's words and trackingId, what to do.
 import { scrub } from "./redact";
-import type { TokenOutputs } from "./types";
+import type { TokenOutputs } from "../rules/types";
 
 export interface ApiErrorDetails {
     operation: string;

@@ -1,7 +1,7 @@
 // Every API answer that is not what the caller needs becomes an IscApiError here, in one place: the
 // error bodies (ErrorResponseDto, the 401 and OAuth bodies, the 429 body, or anything else), success
 // answers that are not what the API documents, and bodies that are not JSON.
-import type { ErrorResponseDto } from "../wire/api-types";
+import type { ErrorResponseDto } from "../../wire/api-types";
 import { IscApiError } from "./errors";
 import type { HttpRequest, HttpResponse } from "./http";
 import { printable } from "./redact";

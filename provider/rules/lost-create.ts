@@ -11,7 +11,7 @@
 // Anything else is foreign (another stack's, a person's) and is never deleted. A foreign token of
 // the name means this create cannot succeed anyway (the name is taken): the provider stops and
 // names it. Without a reading of the server's clock nothing is proven, so nothing is deleted.
-import type { ApiVersion, CreateTokenRequest, TokenRecord } from "../wire/api-types";
+import type { ApiVersion, CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { sameInstant, sameScope } from "./equality";
 import { collectionPath, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
 

@@ -7,7 +7,7 @@ import type {
     CreatedTokenRecord,
     JsonPatchReplace,
     TokenRecord,
-} from "../wire/api-types";
+} from "../../wire/api-types";
 import { BearerTokenSource } from "./auth";
 import type { ConnectionSettings } from "./config";
 import { AmbiguousOutcomeError } from "./errors";
@@ -18,7 +18,7 @@ import { checkApiVersion, checkTokenId, parseCreatedRecord, parseTokenRecord } f
 import { printable, registerSecret } from "./redact";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry";
 import { ServerClock } from "./server-clock";
-import { collectionPath, itemPath } from "./versions";
+import { collectionPath, itemPath } from "../rules/versions";
 
 /** How long a list answer serves other reads of the same owner: one list per refresh wave. */
 const LIST_FRESHNESS_MS = 2_000;

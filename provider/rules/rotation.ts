@@ -2,7 +2,7 @@
 // Pure: "now" is always a parameter.
 import type { RotationSettings, TokenOutputs } from "./types";
 
-const DAY_MS = 86_400_000;
+import { DAY_MS, hasPassed } from "./dates";
 const GENERATION_SUFFIX = /-(\d{8}T\d{6}Z)$/;
 
 /** A rotating token's API-side name: the declared name plus its creation time, unique per generation. */
@@ -59,14 +59,14 @@ export function renewalReason(
     now: Date,
 ): string | undefined {
     const expiry = olds.expirationDate;
-    if (expiry != null && Date.parse(expiry) <= now.getTime()) {
+    if (expiry != null && hasPassed(expiry, now)) {
         return `the token expired on ${expiry}; an expired token is useless, so it is replaced`;
     }
     if (!rotation) return undefined;
     if (expiry == null)
         return "the token never expires, and rotation wants every token to expire: it is replaced";
     const due = rotationDueAt(rotation, expiry) as string;
-    if (Date.parse(due) <= now.getTime()) {
+    if (hasPassed(due, now)) {
         return `the token expires on ${expiry}, inside the ${rotation.rotateBeforeDays}-day rotation window (due since ${due}): it is rotated, the new token first`;
     }
     return undefined;

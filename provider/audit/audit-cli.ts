@@ -5,13 +5,13 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { AUDIT_DEFAULTS } from "../policy/thresholds";
-import type { ApiVersion, TokenRecord } from "../wire/api-types";
-import { clientFor } from "./client";
-import { systemNow } from "./clock";
-import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "./config";
+import { AUDIT_DEFAULTS } from "../../policy/thresholds";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+import { clientFor } from "../isc-client/client";
+import { systemNow } from "../rules/clock";
+import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "../isc-client/config";
 import { adoptable, emitProgram } from "./emit";
-import { IscApiError } from "./errors";
+import { IscApiError } from "../isc-client/errors";
 import {
     FINDINGS,
     classify,
@@ -27,8 +27,8 @@ import {
     type StateRef,
     type Thresholds,
 } from "./inventory";
-import { scrub } from "./redact";
-import { isApiVersion } from "./versions";
+import { scrub } from "../isc-client/redact";
+import { isApiVersion } from "../rules/versions";
 
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
          [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]

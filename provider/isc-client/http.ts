@@ -1,6 +1,6 @@
-// One HTTP exchange with the ISC API through got: the request loop, which asks retry.ts whether and
-// when to try again, paces through the rate-limit budget, caps bodies, and raises errors without
-// secrets.
+// A request to the ISC API through got, with its retries: the loop that sends each attempt, asks
+// retry.ts whether and when to try again, paces through the rate-limit budget, caps bodies, and
+// raises errors without secrets.
 import type { Got, Response } from "got";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import { RequestPacer, sleep } from "./pacing";

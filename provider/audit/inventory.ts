@@ -1,14 +1,12 @@
 // The inventory's decisions: which stack manages each token, what is wrong with it, whether a
 // pipeline's thresholds are exceeded, and how it is shown. Pure: `now` and every input are arguments.
-import { expiresWithin, neverUsedSince, unusedSince } from "../policy/thresholds";
-import { DAY_MS } from "../policy/values";
-import type { TokenRecord } from "../wire/api-types";
-import { writtenDate } from "./dates";
-import { kindOf } from "./records";
-import { neutralise, printable } from "./redact";
-import { DEFAULT_SCOPE } from "./versions";
-
-export const TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
+import { expiresWithin, neverUsedSince, unusedSince } from "../../policy/thresholds";
+import type { TokenRecord } from "../../wire/api-types";
+import { kindOf } from "../isc-client/records";
+import { neutralise, printable } from "../isc-client/redact";
+import { DAY_MS, hasPassed, writtenDate } from "../rules/dates";
+import { PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
+import { DEFAULT_SCOPE } from "../rules/versions";
 
 export const FINDINGS = [
     "unmanaged",
@@ -79,7 +77,12 @@ export function stateRefs(exported: unknown): StateRef[] {
                 `"deployment.resources[${i}]" is ${kindOf(r)}, expected a resource object`,
             );
         const res = r as { type?: string; id?: string; urn?: string; outputs?: Record<string, unknown> };
-        if (res.type !== TOKEN_TYPE || typeof res.id !== "string" || typeof res.urn !== "string") continue;
+        if (
+            res.type !== PERSONAL_ACCESS_TOKEN_TYPE ||
+            typeof res.id !== "string" ||
+            typeof res.urn !== "string"
+        )
+            continue;
         refs.push({
             id: res.id,
             urn: res.urn,
@@ -108,7 +111,7 @@ export function classify(
         if (!ref) findings.push("unmanaged");
         const expiry = t.expirationDate == null ? null : new Date(t.expirationDate);
         if (expiry === null) findings.push("never-expires");
-        else if (expiry <= now) findings.push("expired");
+        else if (hasPassed(t.expirationDate as string, now)) findings.push("expired");
         else if (expiresWithin(expiry, now, options.expiringDays)) findings.push("expiring");
         const scope = t.scope ?? DEFAULT_SCOPE;
         if (scope.includes("sp:scopes:all")) findings.push("all-scopes");

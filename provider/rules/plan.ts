@@ -1,7 +1,8 @@
 // diff() and update(): which properties change, whether that replaces the token, and the JSON Patch
-// that applies an in-place change. Pure functions of (old outputs, new inputs).
-import type { ApiVersion, JsonPatchReplace } from "../wire/api-types";
-import { wireDate } from "./dates";
+// that applies an in-place change. Pure functions of (old outputs, new inputs, now): rotation and
+// passed dates depend on the time, which is always an argument.
+import type { ApiVersion, JsonPatchReplace } from "../../wire/api-types";
+import { hasPassed, wireDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { apiNameFor, renewalReason } from "./rotation";
 import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
@@ -117,7 +118,7 @@ function expiryState(olds: OldState, news: CheckedInputs, now: Date): "stale" | 
     const declared = news.expirationDate;
     if (news.rotation != null || declared == null || isUnknown(declared) || olds.expirationDate == null)
         return undefined;
-    const passed = Date.parse(olds.expirationDate) <= now.getTime();
+    const passed = hasPassed(olds.expirationDate, now);
     return passed && sameInstant(olds.expirationDate, declared) ? "stale" : undefined;
 }
 

@@ -2,15 +2,17 @@
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
 import { randomBytes } from "node:crypto";
-import type { JsonPatchReplace, TokenRecord } from "../wire/api-types";
-import type { IscPatClient } from "./client";
-import { AmbiguousOutcomeError, IscApiError } from "./errors";
-import { outputsFrom } from "./outputs";
-import { planDiff, planPatch } from "./plan";
-import { scrub } from "./redact";
-import { rotationExpiry } from "./rotation";
-import type { CheckedInputs, TokenOutputs } from "./types";
-import { collectionPath, hasModernExpiry, itemPath } from "./versions";
+import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
+import type { IscPatClient } from "../isc-client/client";
+import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
+import { hasPassed } from "../rules/dates";
+import { createRequestFrom, outputsFrom } from "../rules/outputs";
+import { createExactlyOnce, type Declared } from "./exactly-once";
+import { planDiff, planPatch } from "../rules/plan";
+import { scrub } from "../isc-client/redact";
+import { rotationExpiry } from "../rules/rotation";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { collectionPath, hasModernExpiry, itemPath } from "../rules/versions";
 
 export interface CreateOutcome {
     id: string;
@@ -26,18 +28,28 @@ export class AdoptionError extends Error {
 }
 
 /**
- * create(): adopt the token named by adoptTokenId, else `post` (the exactly-once create); when the
- * API refuses it and the owner has a token of the declared name, apply onNameConflict.
+ * create(): adopt the token named by adoptTokenId, else post it (createExactlyOnce); when the API
+ * refuses it and the owner has a token of the declared name, apply onNameConflict.
  */
 export async function createOrAdopt(
     client: IscPatClient,
-    inputs: CheckedInputs,
+    declared: Declared,
     now: Date,
     adoptionsDone: ReadonlySet<string>,
-    post: (apiName?: string) => Promise<CreateOutcome>,
     notify: (message: string) => void,
 ): Promise<CreateOutcome> {
+    const { inputs } = declared;
     const version = inputs.apiVersion;
+    // The POST itself, exactly once; under another name for a gapless "replace" (replaceClash).
+    const post = async (apiName?: string): Promise<CreateOutcome> => {
+        const body = createRequestFrom(inputs, now);
+        const record = await createExactlyOnce(
+            client,
+            declared,
+            apiName === undefined ? body : { ...body, name: apiName },
+        );
+        return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
+    };
     // The engine re-checks a replaced resource as if new: its adoptTokenId was used up at its creation.
     if (inputs.adoptTokenId !== undefined && !adoptionsDone.has(inputs.adoptTokenId)) {
         const own = await client.list(version, { ownerId: "me" });
@@ -133,7 +145,7 @@ async function adopt(
  * cannot change in place (adopting must not replace: someone uses that token). Pure.
  */
 export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: Date): JsonPatchReplace[] {
-    if (record.expirationDate != null && Date.parse(record.expirationDate) <= now.getTime()) {
+    if (record.expirationDate != null && hasPassed(record.expirationDate, now)) {
         throw new AdoptionError(
             `${describeToken(record)} expired on ${record.expirationDate}, so it cannot be adopted: delete it (DELETE /${itemPath(inputs.apiVersion, record.id)}) and let this resource make a new one${inputs.adoptTokenId === undefined ? ' (onNameConflict: "replace" does both)' : " (remove adoptTokenId)"}`,
         );
@@ -148,7 +160,7 @@ export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: D
     // Rotation owns the expiry: an adopted token expires at most expiresInDays from now, then rotates.
     if (inputs.rotation) {
         const target = rotationExpiry(inputs.rotation, now);
-        if (current.expirationDate == null || Date.parse(current.expirationDate) > Date.parse(target)) {
+        if (current.expirationDate == null || !hasPassed(current.expirationDate, new Date(target))) {
             // The older versions cannot patch an expiry, and replacing would break the token's users.
             if (!hasModernExpiry(inputs.apiVersion)) {
                 throw new AdoptionError(

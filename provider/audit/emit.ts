@@ -1,8 +1,8 @@
 // `isc-pat audit --emit-program`: a TypeScript module that declares unmanaged tokens in the
 // adopting form (adoptTokenId plus their current properties), so that `import "./adopted";` adopts
 // them with the next `pulumi up`, unchanged. Pure.
-import type { ApiVersion, TokenRecord } from "../wire/api-types";
-import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "../rules/versions";
 
 /** Which tokens can be adopted by the API client: its own, unexpired, not platform-made, unmanaged. */
 export function adoptable(

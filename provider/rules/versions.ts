@@ -1,5 +1,6 @@
 // The per-version facts of the PAT API: where the collection lives and how expiry behaves.
-import type { ApiVersion } from "../wire/api-types";
+import type { ApiVersion } from "../../wire/api-types";
+import { DAY_MS } from "./dates";
 
 export const API_VERSIONS: readonly ApiVersion[] = ["beta", "v3", "v2024", "v2025", "v2026", "v1"];
 
@@ -33,7 +34,7 @@ export function itemPath(version: ApiVersion, id: string): string {
 }
 
 /** A day: the margin kept below the older versions' 6-month limit. */
-const LEGACY_MARGIN_MS = 86_400_000;
+const LEGACY_MARGIN_MS = DAY_MS;
 
 /**
  * The latest expiry check accepts on the older versions. The API says "6 months ahead" without its

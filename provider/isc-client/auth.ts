@@ -1,6 +1,6 @@
 // OAuth2 client credentials at {baseUrl}/oauth/token: one bearer token per process and
 // connection, shared by every request (single-flight), reused until shortly before it expires.
-import type { OAuthTokenResponse } from "../wire/api-types";
+import type { OAuthTokenResponse } from "../../wire/api-types";
 import type { ConnectionSettings } from "./config";
 import { apiError, malformed, parseJson } from "./api-errors";
 import { HttpTransport, type HttpRequest } from "./http";

@@ -3,10 +3,10 @@
 // refused here with a reason, so that no TypeError from a hostile or broken answer reaches a user
 // and no crafted id or version reaches another endpoint. Tolerant where the API's documentation is
 // silent or loose: fields documented with a default may be missing.
-import type { ApiVersion, CreatedTokenRecord, TokenOwner, TokenRecord } from "../wire/api-types";
-import { isRfc3339 } from "./dates";
+import type { ApiVersion, CreatedTokenRecord, TokenOwner, TokenRecord } from "../../wire/api-types";
+import { isRfc3339 } from "../rules/dates";
 import { MAX_SECRET_CHARS, scrub } from "./redact";
-import { API_VERSIONS, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion } from "./versions";
+import { API_VERSIONS, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion } from "../rules/versions";
 
 /** A request the client refuses to send: a bad argument from its caller. Nothing was sent. */
 export class InvalidRequestError extends Error {

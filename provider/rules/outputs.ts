@@ -2,7 +2,7 @@
 // the API; where the API's value means the same as what the program declared (a reordered scope,
 // another spelling of the same instant) the declared form is kept, so that no false change shows;
 // every other date is written in the package's one spelling (writtenDate).
-import type { CreateTokenRequest, TokenRecord } from "../wire/api-types";
+import type { CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { wireDate, writtenDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
@@ -14,13 +14,14 @@ import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versio
  * token gets its generation's name and expiry, from `now`.
  */
 export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateTokenRequest {
-    const { rotation } = inputs;
+    const { rotation, expirationDate } = inputs;
+    const owner = expiryOwner(inputs);
     const body: CreateTokenRequest = { name: rotation ? generationName(inputs.name, now) : inputs.name };
-    if (rotation) body.expirationDate = rotationExpiry(rotation, now);
+    if (owner === "rotation" && rotation) body.expirationDate = rotationExpiry(rotation, now);
     if (inputs.scope != null) body.scope = inputs.scope;
     if (inputs.accessTokenValiditySeconds != null)
         body.accessTokenValiditySeconds = inputs.accessTokenValiditySeconds;
-    if (inputs.expirationDate != null) body.expirationDate = wireDate(inputs.expirationDate);
+    if (owner === "input" && expirationDate != null) body.expirationDate = wireDate(expirationDate);
     if (hasModernExpiry(inputs.apiVersion)) {
         if (inputs.userAwareTokenNeverExpires != null)
             body.userAwareTokenNeverExpires = inputs.userAwareTokenNeverExpires;
@@ -51,7 +52,7 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
         expirationDateSource: expirySource(declared, record),
         secretKnown: secret !== "",
     };
-    // Recorded only when declared; the adopted id only by adoption itself (provider/adopt.ts).
+    // Recorded only when declared; the adopted id only by adoption itself (provider/create/adopt.ts).
     if (declared.onNameConflict != null) outputs.onNameConflict = declared.onNameConflict;
     if (declared.replaceIfSecretUnknown != null)
         outputs.replaceIfSecretUnknown = declared.replaceIfSecretUnknown;
@@ -67,9 +68,19 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
     return outputs;
 }
 
-function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+/**
+ * Who sets a token's expiry, when the program does: rotation wins over a declared expirationDate
+ * (check refuses both together; this order holds wherever else they meet).
+ */
+function expiryOwner(declared: CheckedInputs): "rotation" | "input" | undefined {
     if (declared.rotation) return "rotation";
     if (declared.expirationDate != null) return "input";
+    return undefined;
+}
+
+function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationDateSource {
+    const owner = expiryOwner(declared);
+    if (owner) return owner;
     if (!hasModernExpiry(declared.apiVersion)) return "apiDefault";
     return record.expirationDate == null ? "neverExpires" : "input";
 }

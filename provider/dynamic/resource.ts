@@ -1,8 +1,15 @@
 // The resource class a Pulumi program uses.
 import * as pulumi from "@pulumi/pulumi";
-import type { ApiVersion, TokenOwner } from "../wire/api-types";
-import * as serializedProviderModule from "./serialized-provider";
-import type { ExpirationDateSource, NameConflictPolicy, RotationSettings } from "./types";
+import type { ApiVersion, TokenOwner } from "../../wire/api-types";
+// The state holds this module's path: it must stay provider/serialized-provider (a re-export).
+import * as serializedProviderModule from "../serialized-provider";
+import {
+    INPUT_NAMES,
+    OUTPUT_ONLY_NAMES,
+    type ExpirationDateSource,
+    type NameConflictPolicy,
+    type RotationSettings,
+} from "../rules/types";
 
 export interface PersonalAccessTokenArgs {
     /** The token's name; unique among the owner's tokens. */
@@ -29,6 +36,11 @@ export interface PersonalAccessTokenArgs {
 
 /** The module whose exports are the provider: see serialized-provider.ts for why it is a module. */
 const serializedProvider: pulumi.dynamic.ResourceProvider = serializedProviderModule;
+
+/** Every output, unset: the engine fills in only the properties a resource is constructed with. */
+const EVERY_OUTPUT = Object.fromEntries(
+    [...INPUT_NAMES, ...OUTPUT_ONLY_NAMES].map((name) => [name, undefined]),
+);
 
 /** A SailPoint Identity Security Cloud personal access token. Its `id` is the token's client id. */
 export class PersonalAccessToken extends pulumi.dynamic.Resource {
@@ -58,35 +70,22 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly secretKnown: pulumi.Output<boolean>;
 
     constructor(name: string, args: PersonalAccessTokenArgs, opts?: pulumi.CustomResourceOptions) {
-        const outputsOnly = {
-            secret: undefined,
-            owner: undefined,
-            created: undefined,
-            lastUsed: undefined,
-            managed: undefined,
-            expirationDateSource: undefined,
-            tokenName: undefined,
-            rotationDueAt: undefined,
-            secretKnown: undefined,
-        };
-        const inputsAlsoOutputs = {
-            scope: undefined,
-            expirationDate: undefined,
-            userAwareTokenNeverExpires: undefined,
-            accessTokenValiditySeconds: undefined,
-            apiVersion: undefined,
-            rotation: undefined,
-            adoptTokenId: undefined,
-            onNameConflict: undefined,
-            replaceIfSecretUnknown: undefined,
-        };
         super(
             serializedProvider,
             name,
-            { ...outputsOnly, ...inputsAlsoOutputs, ...args },
+            { ...EVERY_OUTPUT, ...args },
             pulumi.mergeOptions(opts, { additionalSecretOutputs: ["secret"] }),
             "sailpoint",
             "PersonalAccessToken",
         );
     }
 }
+
+// Compile-time proof that the class declares every output the types name.
+const _allDeclared: Exclude<
+    (typeof INPUT_NAMES)[number] | (typeof OUTPUT_ONLY_NAMES)[number],
+    keyof PersonalAccessToken
+> extends never
+    ? true
+    : never = true;
+void _allDeclared;

@@ -1,22 +1,25 @@
-// The six lifecycle methods the Pulumi engine calls: thin glue between validation, planning and
-// the client. Nothing is read from the surroundings at construction; settings are resolved when an
+// The six lifecycle methods the Pulumi engine calls: thin glue between the rules (validation,
+// planning), creation (provider/create/) and the client. Nothing is read from the surroundings at construction; settings are resolved when an
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
-import { createOrAdopt, keepAdoption } from "./adopt";
-import type { ApiVersion, CreateTokenRequest, CreatedTokenRecord, TokenRecord } from "../wire/api-types";
-import { clientFor, type IscPatClient } from "./client";
-import { systemNow } from "./clock";
-import { resolveConnection, resolveDefaultApiVersion, type ConfigSource, type Environment } from "./config";
-import { AmbiguousOutcomeError, IscApiError, TokenInitializationError } from "./errors";
-import type { RetryPolicy } from "./retry";
-import type { PacingLimits } from "./pacing";
-import { exhaustedMessage, foreignTokenMessage, judgeSameNamed, unverifiedMessage } from "./lost-create";
-import { createRequestFrom, inputsFrom, outputsFrom } from "./outputs";
-import { planDiff, planPatch, staleExpiryWarning } from "./plan";
-import { printable, scrub } from "./redact";
-import type { CheckedInputs, TokenOutputs } from "./types";
-import { PROVIDER_KEY, validateInputs } from "./validate";
-import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "./versions";
+import { createOrAdopt, keepAdoption } from "../create/adopt";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+import { clientFor, type IscPatClient } from "../isc-client/client";
+import { systemNow } from "../rules/clock";
+import {
+    resolveConnection,
+    resolveDefaultApiVersion,
+    type ConfigSource,
+    type Environment,
+} from "../isc-client/config";
+import type { RetryPolicy } from "../isc-client/retry";
+import type { PacingLimits } from "../isc-client/pacing";
+import { inputsFrom, outputsFrom } from "../rules/outputs";
+import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
+import { printable, scrub } from "../isc-client/redact";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { PROVIDER_KEY, validateInputs } from "../rules/validate";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
 type DiffResult = pulumi.dynamic.DiffResult;
@@ -40,16 +43,6 @@ export interface ProviderOptions {
     retryPolicy?: RetryPolicy;
     /** The client-side rate limit; default the API's (100 requests per 10 s per client id and version). */
     rateLimit?: PacingLimits;
-}
-
-/** How many times a create whose outcome was lost is tried again. */
-const CREATE_ROUNDS = 3;
-/** How many lists (each with the transport's retries) may find out what a lost create made. */
-const LOSS_LISTS = 3;
-/** A create's checked inputs, and the engine's serialized provider that came with them. */
-interface Declared {
-    inputs: CheckedInputs;
-    serializedProvider?: string;
 }
 
 export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
@@ -116,22 +109,12 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             inputs,
             serializedProvider: typeof serialized === "string" ? serialized : undefined,
         };
-        const client = this.client();
-        // Adoption and name conflicts: provider/adopt.ts; the POST itself: createExactlyOnce.
+        // Adoption and name conflicts, then the exactly-once POST: provider/create/.
         const outcome = await createOrAdopt(
-            client,
-            inputs,
+            this.client(),
+            declared,
             this.now(),
             this.adoptionsDone,
-            async (apiName) => {
-                const body = createRequestFrom(inputs, this.now());
-                const record = await this.createExactlyOnce(
-                    client,
-                    declared,
-                    apiName === undefined ? body : { ...body, name: apiName },
-                );
-                return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
-            },
             (message) => this.notify(message),
         );
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
@@ -173,109 +156,6 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             return;
         }
         await this.client().delete(props.apiVersion ?? resolveDefaultApiVersion(this.config), id);
-    }
-
-    /**
-     * One POST; when its outcome is lost (connection reset after sending, timeout, 5xx, a 200 that
-     * is not the token), find out whether the token was made. A token this provider can prove it
-     * made (see lost-create.ts) has a secret that can never be known: it is deleted and the create
-     * is made again. Ends with one live token whose secret we hold, or an error that says what is
-     * at the API; a token the provider cannot prove it made is never deleted.
-     */
-    private async createExactlyOnce(
-        client: IscPatClient,
-        declared: Declared,
-        body: CreateTokenRequest,
-    ): Promise<CreatedTokenRecord> {
-        const version = declared.inputs.apiVersion;
-        let startedAtLocalMs: number | undefined;
-        const deleted: TokenRecord[] = [];
-        for (let round = 1; ; round++) {
-            startedAtLocalMs ??= Date.now();
-            let cause: Error;
-            try {
-                return await client.create(version, body);
-            } catch (error) {
-                // After a lost create, a refusal may be the name clash with the lost one's token,
-                // which the API may have made only after we looked: look again.
-                const afterLoss = round > 1 && error instanceof IscApiError && error.status === 400;
-                if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
-                cause = error as Error;
-            }
-            const firstSent = startedAtLocalMs;
-            const tokens = await this.listAfterLoss(client, version, body.name, cause, firstSent);
-            const listedAtServerMs = client.serverClock.serverTimeAtLeast(Date.now());
-            const judged = judgeSameNamed(
-                tokens,
-                body,
-                version,
-                client.serverClock.serverTimeAtLeast(firstSent),
-            );
-            const foreign = judged.find((j) => !j.ours);
-            if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
-            for (const { token } of judged) {
-                await this.deleteUnknowable(client, declared, token);
-                deleted.push(token);
-            }
-            if (round >= CREATE_ROUNDS) {
-                throw new Error(scrub(exhaustedMessage(cause.message, round, deleted, listedAtServerMs)));
-            }
-        }
-    }
-
-    /** The owner's tokens after a lost create; the list is tried again before giving up. */
-    private async listAfterLoss(
-        client: IscPatClient,
-        version: ApiVersion,
-        name: string,
-        cause: Error,
-        startedAtLocalMs: number,
-    ): Promise<TokenRecord[]> {
-        for (let attempt = 1; ; attempt++) {
-            try {
-                return await client.list(version, { ownerId: "me" });
-            } catch (error) {
-                if (attempt >= LOSS_LISTS) {
-                    const since = client.serverClock.serverTimeAtLeast(startedAtLocalMs);
-                    throw new Error(
-                        scrub(
-                            unverifiedMessage(
-                                cause.message,
-                                (error as Error).message,
-                                version,
-                                name,
-                                since,
-                                startedAtLocalMs,
-                            ),
-                        ),
-                    );
-                }
-            }
-        }
-    }
-
-    private async deleteUnknowable(
-        client: IscPatClient,
-        declared: Declared,
-        token: TokenRecord,
-    ): Promise<void> {
-        const { inputs, serializedProvider } = declared;
-        try {
-            await client.delete(inputs.apiVersion, token.id);
-        } catch (error) {
-            // The engine records these as the resource's outputs. The dynamic-provider host adds its
-            // serialized provider to a successful create's outputs, not to these: without it no later
-            // up, refresh or destroy could load the provider, so it is added here.
-            const properties = {
-                ...outputsFrom(token, inputs, ""),
-                ...(serializedProvider ? { [PROVIDER_KEY]: serializedProvider } : {}),
-            };
-            const message = scrub(
-                `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
-            );
-            // The engine shows the reasons, not the message: both say it all.
-            throw new TokenInitializationError(message, token.id, properties, [message]);
-        }
     }
 
     /**

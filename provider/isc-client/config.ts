@@ -1,9 +1,9 @@
 // Where the provider connects and with which credentials: the stack config (through configure),
 // else the environment variables the official SailPoint SDKs and CLI read.
-import type { ApiVersion } from "../wire/api-types";
+import type { ApiVersion } from "../../wire/api-types";
 import { ConfigurationError } from "./errors";
 import { MAX_SECRET_CHARS, registerSecret } from "./redact";
-import { API_VERSIONS, DEFAULT_API_VERSION, isApiVersion } from "./versions";
+import { API_VERSIONS, DEFAULT_API_VERSION, isApiVersion } from "../rules/versions";
 
 export interface ConnectionSettings {
     /** The tenant's API root, without a trailing slash, e.g. https://acme.api.identitynow.com */

@@ -1,6 +1,6 @@
 // The resource's plain (unwrapped) inputs and outputs. schema.json is their source of truth;
 // test/schema.test.ts checks that these names match it.
-import type { ApiVersion, TokenOwner } from "../wire/api-types";
+import type { ApiVersion, TokenOwner } from "../../wire/api-types";
 
 export interface RotationSettings {
     expiresInDays: number;
@@ -15,7 +15,7 @@ export interface TokenInputs {
     accessTokenValiditySeconds?: number | null;
     apiVersion?: ApiVersion;
     rotation?: RotationSettings;
-    /** Take over this existing token at creation (see provider/adopt.ts). */
+    /** Take over this existing token at creation (see provider/create/adopt.ts). */
     adoptTokenId?: string;
     /** What creation does when the owner already has a token of the declared name. Default "fail". */
     onNameConflict?: NameConflictPolicy;
@@ -87,3 +87,6 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export function isUnknown(value: unknown): boolean {
     return value === UNKNOWN;
 }
+
+/** The type token of PersonalAccessToken: dynamic/resource.ts registers module "sailpoint", type "PersonalAccessToken". */
+export const PERSONAL_ACCESS_TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
