@@ -53,10 +53,12 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
     for (const version of ["beta", "v3", "v2024", "v2025", "v2026", "v1"] as ApiVersion[]) {
         it(`runs the lifecycle on apiVersion ${version}`, async () => {
             const p = ctx.h.provider();
+            // One instant for both: two calls a second boundary apart would change the expiry.
+            const expirationDate = inDays(20);
             const { id, outs } = await createToken(p, {
                 name: `t-${version}`,
                 apiVersion: version,
-                expirationDate: inDays(20),
+                expirationDate,
             });
             const paths = ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.path);
             const base =
@@ -64,7 +66,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             assert.deepEqual(paths, [base]);
             const { inputs } = await p.check(
                 {},
-                { name: `t-${version}-x`, apiVersion: version, expirationDate: inDays(20) },
+                { name: `t-${version}-x`, apiVersion: version, expirationDate },
             );
             const updated = await p.update(id, outs, inputs as CheckedInputs);
             assert.equal(updated.outs?.name, `t-${version}-x`);

@@ -143,7 +143,8 @@ describe("inventory (pure)", () => {
     it("isc-pat audit --help states every option's default, the thresholds the pack's", () => {
         const help = execFileSync(
             process.execPath,
-            [join(__dirname, "..", "..", "provider", "audit-cli.js"), "--help"],
+            // The package's bin, as `isc-pat audit --help` runs it.
+            [join(__dirname, "..", "..", "provider", "bin.js"), "audit", "--help"],
             {
                 encoding: "utf8",
             },

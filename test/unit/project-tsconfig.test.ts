@@ -2,19 +2,23 @@
 // newest TypeScript @pulumi/pulumi accepts, 6): its tsconfig.json, with the repository's own
 // TypeScript 5, gives no option error (e.g. TS5107, TS5110), and every example uses the same file.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import ts from "typescript";
 
 const root = join(__dirname, "..", "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const EXAMPLES = ["basic", "fleet", "gitops", "never-expires", "rotation"];
+/** Every example that is a TypeScript project: a new one is checked as soon as it is added. */
+const EXAMPLES = readdirSync(join(root, "examples")).filter((e) =>
+    existsSync(join(root, "examples", e, "tsconfig.json")),
+);
 
 describe("the project's tsconfig.json", () => {
     const text = /cat > tsconfig\.json <<'EOF'\n([\s\S]*?)\nEOF/.exec(readme)?.[1];
 
     it("the README writes one, the same as every example's and the suite's program", () => {
         assert.ok(text, "the README writes tsconfig.json");
+        assert.ok(EXAMPLES.length >= 6, `examples found: ${EXAMPLES.join(", ")}`);
         for (const dir of [...EXAMPLES.map((e) => join("examples", e)), join("test", "e2e-program")]) {
             const example = readFileSync(join(root, dir, "tsconfig.json"), "utf8");
             assert.deepEqual(JSON.parse(example), JSON.parse(text), dir);
