@@ -5,7 +5,7 @@
 // dynamic-provider process then calls these functions. They all go to one provider instance per
 // process, so a whole stack shares one configuration, one bearer token and one rate-limit budget.
 import type * as pulumi from "@pulumi/pulumi";
-import { PersonalAccessTokenProvider } from "./provider";
+import { PersonalAccessTokenProvider } from "../lifecycle/provider";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 
 let instance: PersonalAccessTokenProvider | undefined;

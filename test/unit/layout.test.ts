@@ -13,9 +13,10 @@ const RANKS: Record<string, number> = {
     "provider/isc-client": 2,
     policy: 3,
     "provider/create": 3,
-    "provider/dynamic": 4,
-    "provider/audit": 4,
-    provider: 5,
+    "provider/lifecycle": 4,
+    "provider/dynamic": 5,
+    "provider/audit": 5,
+    provider: 6,
 };
 /** Kept at its old path because every stack's state names it: one of the doors. */
 const PINNED: Record<string, string> = { "provider/serialized-provider.ts": "provider/dynamic" };
