@@ -3,6 +3,7 @@
 // operation runs, from configure()'s stack config or the environment.
 import type * as pulumi from "@pulumi/pulumi";
 import { createOrAdopt, keepAdoption } from "../create/adopt";
+import { replaceKeepingName, SameNameReplacements } from "../create/same-name";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { clientFor, type IscPatClient } from "../isc-client/client";
 import { systemNow } from "../rules/clock";
@@ -57,6 +58,8 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
      * own resource holds it.)
      */
     private readonly held = new Set<string>();
+    /** Replacements that keep the name, noted by diff for create: the old token moves aside first. */
+    private readonly sameName = new SameNameReplacements();
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
@@ -94,6 +97,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
         if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
+        this.sameName.note(id, news, plan.movesOldAside === true);
         return {
             changes: plan.changes,
             replaces: plan.replaces,
@@ -110,13 +114,15 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             serializedProvider: typeof serialized === "string" ? serialized : undefined,
         };
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
-        const outcome = await createOrAdopt(
-            this.client(),
-            declared,
-            this.now(),
-            this.adoptionsDone,
-            (message) => this.notify(message),
-        );
+        const client = this.client();
+        const make = () =>
+            createOrAdopt(client, declared, this.now(), this.adoptionsDone, (message) =>
+                this.notify(message),
+            );
+        const replacedId = this.sameName.take(inputs);
+        const outcome = replacedId
+            ? await replaceKeepingName(client, inputs, replacedId, make)
+            : await make();
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
         if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
         return outcome;

@@ -21,10 +21,15 @@ export interface DiffPlan {
     /** Properties whose change makes a new token. */
     replaces: string[];
     /**
-     * The old token must go before the new one is made when both would carry the same name:
-     * names are unique per owner.
+     * The old token goes before the new one is made: a replacement that keeps the name of a token
+     * that no longer works (expired, or its secret is not in the state) has nothing to keep alive.
      */
     deleteBeforeReplace: boolean;
+    /**
+     * A replacement that keeps the name of a token that works: the new token comes first, so the
+     * old one is first moved to an interim name (names are unique per owner; create/same-name.ts).
+     */
+    movesOldAside?: true;
     /** Why the token is renewed although its inputs may be unchanged: expiry or rotation. */
     renewal?: string;
 }
@@ -90,13 +95,21 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date): DiffPl
     // A rotating token's generations carry different API-side names: the new one can come first.
     // (An unknown rotation counts as rotating: the preview shows the order, the up decides it again.)
     const keepsApiName = !updates.includes("name") && !rotation;
+    const movesOldAside = replacing && keepsApiName && stillWorks(olds, now);
     return {
         changes: updates.length > 0 || replacing,
         updates,
         replaces,
-        deleteBeforeReplace: replacing && keepsApiName,
+        deleteBeforeReplace: replacing && keepsApiName && !movesOldAside,
+        ...(movesOldAside ? { movesOldAside } : {}),
         ...(renewal ? { renewal } : {}),
     };
+}
+
+/** Whether the token in state is one its consumers can use: not expired, its secret in the state. */
+function stillWorks(olds: OldState, now: Date): boolean {
+    const expired = olds.expirationDate != null && hasPassed(olds.expirationDate, now);
+    return typeof olds.secret === "string" && olds.secret !== "" && !isUnknown(olds.secret) && !expired;
 }
 
 /**

@@ -153,10 +153,11 @@ describe("planDiff / planPatch", () => {
                 assertNoChange(state(base), { ...base, accessTokenValiditySeconds: null });
             });
 
-            it("a replacement that keeps the name deletes first; one with a rename does not", () => {
+            it("a replacement that keeps the name of a working token moves the old one aside, new first; one with a rename needs no move", () => {
                 const olds = state({ ...base, accessTokenValiditySeconds: 600 });
                 const keep = planDiff(olds, { ...base, accessTokenValiditySeconds: 900 }, NOW);
-                assert.equal(keep.deleteBeforeReplace, true);
+                assert.equal(keep.deleteBeforeReplace, false);
+                assert.equal(keep.movesOldAside, true);
                 const rename = planDiff(
                     olds,
                     { ...base, name: "ci-2", accessTokenValiditySeconds: 900 },
@@ -165,6 +166,22 @@ describe("planDiff / planPatch", () => {
                 assert.deepEqual(rename.updates, ["name"]);
                 assert.deepEqual(rename.replaces, ["accessTokenValiditySeconds"]);
                 assert.equal(rename.deleteBeforeReplace, false);
+                assert.equal(rename.movesOldAside, undefined);
+            });
+
+            it("a same-name replacement of a token nothing can use deletes first: expired, or its secret not in the state", () => {
+                const news = { ...base, accessTokenValiditySeconds: 900 };
+                const expired = state(
+                    { ...base, accessTokenValiditySeconds: 600 },
+                    { expirationDate: "2026-05-31T23:59:59Z" },
+                );
+                const secretless = state({ ...base, accessTokenValiditySeconds: 600 }, { secret: "" });
+                for (const olds of [expired, secretless]) {
+                    const plan = planDiff(olds, news, NOW);
+                    assert.ok(plan.replaces.includes("accessTokenValiditySeconds"));
+                    assert.equal(plan.deleteBeforeReplace, true);
+                    assert.equal(plan.movesOldAside, undefined);
+                }
             });
 
             it("planPatch throws when a replacement is needed", () => {
@@ -296,7 +313,7 @@ describe("planDiff / planPatch", () => {
         }
 
         for (const version of LEGACY) {
-            it(`${version}: a change replaces the token (deleting first, the name stays)`, () => {
+            it(`${version}: a change replaces the token (the new one first, the old one moved aside: the name stays)`, () => {
                 const olds = state(
                     { name: "ci", apiVersion: version, expirationDate: DATE },
                     { expirationDateSource: "input" },
@@ -306,7 +323,8 @@ describe("planDiff / planPatch", () => {
                     changes: true,
                     updates: [],
                     replaces: ["expirationDate"],
-                    deleteBeforeReplace: true,
+                    deleteBeforeReplace: false,
+                    movesOldAside: true,
                 });
                 assert.throws(() => planPatch(olds, news, NOW), /cannot update expirationDate in place/);
             });
