@@ -250,8 +250,9 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
             const up = ctx.h.provider();
             const news = { ...a.inputs, accessTokenValiditySeconds: 3600 };
             assert.deepEqual((await up.diff(a.id, a.outs, news)).replaces, ["accessTokenValiditySeconds"]);
-            await up.delete(a.id, a.outs);
+            // Create first (the old token moves aside: same name), then the engine deletes the old one.
             const b = await createToken(up, news);
+            await up.delete(a.id, a.outs);
             assert.deepEqual(
                 ctx.h.emulator.tokens().map((t) => t.id),
                 [b.id],
