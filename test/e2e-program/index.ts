@@ -26,6 +26,48 @@ const tokens = many
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when it exists
 if (config.getBoolean("adopted")) require("./adopted");
 
+// With `consumer: true`, a resource that takes the first token's credentials as inputs, as a CI
+// system's secret would: each create or update mints a bearer token with them at the tenant, so its
+// outputs say whether the secret it was given worked when it got it.
+interface ConsumerInputs {
+    clientId: string;
+    clientSecret: string;
+}
+const consumerProvider: pulumi.dynamic.ResourceProvider = {
+    async create(inputs: ConsumerInputs) {
+        return { id: "consumer", outs: await consume(inputs) };
+    },
+    async diff(_id: string, olds: { clientId: string }, news: ConsumerInputs) {
+        return { changes: olds.clientId !== news.clientId };
+    },
+    async update(_id: string, _olds: unknown, news: ConsumerInputs) {
+        return { outs: await consume(news) };
+    },
+};
+async function consume(inputs: ConsumerInputs): Promise<{ clientId: string; minted: boolean }> {
+    const body = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: inputs.clientId,
+        client_secret: inputs.clientSecret,
+    });
+    const answer = await fetch(`${process.env.SAIL_BASE_URL}/oauth/token`, { method: "POST", body });
+    await answer.arrayBuffer();
+    return { clientId: inputs.clientId, minted: answer.status === 200 };
+}
+class Consumer extends pulumi.dynamic.Resource {
+    declare readonly clientId: pulumi.Output<string>;
+    declare readonly minted: pulumi.Output<boolean>;
+    constructor(name: string, args: { clientId: pulumi.Input<string>; clientSecret: pulumi.Input<string> }) {
+        super(consumerProvider, name, { ...args, minted: undefined }, {});
+    }
+}
+const consumer =
+    config.getBoolean("consumer") && tokens[0]
+        ? new Consumer("consumer", { clientId: tokens[0].id, clientSecret: tokens[0].secret })
+        : undefined;
+export const consumerMinted = consumer?.minted;
+export const consumerClientId = consumer?.clientId;
+
 export const clientId = tokens[0]?.id;
 export const clientSecret = tokens[0]?.secret;
 export const name = tokens[0]?.name;

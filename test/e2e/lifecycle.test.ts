@@ -5,6 +5,18 @@ import type { IscEmulator } from "../../emulator";
 import { inDays } from "../support/harness";
 import { useStack } from "../support/stack";
 
+/** Whether a token's credentials mint a bearer token at the emulator's token endpoint. */
+async function mintsBearer(baseUrl: string, id: string, secret: string): Promise<boolean> {
+    const body = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: id,
+        client_secret: secret,
+    });
+    const answer = await fetch(`${baseUrl}/oauth/token`, { method: "POST", body });
+    await answer.arrayBuffer();
+    return answer.status === 200;
+}
+
 /** Requests the provider made to the PAT API (not the token endpoint), by operation. */
 export function apiCalls(emulator: IscEmulator): string[] {
     return emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
@@ -57,6 +69,8 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
     it("a scope change updates in place; a reordered scope changes nothing", async () => {
         const id = ctx.project.outputs().clientId;
         await ctx.project.setConfig("token.scope", ["sp:scopes:default", "idn:access-request:manage"]);
+        // From here on, a resource of the program takes the token's credentials (see the replacement).
+        await ctx.project.setConfig("consumer", true);
         ctx.h.emulator.resetRequests();
         await ctx.project.run(["up", "--yes"]);
         assert.equal(ctx.project.outputs().clientId, id);
@@ -69,29 +83,75 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
         await ctx.project.run(["preview", "--expect-no-changes"]);
     });
 
-    it("a validity change replaces the token: new id, old one gone, no name clash", async () => {
+    it("a validity change replaces the token keeping its name: a live token throughout, converged in one up", async () => {
         const oldId = ctx.project.outputs().clientId as string;
+        const oldSecret = ctx.project.outputs(true).clientSecret as string;
+        const name = ctx.project.outputs().name as string;
         await ctx.project.setConfig("token.accessTokenValiditySeconds", 3600);
         const preview = await ctx.project.run(["preview", "--diff"]);
         assert.match(preview.stdout, /\+-.*accessTokenValiditySeconds/s);
         assert.match(preview.stdout, /1 to replace/);
         ctx.h.emulator.resetRequests();
-        await ctx.project.run(["up", "--yes"]);
+        // During the up: the old token's credentials mint bearer tokens, again and again, and the
+        // emulator's tokens are looked at each time: until the new token exists, the old one works.
+        const seen: { mints: boolean; ids: string[] }[] = [];
+        let running = true;
+        const watching = (async () => {
+            while (running) {
+                const mints = await mintsBearer(ctx.h.emulator.baseUrl, oldId, oldSecret);
+                seen.push({ mints, ids: ctx.h.emulator.tokens().map((t) => t.id) });
+                await new Promise((resolve) => setTimeout(resolve, 10));
+            }
+        })();
+        try {
+            await ctx.project.run(["up", "--yes"]);
+        } finally {
+            running = false;
+            await watching;
+        }
         const newId = ctx.project.outputs().clientId as string;
+        const newSecret = ctx.project.outputs(true).clientSecret as string;
         assert.notEqual(newId, oldId);
+        assert.ok(ctx.h.emulator.verifySecret(newId, newSecret), "the exported secret is the new token's");
         assert.deepEqual(
-            ctx.h.emulator.tokens().map((t) => t.id),
-            [newId],
+            ctx.h.emulator.tokens().map((t) => [t.id, t.name]),
+            [[newId, name]],
+            "the declared name at the API, the old token gone",
         );
         assert.deepEqual(
             apiCalls(ctx.h.emulator),
-            ["delete", "create"],
-            "delete first: the name stays the same",
+            ["patch", "create", "delete"],
+            "the old token moves aside, the new one is made, the old one is deleted last",
         );
-        assert.ok(
-            ctx.h.emulator.requests.every((r) => r.status === null || r.status < 400),
-            "no request was refused",
+        const writes = ctx.h.emulator.requests.filter(
+            (r) => r.operation !== "token" && r.operation !== "list",
         );
+        assert.deepEqual(
+            writes.map((r) => [r.method, r.path.endsWith(`/${oldId}`) ? "old token" : r.path, r.status]),
+            [
+                ["PATCH", "old token", 200],
+                ["POST", "/personal-access-tokens/v1", 200],
+                ["DELETE", "old token", 204],
+            ],
+        );
+        assert.ok(seen.filter((s) => s.mints).length > 0, "the old credentials worked during the up");
+        for (const s of seen) {
+            assert.ok(
+                s.mints || s.ids.includes(newId),
+                `no working token at one moment: ${JSON.stringify(s)}`,
+            );
+            assert.ok(s.ids.length > 0, "never a moment without a token");
+        }
+        assert.equal(seen[seen.length - 1].mints, false, "the old token stopped working once deleted");
+        // The dependent took the new credentials in the same up, after the new token was made and
+        // before the old one was deleted: they minted a bearer token when it got them.
+        assert.equal(ctx.project.outputs().consumerClientId, newId);
+        assert.equal(ctx.project.outputs().consumerMinted, true);
+        const order = ctx.h.emulator.requests
+            .filter((r) => r.operation === "create" || r.operation === "delete" || r.clientId === newId)
+            .map((r) => r.operation);
+        assert.deepEqual(order, ["create", "token", "delete"]);
+        await ctx.project.run(["preview", "--expect-no-changes"]);
         assert.equal(ctx.h.emulator.tokens()[0].accessTokenValiditySeconds, 3600);
     });
 

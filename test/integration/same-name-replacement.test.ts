@@ -200,6 +200,15 @@ describe("a replacement that keeps the name (provider over HTTP)", function () {
         );
     });
 
+    it("`up --replace` calls no diff: the create meets the old token's name, and onNameConflict decides (default: fail)", async () => {
+        const { old } = await before();
+        const p = ctx.h.provider();
+        const { inputs } = await p.check({}, old.inputs as unknown as Record<string, unknown>);
+        const error = await failure("replace without diff", p.create(inputs as CheckedInputs));
+        assert.match(error.message, /The owner already has a token named "ci-deploy"/);
+        assert.deepEqual(working(old), [NAME]);
+    });
+
     /** The next up, in a new provider process: diff, create, delete; then no change. */
     async function converges(old: Made, news: CheckedInputs): Promise<void> {
         const p = ctx.h.provider();
