@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { pulumiCli } from "../../scripts/pulumi-project";
+import { runIscPat } from "../support/bin";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
@@ -101,6 +102,15 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
                 "secret is a secret in the state",
             );
         }
+
+        // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config.
+        const audit = await runIscPat(project, ["audit", "--stack", project.stack, "--json"]);
+        assert.equal(audit.status, 0, audit.stderr);
+        const entries = JSON.parse(audit.stdout) as { id: string; managed: boolean; stack?: string }[];
+        assert.deepEqual(
+            entries.map((e) => [e.id, e.managed, e.stack]),
+            [[ci.id, true, project.stack]],
+        );
 
         // A no-change preview sends no write to either tenant.
         sandbox.emulator.resetRequests();
