@@ -16,6 +16,7 @@ const RANKS: Record<string, number> = {
     "provider/lifecycle": 4,
     "provider/dynamic": 5,
     "provider/audit": 5,
+    "provider/native": 5,
     provider: 6,
 };
 /** Kept at its old path because every stack's state names it: one of the doors. */

@@ -1,0 +1,201 @@
+// The Pulumi package schema of the native plugin (GetSchema), generated from schema.json so that the
+// resource's inputs, outputs and descriptions have one source of truth. Pure: the SDK generators
+// (tools/) and the plugin both call packageSchema(version).
+import schema from "../../schema.json";
+import { NATIVE_PACKAGE, NATIVE_PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
+
+export const PACKAGE = NATIVE_PACKAGE;
+export const RESOURCE_TOKEN = NATIVE_PERSONAL_ACCESS_TOKEN_TYPE;
+/** The output properties the plugin returns as Pulumi secrets. */
+export const SECRET_OUTPUTS = ["secret"] as const;
+
+/** A JSON Schema fragment of schema.json, as far as this conversion reads it. */
+interface JsonSchema {
+    type?: string | string[];
+    enum?: string[];
+    $ref?: string;
+    anyOf?: JsonSchema[];
+    items?: JsonSchema;
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+    description?: string;
+}
+
+/** A Pulumi schema property or type spec (pulumi/pkg/codegen/schema). */
+export interface PropertySpec {
+    type?: string;
+    $ref?: string;
+    items?: PropertySpec;
+    description?: string;
+    secret?: boolean;
+}
+
+interface ObjectTypeSpec {
+    type: "object";
+    description?: string;
+    properties: Record<string, PropertySpec>;
+    required?: string[];
+}
+
+interface EnumTypeSpec {
+    type: "string";
+    description?: string;
+    enum: { value: string; name?: string }[];
+}
+
+const definitions = schema.definitions as unknown as Record<string, JsonSchema>;
+
+function capitalized(name: string): string {
+    return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function typeRef(name: string): string {
+    return `#/types/${PACKAGE}:index:${name}`;
+}
+
+/**
+ * Converts one JSON Schema property. Pulumi's schema has no null: a nullable property is an
+ * optional one. Enums and objects become named types (definitions by their definition's name,
+ * inline enums by their property's name).
+ */
+function propertySpec(
+    property: string,
+    source: JsonSchema,
+    types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
+): PropertySpec {
+    const spec = typeSpec(property, source, types);
+    return source.description === undefined ? spec : { ...spec, description: source.description };
+}
+
+function typeSpec(
+    property: string,
+    source: JsonSchema,
+    types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
+): PropertySpec {
+    if (source.$ref !== undefined) {
+        const name = source.$ref.replace(/^#\/definitions\//, "");
+        const target = definitions[name];
+        if (!target)
+            throw new Error(`schema.json: ${property} refers to ${source.$ref}, which is not defined`);
+        if (target.enum === undefined && target.properties === undefined)
+            return typeSpec(property, target, types);
+        return { $ref: typeRef(namedType(capitalized(name), target, types)) };
+    }
+    if (source.anyOf !== undefined) {
+        const branches = source.anyOf.filter((branch) => branch.type !== "null");
+        if (branches.length !== 1)
+            throw new Error(`schema.json: ${property} has an anyOf this conversion cannot name`);
+        return typeSpec(property, branches[0], types);
+    }
+    if (source.enum !== undefined) return { $ref: typeRef(namedType(capitalized(property), source, types)) };
+    const kinds = (Array.isArray(source.type) ? source.type : [source.type]).filter((t) => t !== "null");
+    if (kinds.length !== 1 || kinds[0] === undefined)
+        throw new Error(`schema.json: ${property} has no single type`);
+    const kind = kinds[0];
+    if (kind === "array") {
+        if (!source.items) throw new Error(`schema.json: array ${property} has no items`);
+        return { type: "array", items: typeSpec(property, source.items, types) };
+    }
+    if (kind === "object") return { $ref: typeRef(namedType(capitalized(property), source, types)) };
+    if (["string", "integer", "number", "boolean"].includes(kind)) return { type: kind };
+    throw new Error(`schema.json: ${property} has type ${kind}, which has no Pulumi equivalent here`);
+}
+
+function namedType(
+    name: string,
+    source: JsonSchema,
+    types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
+): string {
+    if (types.has(name)) return name;
+    if (source.enum !== undefined) {
+        types.set(name, {
+            type: "string",
+            ...(source.description === undefined ? {} : { description: source.description }),
+            enum: source.enum.map((value) => ({ value })),
+        });
+        return name;
+    }
+    const spec: ObjectTypeSpec = { type: "object", properties: {} };
+    types.set(name, spec); // set first: a type may refer to itself
+    spec.properties = propertiesOf(source, types);
+    if (source.required && source.required.length > 0) spec.required = [...source.required];
+    return name;
+}
+
+function propertiesOf(
+    source: JsonSchema,
+    types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
+): Record<string, PropertySpec> {
+    return Object.fromEntries(
+        Object.entries(source.properties ?? {}).map(([name, property]) => [
+            name,
+            propertySpec(name, property, types),
+        ]),
+    );
+}
+
+/** The provider's own settings: one tenant and API client per provider instance. */
+function providerSettings(): Record<string, PropertySpec> {
+    return {
+        baseUrl: {
+            type: "string",
+            description:
+                "The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).",
+        },
+        clientId: {
+            type: "string",
+            description:
+                "The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.",
+        },
+        clientSecret: {
+            type: "string",
+            secret: true,
+            description:
+                "The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.",
+        },
+        apiVersion: {
+            $ref: typeRef("ApiVersion"),
+            description:
+                "The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).",
+        },
+    };
+}
+
+/** The package schema for GetSchema and the SDK generators. */
+export function packageSchema(version: string): Record<string, unknown> {
+    const types = new Map<string, ObjectTypeSpec | EnumTypeSpec>();
+    const inputs = definitions.inputs;
+    const outputs = definitions.outputs;
+    const inputProperties = propertiesOf(inputs, types);
+    const properties = propertiesOf(outputs, types);
+    for (const name of SECRET_OUTPUTS) properties[name] = { ...properties[name], secret: true };
+    namedType("ApiVersion", definitions.apiVersion, types);
+    return {
+        name: PACKAGE,
+        displayName: "SailPoint ISC personal access tokens",
+        version,
+        description:
+            "SailPoint Identity Security Cloud personal access tokens (PATs): the native plugin of @isc-pat/pulumi-sailpoint-pat.",
+        keywords: ["pulumi", "sailpoint", "identitynow", "category/utility"],
+        license: "Apache-2.0",
+        repository: "https://github.com/isc-pat/pulumi-sailpoint-pat",
+        meta: { moduleFormat: "(.*)" },
+        config: { variables: providerSettings() },
+        provider: {
+            description:
+                "A SailPoint tenant and API client. Several provider instances manage tokens at several tenants, or of several API clients, in one program.",
+            inputProperties: providerSettings(),
+        },
+        resources: {
+            [RESOURCE_TOKEN]: {
+                description:
+                    "A SailPoint Identity Security Cloud personal access token (PAT). Its id is the token's client id; the secret output pairs with it.",
+                inputProperties,
+                requiredInputs: [...(inputs.required ?? [])],
+                properties,
+                required: [...(outputs.required ?? [])],
+            },
+        },
+        types: Object.fromEntries([...types].map(([name, spec]) => [`${PACKAGE}:index:${name}`, spec])),
+    };
+}
