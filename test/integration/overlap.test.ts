@@ -24,7 +24,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
     const emulator = () => ctx.h.emulator;
     /** A provider process on the emulator's clock. */
-    const process = () =>
+    const aProcess = () =>
         ctx.h.provider({ now: () => emulator().clock.now(), notify: (m) => notices.push(m) });
     /**
      * The PAT API's requests since the last reset, as "operation id": not the token endpoint's, nor
@@ -65,7 +65,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
     it("v1: the outgoing token works until worksUntil (its expiry brought forward), previousGeneration names it, the first up after deletes it", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR); // inside the 3-day window
 
@@ -111,7 +111,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
         // The next day: still in the overlap, nothing to do.
         emulator().clock.advance(DAY);
-        const quiet = await up(process(), second, raw);
+        const quiet = await up(aProcess(), second, raw);
         assert.equal(quiet.diff.changes, false);
         assert.ok(await works(first));
 
@@ -120,7 +120,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.equal(await works(first), false, "stopped at worksUntil");
         notices = [];
         emulator().resetRequests();
-        const next = process();
+        const next = aProcess();
         const ended = await up(next, quiet.state, raw);
         assert.deepEqual([ended.diff.changes, ended.diff.replaces], [true, []]);
         assert.deepEqual(calls(), [`delete ${first.id}`]);
@@ -134,7 +134,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
             ),
             notices.join("\n"),
         );
-        assert.equal((await up(process(), ended.state, raw)).diff.changes, false, "then no changes");
+        assert.equal((await up(aProcess(), ended.state, raw)).diff.changes, false, "then no changes");
     });
 
     it("beta: the outgoing token is left as it is (no PATCH of an expiry there), the preview says so, and the first up after worksUntil deletes it", async () => {
@@ -143,7 +143,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
             apiVersion: "beta",
             rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 },
         };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         emulator().resetRequests();
@@ -160,7 +160,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         );
         emulator().clock.advance(2 * DAY + HOUR);
         assert.ok(await works(first), "past worksUntil it works until an up deletes it");
-        const ended = await up(process(), second, raw);
+        const ended = await up(aProcess(), second, raw);
         assert.equal(ended.state.outs.previousGeneration, undefined);
         assert.equal(await works(first), false);
         assert.deepEqual(atApi(), [second.id]);
@@ -169,7 +169,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
     it("a rotation while the previous generation is still in its overlap deletes it first: never three working", async () => {
         // Rotated 7 days before expiry every 3 days, with 6 days of overlap: the overlaps would stack.
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 7, overlapDays: 6 } };
-        const p = process();
+        const p = aProcess();
         const g0 = await createToken(p, raw);
         emulator().clock.advance(3 * DAY + HOUR);
         const { state: g1 } = await up(p, g0, raw);
@@ -177,7 +177,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         emulator().clock.advance(3 * DAY);
         notices = [];
         emulator().resetRequests();
-        const { state: g2 } = await up(process(), g1, raw);
+        const { state: g2 } = await up(aProcess(), g1, raw);
         assert.deepEqual(
             calls(),
             [`delete ${g0.id}`, "create", `patch ${g1.id}`],
@@ -199,7 +199,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
     it("an overlap longer than the outgoing token's remaining life ends at its expiry, and the preview says so", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 5 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         emulator().resetRequests();
@@ -221,20 +221,20 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
     it("destroy in the middle of the overlap deletes every generation; one already gone is fine", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
         for (const goneFirst of [false, true]) {
-            const p = process();
+            const p = aProcess();
             const first = await createToken(p, { ...raw, name: `ci-${String(goneFirst)}` });
             emulator().clock.advance(7 * DAY + HOUR);
             const { state: second } = await up(p, first, { ...raw, name: `ci-${String(goneFirst)}` });
             assert.equal(second.outs.previousGeneration?.id, first.id);
             if (goneFirst) emulator().deleteToken(first.id);
-            await process().delete(second.id, second.outs); // pulumi destroy: a new process
+            await aProcess().delete(second.id, second.outs); // pulumi destroy: a new process
             assert.deepEqual(atApi(), [], `goneFirst ${String(goneFirst)}`);
         }
     });
 
     it("an interrupted up: the next process's retry of the pending delete ends the overlap early, and nothing is untracked", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const killed = process();
+        const killed = aProcess();
         const first = await createToken(killed, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         const inputs = (await killed.check(first.inputs, raw)).inputs as CheckedInputs;
@@ -246,7 +246,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         const known = () => new Set([first.id, second.id, second.outs.previousGeneration?.id]);
         assert.ok(atApi().every((id) => known().has(id)));
 
-        const resumed = process();
+        const resumed = aProcess();
         await resumed.delete(first.id, first.outs); // the engine retries the pending delete first
         assert.deepEqual(atApi(), [second.id], "deleted: no handoff in a new process");
         // Refresh drops the record of a previous generation the API no longer lists.
@@ -254,22 +254,22 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.equal(read.props?.previousGeneration, undefined);
         // Without a refresh, the first up after worksUntil deletes it again: a 404 is fine.
         emulator().clock.advance(2 * DAY + HOUR);
-        const ended = await up(process(), second, raw);
+        const ended = await up(aProcess(), second, raw);
         assert.equal(ended.state.outs.previousGeneration, undefined);
         assert.deepEqual(atApi(), [second.id]);
     });
 
     it("refresh keeps previousGeneration while the API lists the token; an overlapDays change alone is an update with no request", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         const { state: second } = await up(p, first, raw);
-        const read = await process().read(second.id, second.outs);
+        const read = await aProcess().read(second.id, second.outs);
         assert.deepEqual(read.props?.previousGeneration, second.outs.previousGeneration);
         emulator().resetRequests();
         const longer = { ...raw, rotation: { ...raw.rotation, overlapDays: 4 } };
-        const changed = await up(process(), second, longer);
+        const changed = await up(aProcess(), second, longer);
         assert.deepEqual([changed.diff.changes, changed.diff.replaces], [true, []]);
         assert.deepEqual(calls(), []);
         assert.equal(changed.state.outs.rotation?.overlapDays, 4);
@@ -282,7 +282,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
     it("a failed PATCH of the outgoing token's expiry does not fail the up: it says so, and the first up after worksUntil deletes the token", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         const rule = emulator().faults.add({ kind: "500", method: "PATCH" });
@@ -299,14 +299,14 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.equal(second.outs.previousGeneration?.id, first.id, "still tracked");
         emulator().clock.advance(2 * DAY + HOUR);
         assert.ok(await works(first), "its own expiry was kept");
-        await up(process(), second, raw);
+        await up(aProcess(), second, raw);
         assert.deepEqual(atApi(), [second.id]);
     });
 
     it("at the per-owner limit of 10, the rotation's create is refused and says so; nothing is deleted", async () => {
         for (let i = 0; i < 9; i++) emulator().createToken(ctx.h.identityId, { name: `other-${i}` });
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(7 * DAY + HOUR);
         const error = await failure("create at the limit", up(p, first, raw));
@@ -323,7 +323,7 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
     it("without an overlap (the default) or on `up --replace` (no diff decided it), the outgoing token goes in the same up", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
-        const p = process();
+        const p = aProcess();
         const first = await createToken(p, raw);
         emulator().clock.advance(HOUR);
         const replaced = await p.create(first.inputs); // up --replace: the engine forces it
