@@ -321,6 +321,17 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.ok(await works(first), "the current generation is untouched");
     });
 
+    it("a replacement diff decides for another reason (accessTokenValiditySeconds) keeps the overlap too", async () => {
+        const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
+        const p = aProcess();
+        const first = await createToken(p, raw);
+        emulator().clock.advance(HOUR);
+        const { state: second, diff } = await up(p, first, { ...raw, accessTokenValiditySeconds: 3600 });
+        assert.deepEqual(diff.replaces, ["accessTokenValiditySeconds"]);
+        assert.equal(second.outs.previousGeneration?.id, first.id);
+        assert.deepEqual(atApi(), [first.id, second.id].sort());
+    });
+
     it("without an overlap (the default) or on `up --replace` (no diff decided it), the outgoing token goes in the same up", async () => {
         const raw = { name: "ci", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
         const p = aProcess();
