@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runIscPat } from "../support/bin";
+import { shiftedEnv } from "../support/clock-shift";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 import { useStack } from "../support/stack";
@@ -146,6 +147,28 @@ describe("end to end: rotation", function () {
             ].sort(),
         );
 
+        // Two days on (the clock of the Node processes the CLI starts): the overlap has ended, and the
+        // preview shows the update that deletes the previous token, naming it. The preview sends nothing.
+        const env = ctx.project.env;
+        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(2 * 86_400_000, {});
+        Object.assign(env, { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS });
+        try {
+            ctx.h.emulator.resetRequests();
+            const later = await ctx.project.run(["preview", "--diff"]);
+            assert.match(
+                later.output,
+                new RegExp(
+                    `the overlap of the previous generation ${previous.id} \\(.*\\) ended at .*: this up deletes it`,
+                ),
+            );
+            assert.match(later.stdout, /~ .*update|1 to update/);
+            assert.deepEqual(apiCalls(), []);
+        } finally {
+            delete env.NODE_OPTIONS;
+            delete env.ISC_PAT_CLOCK_SHIFT_MS;
+        }
+
+        // Destroy in the middle of the overlap.
         await ctx.project.run(["destroy", "--yes"]);
         assert.deepEqual(ctx.h.emulator.tokens(), [], "every generation is gone, the one in its overlap too");
     });
