@@ -114,10 +114,11 @@ export class OverlapHandoffs {
      * delete(): true when the token is the outgoing generation of a create in this process, which
      * now tracks it: it keeps working, and on v2025/v2026/v1 its expiry is brought forward to the
      * overlap's end (if that fails, the first up after the end deletes it). Otherwise the resource
-     * goes with its previous generation (a 404 is fine), and the caller deletes the token.
+     * goes with its previous generation (a 404 is fine), and the caller deletes the token. The client
+     * is made only when a request is due.
      */
     async delete(
-        client: IscPatClient,
+        client: () => IscPatClient,
         id: string,
         props: TokenOutputs,
         version: ApiVersion,
@@ -130,7 +131,7 @@ export class OverlapHandoffs {
             const operations = expiryPatchFor(version, props.expirationDate, previous);
             if (operations.length === 0) return true;
             try {
-                await client.patch(version, id, operations);
+                await client().patch(version, id, operations);
             } catch (error) {
                 notify(
                     `warning: PersonalAccessToken "${name}": bringing the expiry of the previous generation ${describeGeneration(previous)} forward to ${previous.worksUntil} failed: ${(error as Error).message}. It keeps working until the first pulumi up after then deletes it`,
@@ -140,7 +141,7 @@ export class OverlapHandoffs {
         }
         const older = props.previousGeneration;
         if (older) {
-            await client.delete(version, older.id);
+            await client().delete(version, older.id);
             notify(
                 `PersonalAccessToken "${name}": deleted its previous generation ${describeGeneration(older)} (in its overlap until ${older.worksUntil}) with it`,
             );
