@@ -26,6 +26,8 @@ export interface StateRef {
     urn: string;
     /** Adopted (adoptTokenId): its secret is not in the state. */
     adopted: boolean;
+    /** The resource's previous generation, still in its overlap (output previousGeneration). */
+    previousGeneration?: true;
 }
 
 /** The thresholds, in days; their defaults are the policy pack's (AUDIT_DEFAULTS, policy/thresholds.ts). */
@@ -46,6 +48,8 @@ export interface InventoryEntry {
     stack?: string;
     urn?: string;
     adopted?: boolean;
+    /** The previous generation of the resource `urn` names, in its overlap after a rotation. */
+    previousGeneration?: true;
     created: string;
     lastUsed: string | null;
     expirationDate: string | null;
@@ -79,12 +83,17 @@ export function stateRefs(exported: unknown): StateRef[] {
         const res = r as { type?: string; id?: string; urn?: string; outputs?: Record<string, unknown> };
         if (!isPersonalAccessTokenType(res.type) || typeof res.id !== "string" || typeof res.urn !== "string")
             continue;
+        const stack = /^urn:pulumi:([^:]+)::/.exec(res.urn)?.[1] ?? "";
         refs.push({
             id: res.id,
             urn: res.urn,
-            stack: /^urn:pulumi:([^:]+)::/.exec(res.urn)?.[1] ?? "",
+            stack,
             adopted: typeof res.outputs?.adoptTokenId === "string",
         });
+        // A rotation's outgoing token, kept working through its overlap: the resource's too.
+        const previous = res.outputs?.previousGeneration;
+        if (isObject(previous) && typeof previous.id === "string")
+            refs.push({ id: previous.id, urn: res.urn, stack, adopted: false, previousGeneration: true });
     }
     return refs;
 }
@@ -120,6 +129,7 @@ export function classify(
             owner: { id: t.owner?.id ?? "", name: t.owner?.name ?? "" },
             managed: ref !== undefined,
             ...(ref ? { stack: ref.stack, urn: ref.urn, adopted: ref.adopted } : {}),
+            ...(ref?.previousGeneration ? { previousGeneration: true as const } : {}),
             created: writtenDate(t.created),
             lastUsed: writtenDate(t.lastUsed ?? null),
             expirationDate: writtenDate(t.expirationDate ?? null),
@@ -160,7 +170,9 @@ function row(e: InventoryEntry): string[] {
         e.id,
         e.name,
         e.owner.name || e.owner.id,
-        e.managed ? `${e.stack ?? ""}${e.adopted ? " (adopted)" : ""}` : "-",
+        e.managed
+            ? `${e.stack ?? ""}${e.adopted ? " (adopted)" : ""}${e.previousGeneration ? " (previous generation)" : ""}`
+            : "-",
         e.expirationDate ?? "never",
         e.lastUsed ?? "never",
         e.findings.join(", "),

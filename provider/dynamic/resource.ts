@@ -8,6 +8,7 @@ import {
     OUTPUT_ONLY_NAMES,
     type ExpirationDateSource,
     type NameConflictPolicy,
+    type PreviousGeneration,
     type RotationSettings,
 } from "../rules/types";
 
@@ -25,7 +26,12 @@ export interface PersonalAccessTokenArgs {
     /** beta, v3, v2024, v2025, v2026 or v1; default: the stack config sailpoint:apiVersion, else v1. */
     apiVersion?: pulumi.Input<ApiVersion>;
     /** Automatic renewal; excludes expirationDate. See the README's "Rotation and expiry". */
-    rotation?: pulumi.Input<{ expiresInDays: pulumi.Input<number>; rotateBeforeDays: pulumi.Input<number> }>;
+    rotation?: pulumi.Input<{
+        expiresInDays: pulumi.Input<number>;
+        rotateBeforeDays: pulumi.Input<number>;
+        /** After a rotation the previous token keeps working this many days more (default 0). */
+        overlapDays?: pulumi.Input<number>;
+    }>;
     /** Take over the existing token with this id at creation; see the README's "Adopting existing tokens". */
     adoptTokenId?: pulumi.Input<string>;
     /** What creation does when the owner already has a token of this name: "fail" (default), "adopt", "replace". */
@@ -62,6 +68,8 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly tokenName: pulumi.Output<string>;
     /** With rotation: from when the next preview/up rotates the token. */
     declare readonly rotationDueAt: pulumi.Output<string | null>;
+    /** With rotation.overlapDays: the previous token while its overlap lasts (never its secret). */
+    declare readonly previousGeneration: pulumi.Output<PreviousGeneration | undefined>;
     /** The id taken over at creation, for an adopted token. */
     declare readonly adoptTokenId: pulumi.Output<string | undefined>;
     declare readonly onNameConflict: pulumi.Output<NameConflictPolicy | undefined>;

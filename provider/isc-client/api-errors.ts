@@ -34,8 +34,18 @@ export function apiError(response: HttpResponse, request: RequestFacts, hint?: s
         detailCode: typeof body.detailCode === "string" ? body.detailCode : undefined,
         trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
         messages,
-        hint,
+        hint: hint ?? tokenLimitHint(request, response.status, messages),
     });
+}
+
+/**
+ * A create refused because the owner has as many tokens as the API allows (the UI allows 10; the
+ * emulator says "at most 10 personal access tokens"; the API's own words are not documented).
+ */
+function tokenLimitHint(request: RequestFacts, status: number, messages: string[]): string | undefined {
+    const limit = /at most \d+ personal access tokens|(token|tokens) limit|limit of \d+|maximum number of/i;
+    if (request.method !== "POST" || status !== 400 || !messages.some((m) => limit.test(m))) return undefined;
+    return "The owner has as many personal access tokens as the API allows per identity (10 in SailPoint's UI), so nothing was made: delete tokens nothing uses any more (`npx isc-pat audit` lists them with their last use), or lower rotation.overlapDays so that fewer generations overlap, then run pulumi up again";
 }
 
 /** A success status with a body the API does not document: say what was wrong, not a TypeError. */

@@ -14,6 +14,7 @@ import {
     type Environment,
 } from "../isc-client/config";
 import type { RetryPolicy } from "../isc-client/retry";
+import { keepPreviousGeneration, OverlapHandoffs } from "./overlap";
 import type { PacingLimits } from "../isc-client/pacing";
 import { inputsFrom, outputsFrom } from "../rules/outputs";
 import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
@@ -60,6 +61,8 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private readonly held = new Set<string>();
     /** Replacements that keep the name, noted by diff for create: the old token moves aside first. */
     private readonly sameName = new SameNameReplacements();
+    /** rotation.overlapDays: the outgoing generation, from diff to create to its delete (./overlap.ts). */
+    private readonly overlaps = new OverlapHandoffs();
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
@@ -93,13 +96,16 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
         const stale = staleExpiryWarning(olds, news, now);
         if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
+        const createFirst = plan.replaces.length > 0 && !plan.deleteBeforeReplace;
+        const overlap = this.overlaps.diff(id, olds, news, createFirst, now);
+        for (const notice of overlap.notices) this.notify(`PersonalAccessToken "${news.name}": ${notice}`);
         // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
         if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
         this.sameName.note(id, news, plan.movesOldAside === true);
         return {
-            changes: plan.changes,
+            changes: plan.changes || overlap.changes,
             replaces: plan.replaces,
             deleteBeforeReplace: plan.deleteBeforeReplace,
         };
@@ -113,16 +119,18 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             inputs,
             serializedProvider: typeof serialized === "string" ? serialized : undefined,
         };
-        // Adoption and name conflicts, then the exactly-once POST: provider/create/.
+        const notify = (message: string) => this.notify(message);
+        // A replacement with an overlap: an older generation still in its overlap goes first.
         const client = this.client();
-        const make = () =>
-            createOrAdopt(client, declared, this.now(), this.adoptionsDone, (message) =>
-                this.notify(message),
-            );
+        const handoff = await this.overlaps.beforeCreate(client, inputs, notify);
+        const now = this.now();
+        // Adoption and name conflicts, then the exactly-once POST: provider/create/.
+        const make = () => createOrAdopt(client, declared, now, this.adoptionsDone, notify);
         const replacedId = this.sameName.take(inputs);
         const outcome = replacedId
             ? await replaceKeepingName(client, inputs, replacedId, make)
             : await make();
+        outcome.outs = this.overlaps.afterCreate(handoff, inputs, outcome.outs, now);
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
         if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
         return outcome;
@@ -133,11 +141,13 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
         const owner = props.owner?.id ?? "me";
         // Only a successful list that lacks the id means "gone"; any failure throws.
-        const record = (await this.client().listShared(version, owner)).get(id);
+        const listed = await this.client().listShared(version, owner);
+        const record = listed.get(id);
         if (!record) return {};
         const declared =
             props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
-        const outputs = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
+        const kept = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
+        const outputs = keepPreviousGeneration(props, kept, listed);
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
@@ -149,10 +159,17 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             operations.length > 0
                 ? await this.client().patch(news.apiVersion, id, operations)
                 : recordFrom(id, olds);
-        return { outs: keepAdoption(olds, outputsFrom(record, news, olds.secret)) };
+        const outs = keepAdoption(olds, outputsFrom(record, news, olds.secret));
+        const version = olds.apiVersion ?? news.apiVersion;
+        const notify = (message: string) => this.notify(message);
+        return { outs: await this.overlaps.update(this.client(), olds, outs, version, this.now(), notify) };
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
+        const client = () => this.client();
+        if (await this.overlaps.delete(client, id, props, version, (m) => this.notify(m))) return;
         // A rename (create new URN, delete old URN) or `up --replace` that adopted the same token:
         // the old resource leaves the state, the token stays with the one that holds it now.
         if (this.held.has(id)) {
@@ -161,7 +178,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
             );
             return;
         }
-        await this.client().delete(props.apiVersion ?? resolveDefaultApiVersion(this.config), id);
+        await this.client().delete(version, id);
     }
 
     /**

@@ -183,7 +183,12 @@ export function planPatch(olds: OldState, news: CheckedInputs, now: Date): JsonP
 
 function sameRotation(a: RotationSettings | undefined, b: RotationSettings | undefined): boolean {
     if (isUnknown(a) || isUnknown(b)) return false;
-    return a?.expiresInDays === b?.expiresInDays && a?.rotateBeforeDays === b?.rotateBeforeDays;
+    return (
+        a?.expiresInDays === b?.expiresInDays &&
+        a?.rotateBeforeDays === b?.rotateBeforeDays &&
+        // An overlap change takes effect at the next rotation; an update records it.
+        (a?.overlapDays ?? 0) === (b?.overlapDays ?? 0)
+    );
 }
 
 function expiryChanged(olds: OldState, news: CheckedInputs): boolean {

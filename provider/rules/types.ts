@@ -5,6 +5,15 @@ import type { ApiVersion, TokenOwner } from "../../wire/api-types";
 export interface RotationSettings {
     expiresInDays: number;
     rotateBeforeDays: number;
+    /** After a rotation the previous generation keeps working this many days more (default 0). */
+    overlapDays?: number;
+}
+
+/** The generation a rotation replaced, while its overlap lasts: never its secret. */
+export interface PreviousGeneration {
+    id: string;
+    tokenName: string;
+    worksUntil: string;
 }
 
 export interface TokenInputs {
@@ -43,6 +52,8 @@ export interface TokenOutputs extends CheckedInputs {
     tokenName?: string;
     /** With rotation only. */
     rotationDueAt?: string | null;
+    /** With rotation.overlapDays, while the previous generation's overlap lasts. */
+    previousGeneration?: PreviousGeneration;
     /** Whether `secret` holds the token's secret (false for an adopted token). */
     secretKnown?: boolean;
 }
@@ -69,6 +80,7 @@ export const OUTPUT_ONLY_NAMES = [
     "expirationDateSource",
     "tokenName",
     "rotationDueAt",
+    "previousGeneration",
     "secretKnown",
 ] as const satisfies readonly Exclude<keyof TokenOutputs, keyof TokenInputs>[];
 

@@ -140,7 +140,7 @@ function describe(
                 property: prefix + name,
                 reason:
                     at === "rotation"
-                        ? `"${name}" is not a rotation setting; valid ones are: expiresInDays, rotateBeforeDays`
+                        ? `"${name}" is not a rotation setting; valid ones are: expiresInDays, rotateBeforeDays, overlapDays`
                         : `"${name}" is not a property of PersonalAccessToken; valid properties are: ${INPUT_NAMES.join(", ")}`,
             };
         }
@@ -191,9 +191,10 @@ const REQUIRED_HINT: Record<string, string> = {
 };
 
 const TYPE_HINT: Record<string, string> = {
-    rotation: "an object {expiresInDays, rotateBeforeDays}",
+    rotation: "an object {expiresInDays, rotateBeforeDays, overlapDays}",
     "rotation.expiresInDays": "a whole number of days (at least 1)",
     "rotation.rotateBeforeDays": "a whole number of days (0 or more)",
+    "rotation.overlapDays": "a whole number of days (0 or more)",
     name: "a non-empty string",
     scope: 'an array of scope strings such as ["sp:scopes:default"], or null for sp:scopes:all',
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
@@ -208,6 +209,7 @@ const TYPE_HINT: Record<string, string> = {
 const RANGE_HINT: Record<string, string> = {
     "rotation.expiresInDays": "must be a whole number of days from 1 to 36500 (100 years)",
     "rotation.rotateBeforeDays": "must be a whole number of days, 0 or more",
+    "rotation.overlapDays": "must be a whole number of days from 0 to 36500",
     accessTokenValiditySeconds: "must be a whole number of seconds from 15 to 43200",
 };
 

@@ -71,6 +71,8 @@ describe("end to end: the examples", function () {
         const outputs = await upAndDestroy("rotation", async () => undefined, 1);
         assert.match(outputs.tokenName as string, /^ci-\d{8}T\d{6}Z$/);
         assert.ok(Date.parse(outputs.rotationDueAt as string) > Date.now());
+        // overlapDays is declared; no rotation has happened yet, so no previous token is named.
+        assert.equal(outputs.previousGeneration, undefined);
     });
 
     it("emulator-test: the user's own test passes against isc-pat emulator, with the README's program", async () => {

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { runIscPat } from "../support/bin";
+import { shiftedEnv } from "../support/clock-shift";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 import { useStack } from "../support/stack";
@@ -77,5 +79,97 @@ describe("end to end: rotation", function () {
         );
 
         await ctx.project.run(["up", "--yes", "--expect-no-changes"]);
+    });
+
+    // The same stack, now with an overlap: the rotated-out token keeps working for consumers outside
+    // the program, and a destroy in the middle of the overlap removes every generation.
+    it("rotates with overlapDays: the previous token keeps working, named in previousGeneration; destroy mid-overlap leaves the emulator empty", async () => {
+        const apiCalls = () =>
+            ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
+        const rotation = { expiresInDays: 30, rotateBeforeDays: 7, overlapDays: 1 };
+        await ctx.project.setConfig("token", { name: "rotating", rotation });
+        ctx.h.emulator.resetRequests();
+        await ctx.project.run(["up", "--yes"]);
+        assert.deepEqual(apiCalls(), [], "an overlapDays change alone is recorded, nothing is sent");
+
+        const before = ctx.project.outputs(true);
+        const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
+        ctx.h.emulator.patchToken(before.clientId as string, { expirationDate: soon });
+        await expireInState(ctx.project, soon, 7);
+        const preview = await ctx.project.run(["preview", "--diff"]);
+        assert.match(
+            preview.output,
+            new RegExp(
+                `the outgoing token ${before.clientId as string} \\("rotating-\\d{8}T\\d{6}Z"\\) keeps working until `,
+            ),
+        );
+
+        ctx.h.emulator.resetRequests();
+        await ctx.project.run(["up", "--yes"]);
+        const after = ctx.project.outputs(true);
+        hygiene.secret(after.clientSecret as string);
+        assert.deepEqual(
+            apiCalls(),
+            ["create", "patch"],
+            "the outgoing token's expiry is brought forward, not deleted",
+        );
+        assert.deepEqual(
+            ctx.h.emulator
+                .tokens()
+                .map((t) => t.id)
+                .sort(),
+            [before.clientId, after.clientId].sort(),
+        );
+        // The state names the previous generation (never its secret) until when it works.
+        const state = JSON.parse((await ctx.project.exportState()).text);
+        const [resource] = (
+            state.deployment.resources as { type: string; outputs: Record<string, unknown> }[]
+        ).filter((r) => r.type === "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken");
+        const previous = resource.outputs.previousGeneration as Record<string, string>;
+        assert.deepEqual(Object.keys(previous).sort(), ["id", "tokenName", "worksUntil"]);
+        assert.equal(previous.id, before.clientId);
+        const worksUntil = Date.parse(previous.worksUntil);
+        assert.ok(Math.abs(worksUntil - (Date.now() + 86_400_000)) < 600_000, previous.worksUntil);
+        const outgoing = ctx.h.emulator.tokens().find((t) => t.id === before.clientId);
+        assert.equal(Date.parse(outgoing?.expirationDate ?? ""), worksUntil);
+        assert.ok(ctx.h.emulator.verifySecret(before.clientId as string, before.clientSecret as string));
+        await ctx.project.run(["preview", "--expect-no-changes"]);
+
+        // isc-pat audit counts both generations as the stack's.
+        const audit = await runIscPat(ctx.project, ["audit", "--stack", ctx.project.stack, "--json"]);
+        assert.equal(audit.status, 0, audit.stderr);
+        const entries = JSON.parse(audit.stdout) as { id: string; managed: boolean; findings: string[] }[];
+        assert.deepEqual(
+            entries.map((e) => [e.id, e.managed]).sort(),
+            [
+                [before.clientId, true],
+                [after.clientId, true],
+            ].sort(),
+        );
+
+        // Two days on (the clock of the Node processes the CLI starts): the overlap has ended, and the
+        // preview shows the update that deletes the previous token, naming it. The preview sends nothing.
+        const env = ctx.project.env;
+        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(2 * 86_400_000, {});
+        Object.assign(env, { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS });
+        try {
+            ctx.h.emulator.resetRequests();
+            const later = await ctx.project.run(["preview", "--diff"]);
+            assert.match(
+                later.output,
+                new RegExp(
+                    `the overlap of the previous generation ${previous.id} \\(.*\\) ended at .*: this up deletes it`,
+                ),
+            );
+            assert.match(later.stdout, /~ .*update|1 to update/);
+            assert.deepEqual(apiCalls(), []);
+        } finally {
+            delete env.NODE_OPTIONS;
+            delete env.ISC_PAT_CLOCK_SHIFT_MS;
+        }
+
+        // Destroy in the middle of the overlap.
+        await ctx.project.run(["destroy", "--yes"]);
+        assert.deepEqual(ctx.h.emulator.tokens(), [], "every generation is gone, the one in its overlap too");
     });
 });

@@ -108,6 +108,37 @@ describe("inventory (pure)", () => {
         assert.equal(entry?.stack, "yaml");
     });
 
+    it("counts a rotation's previous generation, in its overlap, as the resource's: not unmanaged", () => {
+        const urn = `urn:pulumi:prod::p::${TOKEN_TYPE}::ci`;
+        const previousGeneration = {
+            id: "outgoing",
+            tokenName: "ci-1",
+            worksUntil: "2030-03-03T00:00:00.000Z",
+        };
+        const withOverlap = {
+            deployment: {
+                resources: [{ type: TOKEN_TYPE, id: "current", urn, outputs: { previousGeneration } }],
+            },
+        };
+        const joined = stateRefs(withOverlap);
+        assert.deepEqual(joined, [
+            { id: "current", stack: "prod", urn, adopted: false },
+            { id: "outgoing", stack: "prod", urn, adopted: false, previousGeneration: true },
+        ]);
+        const listed = [token("current"), token("outgoing", { expirationDate: "2030-03-03T00:00:00Z" })];
+        const [current, outgoing] = classify(listed, joined, NOW, AUDIT_DEFAULTS);
+        assert.deepEqual([current.managed, current.previousGeneration], [true, undefined]);
+        assert.deepEqual([outgoing.managed, outgoing.previousGeneration, outgoing.urn], [true, true, urn]);
+        assert.ok(!outgoing.findings.includes("unmanaged"));
+        assert.match(renderTable([outgoing]), /prod \(previous generation\)/);
+        assert.deepEqual(gate([current, outgoing], { unmanaged: 0 }), []);
+        assert.deepEqual(
+            adoptable(listed, new Set(joined.map((r) => r.id)), ME.id, NOW),
+            [],
+            "never emitted for adoption",
+        );
+    });
+
     it("classifies at the given now", () => {
         assert.deepEqual(findings.stale, ["unmanaged", "unused"]);
         assert.deepEqual(findings["never-used"], ["unmanaged", "all-scopes", "never-used"]);

@@ -304,6 +304,38 @@ describe("policy: stack advisories from the state's outputs", () => {
     });
 });
 
+describe("policy: a rotation with overlap", () => {
+    it("a generation just rotated with overlapDays, its previous one in the outputs, makes no violation", () => {
+        const rotation = { expiresInDays: 30, rotateBeforeDays: 7, overlapDays: 3 };
+        const props = {
+            scope: ["sp:scopes:default"],
+            accessTokenValiditySeconds: 3600,
+            rotation,
+            created: NOW.toISOString(),
+            lastUsed: null,
+            expirationDate: inDays(30, NOW),
+            rotationDueAt: inDays(23, NOW),
+            // The outgoing token ends in 3 days: no rule reads it as this token's expiry.
+            previousGeneration: { id: "outgoing", tokenName: "ci-1", worksUntil: inDays(3, NOW) },
+        };
+        const facts = token(props);
+        assert.deepEqual(
+            [
+                rules.maximumLifetime(facts, DEFAULTS.maximumLifetime, NOW),
+                rules.leastPrivilege(facts, DEFAULTS.leastPrivilege),
+                rules.rotationRequired(facts),
+                rules.mintedBearerLifetime(facts, DEFAULTS.mintedBearerLifetime),
+                rules.naming(facts, DEFAULTS.naming),
+                stackRules.unused(facts, DEFAULTS.unused, NOW),
+                stackRules.neverUsed(facts, DEFAULTS.neverUsed, NOW),
+                stackRules.expiringWithoutRotation(facts, DEFAULTS.expiringWithoutRotation, NOW),
+                stackRules.rotationOverdue(facts, DEFAULTS.rotationOverdue, NOW),
+            ].filter((v) => v !== undefined),
+            [],
+        );
+    });
+});
+
 // Every decision, with a config that makes it as strict as it gets.
 const DECISIONS: [string, (props: Record<string, unknown>, now: Date) => string | undefined][] = [
     [

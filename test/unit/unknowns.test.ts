@@ -35,6 +35,7 @@ const validInputs: fc.Arbitrary<Raw> = fc
                 fc.record({
                     expiresInDays: fc.constant(expiresInDays),
                     rotateBeforeDays: fc.integer({ min: 0, max: expiresInDays - 1 }),
+                    overlapDays: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
                 }),
             ),
             { nil: undefined },
@@ -44,8 +45,10 @@ const validInputs: fc.Arbitrary<Raw> = fc
         const raw: Raw = { name, apiVersion: version };
         if (scope) raw.scope = scope;
         if (validity !== undefined) raw.accessTokenValiditySeconds = validity;
-        if (rotation) raw.rotation = rotation;
-        else if (expiryDays !== undefined)
+        if (rotation) {
+            const { overlapDays, ...settings } = rotation;
+            raw.rotation = overlapDays === undefined ? settings : rotation;
+        } else if (expiryDays !== undefined)
             raw.expirationDate = new Date(T0.getTime() + expiryDays * DAY).toISOString();
         else if (hasModernExpiry(version)) raw.userAwareTokenNeverExpires = true;
         return raw;
@@ -56,6 +59,8 @@ function unknownablePaths(raw: Raw): string[][] {
     const paths: string[][] = INPUT_NAMES.map((p) => [p]);
     if (Array.isArray(raw.scope)) raw.scope.forEach((_, i) => paths.push(["scope", String(i)]));
     if (raw.rotation) paths.push(["rotation", "expiresInDays"], ["rotation", "rotateBeforeDays"]);
+    if ((raw.rotation as Record<string, unknown> | undefined)?.overlapDays !== undefined)
+        paths.push(["rotation", "overlapDays"]);
     return paths;
 }
 
@@ -110,11 +115,17 @@ describe("unknowns in check and diff (fuzz)", () => {
                         raw: fc.constant(raw),
                         paths: fc.subarray(unknownablePaths(raw), { minLength: 1 }),
                         days: fc.integer({ min: 0, max: 400 }),
+                        // A rotating token's previous generation in (or past) its overlap.
+                        previous: fc.boolean(),
                     }),
                 ),
-                async ({ raw, paths, days }) => {
+                async ({ raw, paths, days, previous }) => {
                     const now = new Date(T0.getTime() + days * DAY);
                     const olds = stateFor(raw);
+                    if (previous && raw.rotation) {
+                        const worksUntil = new Date(T0.getTime() + 3 * DAY).toISOString();
+                        olds.previousGeneration = { id: "e".repeat(32), tokenName: "prev", worksUntil };
+                    }
                     const provider = new PersonalAccessTokenProvider({
                         now: () => now,
                         notify: () => undefined,

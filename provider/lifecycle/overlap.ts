@@ -1,0 +1,184 @@
+// rotation.overlapDays across the engine's calls in one provider process. A replacement is
+// diff → create (new generation) → delete (old generation), all in the same process: diff notes the
+// outgoing generation, create ends any older generation still in its overlap and records the
+// outgoing one as the new generation's previousGeneration, and the delete that follows leaves it
+// working (its expiry brought forward where the API version allows). From then on the new
+// generation's outputs track it: update deletes it once the overlap is over, delete (destroy) with
+// the resource. A delete in another process has no handoff and deletes as before: an interrupted up
+// whose pending delete the next up retries ends that overlap early, but leaves no token untracked.
+import type { IscPatClient } from "../isc-client/client";
+import {
+    describeGeneration,
+    expiryPatchFor,
+    overlapDaysOf,
+    overlapEndNotice,
+    overlapEnded,
+    previousGenerationAfter,
+    rotationOverlapNotices,
+} from "../rules/overlap";
+import type { CheckedInputs, PreviousGeneration, TokenOutputs } from "../rules/types";
+import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+
+/** The outgoing generation of a replacement diff saw. */
+interface Handoff {
+    oldId: string;
+    olds: TokenOutputs;
+}
+
+type Notify = (message: string) => void;
+
+export class OverlapHandoffs {
+    /**
+     * Replacements diff saw, by declared name and version: create gets only the inputs. Two resources
+     * of one stack with the same name and version are "ambiguous": neither gets an overlap.
+     */
+    private readonly replacing = new Map<string, Handoff | "ambiguous">();
+    /** Outgoing generations a create recorded as its previousGeneration: their delete leaves them working. */
+    private readonly carried = new Map<string, PreviousGeneration>();
+
+    /**
+     * diff(): notes a replacement (the new generation first), and says what its overlap will be.
+     * Without one, an overlap that has ended is a change: the update deletes that generation.
+     */
+    diff(
+        id: string,
+        olds: TokenOutputs,
+        news: CheckedInputs,
+        replacesCreateFirst: boolean,
+        now: Date,
+    ): { notices: string[]; changes: boolean } {
+        const key = keyOf(news);
+        const noted = this.replacing.get(key);
+        if (replacesCreateFirst) {
+            this.replacing.set(
+                key,
+                noted === undefined || (noted !== "ambiguous" && noted.oldId === id)
+                    ? { oldId: id, olds }
+                    : "ambiguous",
+            );
+            return {
+                notices: rotationOverlapNotices(id, olds, news.rotation, news.apiVersion, now),
+                changes: false,
+            };
+        }
+        if (noted !== undefined && noted !== "ambiguous" && noted.oldId === id) this.replacing.delete(key);
+        const previous = olds.previousGeneration;
+        if (previous && overlapEnded(previous, now))
+            return { notices: [overlapEndNotice(previous)], changes: true };
+        return { notices: [], changes: false };
+    }
+
+    /**
+     * create(), before the POST: the outgoing generation diff saw for these inputs, after deleting
+     * an older generation still in its overlap (at most two work at once; a 404 is fine).
+     */
+    async beforeCreate(
+        client: IscPatClient,
+        inputs: CheckedInputs,
+        notify: Notify,
+    ): Promise<Handoff | undefined> {
+        const key = keyOf(inputs);
+        const handoff = this.replacing.get(key);
+        this.replacing.delete(key);
+        if (handoff === undefined || handoff === "ambiguous") return undefined;
+        const older = handoff.olds.previousGeneration;
+        if (older) {
+            await client.delete(handoff.olds.apiVersion ?? inputs.apiVersion, older.id);
+            notify(
+                `PersonalAccessToken "${inputs.name}": deleted the previous generation ${describeGeneration(older)} before making the new token, so that no more than two generations work at once`,
+            );
+        }
+        return handoff;
+    }
+
+    /** create(), after the POST: the outgoing generation becomes the new one's previousGeneration. */
+    afterCreate(
+        handoff: Handoff | undefined,
+        inputs: CheckedInputs,
+        outs: TokenOutputs,
+        now: Date,
+    ): TokenOutputs {
+        if (!handoff) return outs;
+        const previous = previousGenerationAfter(
+            handoff.oldId,
+            handoff.olds,
+            overlapDaysOf(inputs.rotation),
+            now,
+        );
+        if (!previous) return outs;
+        this.carried.set(handoff.oldId, previous);
+        return { ...outs, previousGeneration: previous };
+    }
+
+    /**
+     * delete(): true when the token is the outgoing generation of a create in this process, which
+     * now tracks it: it keeps working, and on v2025/v2026/v1 its expiry is brought forward to the
+     * overlap's end (if that fails, the first up after the end deletes it). Otherwise the resource
+     * goes with its previous generation (a 404 is fine), and the caller deletes the token. The client
+     * is made only when a request is due.
+     */
+    async delete(
+        client: () => IscPatClient,
+        id: string,
+        props: TokenOutputs,
+        version: ApiVersion,
+        notify: Notify,
+    ): Promise<boolean> {
+        const name = props.name ?? id;
+        const previous = this.carried.get(id);
+        if (previous) {
+            this.carried.delete(id);
+            const operations = expiryPatchFor(version, props.expirationDate, previous);
+            if (operations.length === 0) return true;
+            try {
+                await client().patch(version, id, operations);
+            } catch (error) {
+                notify(
+                    `warning: PersonalAccessToken "${name}": bringing the expiry of the previous generation ${describeGeneration(previous)} forward to ${previous.worksUntil} failed: ${(error as Error).message}. It keeps working until the first pulumi up after then deletes it`,
+                );
+            }
+            return true;
+        }
+        const older = props.previousGeneration;
+        if (older) {
+            await client().delete(version, older.id);
+            notify(
+                `PersonalAccessToken "${name}": deleted its previous generation ${describeGeneration(older)} (in its overlap until ${older.worksUntil}) with it`,
+            );
+        }
+        return false;
+    }
+
+    /** update(): keeps the previous generation while its overlap lasts; once over, deletes it (404 fine). */
+    async update(
+        client: IscPatClient,
+        olds: TokenOutputs,
+        outs: TokenOutputs,
+        version: ApiVersion,
+        now: Date,
+        notify: Notify,
+    ): Promise<TokenOutputs> {
+        const previous = olds.previousGeneration;
+        if (!previous) return outs;
+        if (!overlapEnded(previous, now)) return { ...outs, previousGeneration: previous };
+        await client.delete(version, previous.id);
+        notify(
+            `PersonalAccessToken "${outs.name}": the overlap of the previous generation ${describeGeneration(previous)} ended at ${previous.worksUntil}: deleted it`,
+        );
+        return outs;
+    }
+}
+
+/** read(): the previous generation stays in the outputs while the owner's list still has it. */
+export function keepPreviousGeneration(
+    prior: Partial<TokenOutputs>,
+    outs: TokenOutputs,
+    listed: ReadonlyMap<string, TokenRecord>,
+): TokenOutputs {
+    const previous = prior.previousGeneration;
+    return previous && listed.has(previous.id) ? { ...outs, previousGeneration: previous } : outs;
+}
+
+function keyOf(inputs: CheckedInputs): string {
+    return `${String(inputs.apiVersion)} ${String(inputs.name)}`;
+}
