@@ -1,0 +1,335 @@
+// The native plugin (plugin/pulumi-resource-iscpat) driven over gRPC as the engine drives it, one
+// plugin process per provider instance, against two emulators (two tenants, two API clients).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { REPO } from "../../scripts/pulumi-project";
+import { empty } from "../../provider/native/grpc";
+import { packageSchema, RESOURCE_TOKEN } from "../../provider/native/package-schema";
+import { UNKNOWN, type Properties } from "../../provider/native/values";
+import { inDays, startHarness, type Harness } from "../support/harness";
+import { hygiene } from "../support/hygiene";
+import {
+    checkRequest,
+    configureRequest,
+    isSecret,
+    pb,
+    secret,
+    startPlugin,
+    toStruct,
+    URN,
+    type CheckResponse,
+    type Plugin,
+} from "../support/plugin";
+
+type Struct = ReturnType<typeof toStruct>;
+const plain = (s: Struct | undefined): Properties => (s?.toJavaScript() ?? {}) as Properties;
+
+/** The settings of a provider instance at a harness's tenant. */
+function tenantArgs(h: Harness): Properties {
+    return { baseUrl: h.emulator.baseUrl, clientId: h.clientId, clientSecret: secret(h.clientSecret) };
+}
+
+async function configured(h: Harness, env: Record<string, string> = {}): Promise<Plugin> {
+    const plugin = await startPlugin(env);
+    await plugin.call("configure", configureRequest(tenantArgs(h)));
+    return plugin;
+}
+
+async function check(plugin: Plugin, news: Properties, olds: Properties = {}): Promise<CheckResponse> {
+    return plugin.call<CheckResponse>("check", checkRequest(news, olds));
+}
+
+/** Check then Create, as the engine does for a new resource. */
+async function create(plugin: Plugin, news: Properties, name = "token") {
+    const checked = await check(plugin, news);
+    assert.deepEqual(
+        checked.getFailuresList().map((f) => f.toObject()),
+        [],
+    );
+    const request = new pb.CreateRequest();
+    request.setUrn(URN(name));
+    request.setType(RESOURCE_TOKEN);
+    request.setProperties(checked.getInputs());
+    const created = await plugin.call<InstanceType<typeof pb.CreateResponse>>("create", request);
+    const outs = plain(created.getProperties());
+    hygiene.secret((outs.secret as Properties | undefined)?.value as string | undefined);
+    return { id: created.getId(), inputs: plain(checked.getInputs()), outs };
+}
+
+function grpcMessage(error: unknown): string {
+    const message = (error as { details?: string }).details ?? String(error);
+    hygiene.record("plugin gRPC error", message);
+    return message;
+}
+
+describe("the native plugin over gRPC", function () {
+    this.timeout(60_000);
+    let a: Harness;
+    let b: Harness;
+    const plugins: Plugin[] = [];
+    const start = async (h: Harness, env: Record<string, string> = {}) => {
+        const p = await configured(h, env);
+        plugins.push(p);
+        return p;
+    };
+
+    beforeEach(async () => {
+        a = await startHarness();
+        b = await startHarness();
+    });
+    afterEach(async () => {
+        for (const p of plugins.splice(0)) await p.stop();
+        await a.emulator.stop();
+        await b.emulator.stop();
+    });
+
+    it("prints its port, names its version, and serves the schema generated from schema.json", async () => {
+        const plugin = await startPlugin();
+        plugins.push(plugin);
+        const version = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")).version as string;
+        const info = await plugin.call<{ getVersion(): string }>("getPluginInfo", new empty.Empty());
+        assert.equal(info.getVersion(), version);
+        const schema = await plugin.call<InstanceType<typeof pb.GetSchemaResponse>>(
+            "getSchema",
+            new pb.GetSchemaRequest(),
+        );
+        assert.deepEqual(JSON.parse(schema.getSchema()), packageSchema(version));
+    });
+
+    it("makes, renames and deletes each token at its own provider's tenant, with its own credentials", async () => {
+        const pa = await start(a);
+        const pb2 = await start(b);
+        const expirationDate = inDays(30);
+        const ta = await create(pa, { name: "sandbox-ci", expirationDate });
+        const tb = await create(pb2, { name: "prod-ci", expirationDate, scope: ["sp:scopes:default"] });
+        assert.deepEqual(
+            a.emulator.tokens("v1").map((t) => [t.id, t.name]),
+            [[ta.id, "sandbox-ci"]],
+        );
+        assert.deepEqual(
+            b.emulator.tokens("v1").map((t) => [t.id, t.name]),
+            [[tb.id, "prod-ci"]],
+        );
+        // Each tenant saw only its own API client.
+        assert.ok(a.emulator.requests.every((r) => !JSON.stringify(r).includes(b.clientId)));
+        // The secret is a Pulumi secret in the outputs, and the token's.
+        assert.ok(isSecret(ta.outs.secret), "secret is returned as a secret");
+        assert.ok(a.emulator.verifySecret(ta.id, (ta.outs.secret as Properties).value as string));
+        assert.equal(ta.outs.name, "sandbox-ci");
+
+        // A rename: Diff says update in place, Update sends one PATCH, at b only.
+        a.emulator.resetRequests();
+        b.emulator.resetRequests();
+        const renamed = await check(
+            pb2,
+            { name: "prod-ci-2", expirationDate, scope: ["sp:scopes:default"] },
+            tb.inputs,
+        );
+        const diffRequest = new pb.DiffRequest();
+        diffRequest.setId(tb.id);
+        diffRequest.setUrn(URN("prod"));
+        diffRequest.setType(RESOURCE_TOKEN);
+        diffRequest.setOlds(toStruct(tb.outs));
+        diffRequest.setNews(renamed.getInputs());
+        const diff = await pb2.call<InstanceType<typeof pb.DiffResponse>>("diff", diffRequest);
+        assert.equal(diff.getChanges(), pb.DiffResponse.DiffChanges.DIFF_SOME);
+        assert.deepEqual(diff.getReplacesList(), []);
+        const update = new pb.UpdateRequest();
+        update.setId(tb.id);
+        update.setUrn(URN("prod"));
+        update.setType(RESOURCE_TOKEN);
+        update.setOlds(toStruct(tb.outs));
+        update.setNews(renamed.getInputs());
+        const updated = plain(
+            (await pb2.call<InstanceType<typeof pb.UpdateResponse>>("update", update)).getProperties(),
+        );
+        assert.equal(updated.name, "prod-ci-2");
+        assert.deepEqual(updated.secret, tb.outs.secret, "the secret is carried, still a secret");
+        const counts = b.emulator.counts();
+        assert.equal(counts.patch, 1);
+        assert.equal(counts.total - counts.token, 1, "one API request for a rename");
+        assert.equal(a.emulator.counts().total, 0, "nothing at the other tenant");
+
+        // Read: the token is there, its secret carried as a secret; Delete removes it at its tenant.
+        const read = new pb.ReadRequest();
+        read.setId(ta.id);
+        read.setUrn(URN("sandbox"));
+        read.setType(RESOURCE_TOKEN);
+        read.setProperties(toStruct(ta.outs));
+        read.setInputs(toStruct(ta.inputs));
+        const refreshed = await pa.call<InstanceType<typeof pb.ReadResponse>>("read", read);
+        assert.equal(refreshed.getId(), ta.id);
+        assert.deepEqual(plain(refreshed.getProperties()), ta.outs);
+        for (const [plugin, token] of [
+            [pa, ta],
+            [pb2, { ...tb, outs: updated }],
+        ] as const) {
+            const del = new pb.DeleteRequest();
+            del.setId(token.id);
+            del.setUrn(URN("x"));
+            del.setType(RESOURCE_TOKEN);
+            del.setProperties(toStruct(token.outs));
+            await plugin.call("delete", del);
+        }
+        assert.equal(a.emulator.tokens().length + b.emulator.tokens().length, 0);
+        const gone = await pa.call<InstanceType<typeof pb.ReadResponse>>("read", read);
+        assert.equal(gone.getId(), "", "a token gone from a successful list reads as gone");
+    });
+
+    it("fails bad input at Check with the dynamic resource's messages, naming the property, sending nothing", async () => {
+        const plugin = await start(a);
+        a.emulator.resetRequests();
+        const checked = await check(plugin, {
+            name: "",
+            accessTokenValiditySeconds: 5,
+            rotation: { expiresInDays: 10 },
+        });
+        const failures = checked.getFailuresList().map((f) => f.getProperty());
+        assert.ok(failures.includes("name"), failures.join());
+        assert.ok(failures.includes("accessTokenValiditySeconds"), failures.join());
+        assert.equal(a.emulator.requests.length, 0);
+    });
+
+    it("takes unknown inputs at preview without failing, and keeps a declared secret input a secret", async () => {
+        const plugin = await start(a);
+        const checked = await check(plugin, {
+            name: secret(UNKNOWN),
+            expirationDate: UNKNOWN,
+            scope: [UNKNOWN],
+        });
+        assert.deepEqual(checked.getFailuresList(), []);
+        const inputs = plain(checked.getInputs());
+        assert.deepEqual(inputs.name, secret(UNKNOWN));
+        const named = await check(plugin, { name: secret("from-a-secret"), expirationDate: inDays(10) });
+        assert.deepEqual(plain(named.getInputs()).name, secret("from-a-secret"));
+    });
+
+    it("reads its settings from Configure's variables alone, in every key form, and else from SAIL_*", async () => {
+        for (const variableKey of [
+            (k: string) => `iscpat:config:${k}`,
+            (k: string) => `iscpat:${k}`,
+            (k: string) => k,
+        ]) {
+            const plugin = await startPlugin();
+            plugins.push(plugin);
+            await plugin.call("configure", configureRequest(tenantArgs(a), { args: false, variableKey }));
+            await create(plugin, { name: `vars-${variableKey("x")}`, expirationDate: inDays(5) });
+        }
+        // The default provider with no iscpat: config: the SAIL_* environment.
+        const fromEnv = await startPlugin(b.env);
+        plugins.push(fromEnv);
+        await fromEnv.call("configure", configureRequest({}));
+        await create(fromEnv, { name: "from-env", expirationDate: inDays(5) });
+        assert.equal(a.emulator.tokens("v1").length, 3);
+        assert.deepEqual(
+            b.emulator.tokens("v1").map((t) => t.name),
+            ["from-env"],
+        );
+    });
+
+    it("answers a failed operation with the lifecycle's actionable message in its own words, no secret in it", async () => {
+        const plugin = await startPlugin();
+        plugins.push(plugin);
+        await plugin.call(
+            "configure",
+            configureRequest({ ...tenantArgs(a), clientSecret: secret("wrong-secret-0123456789abcdef") }),
+        );
+        hygiene.secret("wrong-secret-0123456789abcdef");
+        const checked = await check(plugin, { name: "x", expirationDate: inDays(5) });
+        const request = new pb.CreateRequest();
+        request.setUrn(URN("x"));
+        request.setType(RESOURCE_TOKEN);
+        request.setProperties(checked.getInputs());
+        const message = grpcMessage(
+            await plugin.call("create", request).then(
+                () => assert.fail("create succeeded"),
+                (e: unknown) => e,
+            ),
+        );
+        assert.match(message, /iscpat:clientId/);
+        assert.doesNotMatch(message, /sailpoint:/);
+        assert.ok(!message.includes("wrong-secret-0123456789abcdef"));
+        // Missing settings name the plugin's keys and the environment.
+        const bare = await startPlugin();
+        plugins.push(bare);
+        await bare.call("configure", configureRequest({}));
+        const missing = grpcMessage(
+            await bare.call("create", request).then(
+                () => assert.fail("create succeeded"),
+                (e: unknown) => e,
+            ),
+        );
+        assert.match(missing, /iscpat:baseUrl.*SAIL_BASE_URL/s);
+    });
+});
+
+describe("the native plugin's provider settings (CheckConfig, DiffConfig)", function () {
+    this.timeout(30_000);
+    let plugin: Plugin;
+    before(async () => {
+        plugin = await startPlugin();
+    });
+    after(async () => plugin.stop());
+
+    async function diffConfig(olds: Properties, news: Properties) {
+        const request = new pb.DiffRequest();
+        request.setUrn("urn:pulumi:dev::yaml::pulumi:providers:iscpat::prod");
+        request.setOlds(toStruct(olds));
+        request.setOldInputs(toStruct(olds));
+        request.setNews(toStruct(news));
+        const diff = await plugin.call<InstanceType<typeof pb.DiffResponse>>("diffConfig", request);
+        return { changes: diff.getChanges(), replaces: diff.getReplacesList(), diffs: diff.getDiffsList() };
+    }
+
+    const base = {
+        baseUrl: "https://acme-sb.api.identitynow.com",
+        clientId: "c1",
+        clientSecret: "s1",
+        apiVersion: "v2025",
+    };
+    const { DIFF_NONE, DIFF_SOME } = pb.DiffResponse.DiffChanges;
+
+    it("returns the client secret as a secret, whether or not the program marked it", async () => {
+        const checked = await plugin.call<CheckResponse>("checkConfig", checkRequest(base));
+        assert.deepEqual(plain(checked.getInputs()).clientSecret, secret("s1"));
+        assert.equal(plain(checked.getInputs()).clientId, "c1");
+        assert.deepEqual(checked.getFailuresList(), []);
+    });
+
+    it("fails a tenant URL the client would refuse and an unknown API version, and passes unknowns", async () => {
+        const checked = await plugin.call<CheckResponse>(
+            "checkConfig",
+            checkRequest({ baseUrl: "http://acme.example.com", apiVersion: "v9" }),
+        );
+        const failures = checked.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+        assert.deepEqual(
+            failures.map(([p]) => p),
+            ["baseUrl", "apiVersion"],
+        );
+        assert.match(failures[0][1], /https:\/\//);
+        const unknown = await plugin.call<CheckResponse>(
+            "checkConfig",
+            checkRequest({ baseUrl: UNKNOWN, clientSecret: UNKNOWN }),
+        );
+        assert.deepEqual(unknown.getFailuresList(), []);
+    });
+
+    it("replaces for another tenant URL, and changes in place for a new client secret, client id or API version", async () => {
+        assert.deepEqual(await diffConfig(base, base), { changes: DIFF_NONE, replaces: [], diffs: [] });
+        assert.deepEqual(await diffConfig(base, { ...base, baseUrl: "https://acme.api.identitynow.com" }), {
+            changes: DIFF_SOME,
+            replaces: ["baseUrl"],
+            diffs: ["baseUrl"],
+        });
+        for (const key of ["clientSecret", "clientId", "apiVersion"]) {
+            const diff = await diffConfig(base, { ...base, [key]: key === "apiVersion" ? "v1" : "other" });
+            assert.deepEqual(diff, { changes: DIFF_SOME, replaces: [], diffs: [key] }, key);
+        }
+        // The same tenant spelled with a trailing slash is the same tenant.
+        const slash = await diffConfig(base, { ...base, baseUrl: `${base.baseUrl}/` });
+        assert.deepEqual(slash.replaces, []);
+        // A tenant not known yet (preview) may be another one.
+        assert.deepEqual((await diffConfig(base, { ...base, baseUrl: UNKNOWN })).replaces, ["baseUrl"]);
+    });
+});
