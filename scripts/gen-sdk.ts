@@ -35,17 +35,29 @@ export function sdkSchema(): Record<string, unknown> {
 }
 
 /**
- * Runs the generator (Go caches its build: minutes the first time, seconds after) and writes each
- * language's SDK to `out/<language>`, replacing what was there.
+ * Runs tools/pulumi-gen-iscpat on `schema` (Go caches its build: minutes the first time, seconds after),
+ * writing each language's SDK to `out/<language>` and replacing what was there. Throws with the
+ * generator's message when it fails.
  */
-export function generateSdks(out: string, languages: readonly Language[] = LANGUAGES): void {
+export function runGenerator(schema: unknown, out: string, languages: readonly string[] = LANGUAGES): void {
     execFileSync("go", ["run", "-mod=readonly", ".", "-out", out, ...languages], {
         cwd: join(REPO, "tools", "pulumi-gen-iscpat"),
-        input: JSON.stringify(sdkSchema()),
-        stdio: ["pipe", "inherit", "inherit"],
+        input: JSON.stringify(schema),
+        stdio: ["pipe", "pipe", "pipe"],
     });
 }
 
+/** The SDKs of the plugin's package schema, into `out/<language>`. */
+export function generateSdks(out: string, languages: readonly Language[] = LANGUAGES): void {
+    runGenerator(sdkSchema(), out, languages);
+}
+
 if (require.main === module) {
-    generateSdks(join(REPO, "sdk"));
+    try {
+        generateSdks(join(REPO, "sdk"));
+        process.stdout.write(`generated ${LANGUAGES.join(", ")} SDKs into sdk/\n`);
+    } catch (error) {
+        process.stderr.write(`${(error as { stderr?: Buffer }).stderr ?? (error as Error).message}\n`);
+        process.exit(1);
+    }
 }
