@@ -1,7 +1,7 @@
 // The policies as @pulumi/policy objects, for the shipped pack (pack.ts) and for an organisation's
-// own pack (exported from the package). They match this package's tokens by their type token and
-// hand plain data to the pure decisions in rules.ts and stack-rules.ts. Only types come from
-// @pulumi/policy, so importing this module starts nothing.
+// own pack (exported from the package). They match this package's tokens by their type token (the
+// dynamic resource's or the native plugin's) and hand plain data to the pure decisions in rules.ts
+// and stack-rules.ts. Only types come from @pulumi/policy, so importing this module starts nothing.
 import type {
     PolicyConfigSchema,
     PolicyResource,
@@ -15,9 +15,13 @@ import { DEFAULTS, POLICY_IDS, type DaysConfig } from "./config";
 import * as rules from "./rules";
 import * as stackRules from "./stack-rules";
 import { plainProps } from "./values";
-import { PERSONAL_ACCESS_TOKEN_TYPE } from "../provider/rules/types";
+import {
+    isPersonalAccessTokenType,
+    NATIVE_PERSONAL_ACCESS_TOKEN_TYPE,
+    PERSONAL_ACCESS_TOKEN_TYPE,
+} from "../provider/rules/types";
 
-export { PERSONAL_ACCESS_TOKEN_TYPE };
+export { NATIVE_PERSONAL_ACCESS_TOKEN_TYPE, PERSONAL_ACCESS_TOKEN_TYPE };
 
 export interface TokenPolicyOptions {
     /** The clock of the decisions that depend on the time (default: the system clock). */
@@ -40,7 +44,7 @@ function resourcePolicy<C extends object>(
     return {
         ...policy,
         validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
-            if (args.type !== PERSONAL_ACCESS_TOKEN_TYPE) return;
+            if (!isPersonalAccessTokenType(args.type)) return;
             const message = decide(
                 { resource: args.name, props: plainProps(args.props) },
                 configOf(defaults, args),
@@ -63,7 +67,7 @@ function stackPolicy(
             const config = configOf(defaults, args);
             const at = now();
             for (const resource of args.resources as PolicyResource[]) {
-                if (resource.type !== PERSONAL_ACCESS_TOKEN_TYPE) continue;
+                if (!isPersonalAccessTokenType(resource.type)) continue;
                 const message = decide(
                     { resource: resource.name, props: plainProps(resource.props) },
                     config,

@@ -69,7 +69,8 @@ function installedExample(example: string): string {
         const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
         manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
         manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();
-        manifest.devDependencies.typescript = acceptedTypeScript();
+        // A YAML project builds nothing: no TypeScript to pin.
+        if (manifest.devDependencies) manifest.devDependencies.typescript = acceptedTypeScript();
         writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
         execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
             cwd: dir,

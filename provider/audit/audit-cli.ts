@@ -52,7 +52,9 @@ Options and their defaults:
 The day thresholds are the policy pack's (sailpoint-pat-expiring-without-rotation, -unused, -never-used).
 
 Settings: the stack config of the first --stack (sailpoint:baseUrl, clientId, clientSecret, apiVersion,
-read with the Pulumi CLI), else SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET.
+or iscpat:baseUrl and so on, read with the Pulumi CLI), else SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET.
+Tokens of both resource types are joined with the state: the dynamic resource's and the native plugin's
+(iscpat:index:PersonalAccessToken).
 Findings: ${FINDINGS.join(", ")}.
 Exit: 0 fine, 1 thresholds exceeded, 2 usage or API error.`;
 
@@ -82,7 +84,8 @@ function stackConfig(stack: string, cwd: string | undefined): ConfigSource {
     const values = JSON.parse(
         pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
     ) as Record<string, { value?: string }>;
-    return { get: (key) => values[key]?.value };
+    // A stack of the native plugin (a Pulumi YAML program, say) keeps the same settings as iscpat:<key>.
+    return { get: (key) => values[key]?.value ?? values[key.replace(/^sailpoint:/, "iscpat:")]?.value };
 }
 
 function thresholds(failOn: string[], max: string[]): Thresholds {

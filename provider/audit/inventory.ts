@@ -5,7 +5,7 @@ import type { TokenRecord } from "../../wire/api-types";
 import { kindOf } from "../isc-client/records";
 import { neutralise, printable } from "../isc-client/redact";
 import { DAY_MS, hasPassed, writtenDate } from "../rules/dates";
-import { PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
+import { isPersonalAccessTokenType } from "../rules/types";
 import { DEFAULT_SCOPE } from "../rules/versions";
 
 export const FINDINGS = [
@@ -77,11 +77,7 @@ export function stateRefs(exported: unknown): StateRef[] {
                 `"deployment.resources[${i}]" is ${kindOf(r)}, expected a resource object`,
             );
         const res = r as { type?: string; id?: string; urn?: string; outputs?: Record<string, unknown> };
-        if (
-            res.type !== PERSONAL_ACCESS_TOKEN_TYPE ||
-            typeof res.id !== "string" ||
-            typeof res.urn !== "string"
-        )
+        if (!isPersonalAccessTokenType(res.type) || typeof res.id !== "string" || typeof res.urn !== "string")
             continue;
         refs.push({
             id: res.id,

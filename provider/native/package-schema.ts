@@ -2,9 +2,10 @@
 // resource's inputs, outputs and descriptions have one source of truth. Pure: the SDK generators
 // (tools/) and the plugin both call packageSchema(version).
 import schema from "../../schema.json";
+import { NATIVE_PACKAGE, NATIVE_PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
 
-export const PACKAGE = "iscpat";
-export const RESOURCE_TOKEN = `${PACKAGE}:index:PersonalAccessToken`;
+export const PACKAGE = NATIVE_PACKAGE;
+export const RESOURCE_TOKEN = NATIVE_PERSONAL_ACCESS_TOKEN_TYPE;
 /** The output properties the plugin returns as Pulumi secrets. */
 export const SECRET_OUTPUTS = ["secret"] as const;
 

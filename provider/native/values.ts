@@ -40,13 +40,16 @@ function plain(value: unknown, found: { secret: boolean }): unknown {
 }
 
 export function unwrap(properties: Properties | undefined): Unwrapped {
-    const values: Properties = {};
     const secrets = new Set<string>();
-    for (const [key, value] of Object.entries(properties ?? {})) {
-        const found = { secret: false };
-        values[key] = plain(value, found);
-        if (found.secret) secrets.add(key);
-    }
+    // fromEntries defines own properties: a key such as __proto__ stays a key.
+    const values = Object.fromEntries(
+        Object.entries(properties ?? {}).map(([key, value]) => {
+            const found = { secret: false };
+            const unwrapped = plain(value, found);
+            if (found.secret) secrets.add(key);
+            return [key, unwrapped];
+        }),
+    );
     return { values, secrets };
 }
 
@@ -60,13 +63,11 @@ export function secretValue(value: unknown): Properties {
  */
 export function wrap(properties: object | undefined, secrets: Iterable<string>): Properties {
     const named = new Set(secrets);
-    const out: Properties = {};
-    for (const [key, value] of Object.entries(properties ?? {})) {
-        if (value === undefined) continue;
-        const json = jsonValue(value);
-        out[key] = named.has(key) ? secretValue(json) : json;
-    }
-    return out;
+    return Object.fromEntries(
+        Object.entries(properties ?? {})
+            .filter(([, value]) => value !== undefined)
+            .map(([key, value]) => [key, named.has(key) ? secretValue(jsonValue(value)) : jsonValue(value)]),
+    );
 }
 
 /** Plain JSON: nested undefined properties dropped (the protobuf Struct refuses them). */

@@ -90,3 +90,12 @@ export function isUnknown(value: unknown): boolean {
 
 /** The type token of PersonalAccessToken: dynamic/resource.ts registers module "sailpoint", type "PersonalAccessToken". */
 export const PERSONAL_ACCESS_TOKEN_TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
+
+/** The package of the native plugin (pulumi-resource-iscpat), and its PersonalAccessToken's type token. */
+export const NATIVE_PACKAGE = "iscpat";
+export const NATIVE_PERSONAL_ACCESS_TOKEN_TYPE = `${NATIVE_PACKAGE}:index:PersonalAccessToken`;
+
+/** Whether a resource is a PersonalAccessToken of either door (the dynamic resource or the native plugin's). */
+export function isPersonalAccessTokenType(type: unknown): boolean {
+    return type === PERSONAL_ACCESS_TOKEN_TYPE || type === NATIVE_PERSONAL_ACCESS_TOKEN_TYPE;
+}

@@ -23,7 +23,10 @@ import {
 } from "../../provider/audit/inventory";
 import { main } from "../../provider/audit/audit-cli";
 import { parseTokenRecord } from "../../provider/isc-client/records";
-import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../../provider/rules/types";
+import {
+    NATIVE_PERSONAL_ACCESS_TOKEN_TYPE as NATIVE_TOKEN_TYPE,
+    PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE,
+} from "../../provider/rules/types";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };
@@ -76,6 +79,33 @@ describe("inventory (pure)", () => {
         assert.equal(managed?.managed, true);
         assert.equal(managed?.stack, "prod");
         assert.deepEqual(managed?.findings, []);
+    });
+
+    it("joins the native plugin's tokens (iscpat:index:PersonalAccessToken) as it joins the dynamic resource's", () => {
+        const native = `urn:pulumi:yaml::p::${NATIVE_TOKEN_TYPE}::ci`;
+        const both = stateRefs({
+            deployment: {
+                resources: [
+                    ...exported.deployment.resources,
+                    { type: NATIVE_TOKEN_TYPE, id: "stale", urn: native, outputs: { adoptTokenId: "stale" } },
+                    {
+                        type: "pulumi:providers:iscpat",
+                        id: "p1",
+                        urn: "urn:pulumi:yaml::p::pulumi:providers:iscpat::prod",
+                    },
+                ],
+            },
+        });
+        assert.deepEqual(
+            both.map((r) => [r.id, r.stack, r.adopted]),
+            [
+                ["managed", "prod", false],
+                ["stale", "yaml", true],
+            ],
+        );
+        const entry = classify(tokens, both, NOW, AUDIT_DEFAULTS).find((e) => e.id === "stale");
+        assert.equal(entry?.managed, true);
+        assert.equal(entry?.stack, "yaml");
     });
 
     it("classifies at the given now", () => {

@@ -10,7 +10,11 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } 
 import { unknownCheckingProxy } from "@pulumi/policy";
 import { DEFAULTS, POLICY_IDS } from "../../policy/config";
 import { leastPrivilege } from "../../policy/rules";
-import { PERSONAL_ACCESS_TOKEN_TYPE, tokenHygienePolicies } from "../../policy/policies";
+import {
+    NATIVE_PERSONAL_ACCESS_TOKEN_TYPE,
+    PERSONAL_ACCESS_TOKEN_TYPE,
+    tokenHygienePolicies,
+} from "../../policy/policies";
 import { UNKNOWN_SENTINELS } from "../../policy/values";
 import { UNKNOWN as U } from "../../provider/rules/types";
 import { REPO } from "../../scripts/pulumi-project";
@@ -97,8 +101,13 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
         });
         for (const p of policies) assert.ok(p.description.length > 20, p.name);
     });
-    it("matches tokens by type token only", () => {
+    it("matches tokens by type token only: the dynamic resource's and the native plugin's", () => {
         assert.equal(analyze(POLICY_IDS.leastPrivilege, { name: "ci" }).length, 1);
+        assert.equal(
+            analyze(POLICY_IDS.leastPrivilege, { name: "ci" }, {}, NATIVE_PERSONAL_ACCESS_TOKEN_TYPE).length,
+            1,
+        );
+        assert.equal(analyze(POLICY_IDS.leastPrivilege, { name: "ci" }, {}, "iscpat:index:Other").length, 0);
         assert.equal(
             analyze(POLICY_IDS.leastPrivilege, { name: "ci" }, {}, "pulumi-nodejs:dynamic:Resource").length,
             0,
@@ -217,6 +226,12 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
                 props: { name: "new", created: U, lastUsed: U },
             },
             {
+                type: NATIVE_PERSONAL_ACCESS_TOKEN_TYPE,
+                name: "yaml-old",
+                urn: "u-native",
+                props: { name: "yaml-old", created: inDays(-40, NOW), lastUsed: null },
+            },
+            {
                 type: "random:index/randomId:RandomId",
                 name: "x",
                 urn: "u3",
@@ -225,7 +240,7 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
         ]);
         assert.deepEqual(
             reported.map((r) => r.urn),
-            [urn],
+            [urn, "u-native"],
         );
         assert.match(reported[0].message, /^PersonalAccessToken "old": created on .*40 days ago/);
         assert.equal(
@@ -259,6 +274,7 @@ describe("policy pack: the policies as @pulumi/policy runs them", () => {
         const entry = require("@isc-pat/pulumi-sailpoint-pat/policy") as Record<string, unknown>;
         assert.equal(typeof entry.tokenHygienePolicies, "function");
         assert.equal(entry.PERSONAL_ACCESS_TOKEN_TYPE, PERSONAL_ACCESS_TOKEN_TYPE);
+        assert.equal(entry.NATIVE_PERSONAL_ACCESS_TOKEN_TYPE, "iscpat:index:PersonalAccessToken");
     });
 });
 

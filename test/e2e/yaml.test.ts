@@ -1,0 +1,165 @@
+// examples/yaml under the real CLI with the Pulumi YAML language host, against two emulators (two
+// tenants): the default provider from the iscpat: stack config at one, an explicit provider at the
+// other. One project, one sequence of steps (each pulumi command is a new plugin process per provider).
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pulumiCli } from "../../scripts/pulumi-project";
+import { runIscPat } from "../support/bin";
+import { startHarness, type Harness } from "../support/harness";
+import { hygiene } from "../support/hygiene";
+import { Project } from "../support/pulumi";
+
+type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+const SIG = "4dabf18193072939515e22adb298388d";
+
+/** Requests that change something at a tenant (creates, patches, deletes). */
+function writes(h: Harness): number {
+    const c = h.emulator.counts();
+    return c.create + c.patch + c.delete;
+}
+
+describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function () {
+    this.timeout(900_000);
+    let sandbox: Harness;
+    let prod: Harness;
+    let project: Project | undefined;
+
+    before(async function () {
+        const host = join(dirname(pulumiCli()), "pulumi-language-yaml");
+        assert.ok(
+            existsSync(host),
+            `the Pulumi YAML language host is not beside the CLI (${host}): scripts/pulumi-cli.sh builds it`,
+        );
+        sandbox = await startHarness();
+        prod = await startHarness();
+    });
+    after(async () => {
+        await project?.run(["destroy", "--yes"], { allowFailure: true });
+        project?.cleanup();
+        await sandbox?.emulator.stop();
+        await prod?.emulator.stop();
+    });
+
+    it("up, no-change preview, rename, bad input, a new tenant URL, destroy: each token at its own tenant", async () => {
+        // No SAIL_* in the environment: the default provider reads the iscpat: stack config.
+        project = new Project("yaml", {});
+        await project.init(
+            {
+                "iscpat:baseUrl": sandbox.emulator.baseUrl,
+                "iscpat:clientId": sandbox.clientId,
+                prodBaseUrl: prod.emulator.baseUrl,
+                prodClientId: prod.clientId,
+            },
+            { "iscpat:clientSecret": sandbox.clientSecret, prodClientSecret: prod.clientSecret },
+        );
+
+        // up: the rotating token at the default provider's tenant, the other at the explicit provider's.
+        await project.run(["up", "--yes"]);
+        const [ci] = sandbox.emulator.tokens("v1");
+        assert.equal(sandbox.emulator.tokens().length, 1);
+        assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z$/);
+        assert.deepEqual(
+            prod.emulator.tokens("v2025").map((t) => t.name),
+            ["prod-reporting"],
+        );
+        const reportingId = prod.emulator.tokens()[0].id;
+
+        // The secret outputs are secrets; shown on request, they are each tenant's token secrets.
+        const shown = project.outputs(false);
+        assert.equal(shown.ciClientSecret, "[secret]");
+        assert.equal(shown.reportingClientSecret, "[secret]");
+        const outputs = project.outputs(true);
+        hygiene.secret(outputs.ciClientSecret as string);
+        hygiene.secret(outputs.reportingClientSecret as string);
+        assert.equal(outputs.ciClientId, ci.id);
+        assert.ok(sandbox.emulator.verifySecret(ci.id, outputs.ciClientSecret as string));
+        assert.ok(prod.emulator.verifySecret(reportingId, outputs.reportingClientSecret as string));
+        assert.ok(Date.parse(outputs.ciRotationDueAt as string) > Date.now());
+
+        // The state holds no plaintext PAT secret or client secret; both providers' client secrets are secrets.
+        const { text, deployment } = await project.exportState();
+        for (const secret of [
+            outputs.ciClientSecret,
+            outputs.reportingClientSecret,
+            sandbox.clientSecret,
+            prod.clientSecret,
+        ]) {
+            assert.ok(!text.includes(secret as string), "no secret in the state in plain text");
+        }
+        const resources = deployment.resources as StateResource[];
+        const providers = resources.filter((r) => r.type === "pulumi:providers:iscpat");
+        assert.equal(providers.length, 2, "the default provider and prod");
+        for (const p of providers) {
+            assert.ok(
+                (p.outputs?.clientSecret as Record<string, unknown>)[SIG],
+                "the client secret is a secret in the state",
+            );
+        }
+        for (const token of resources.filter((r) => r.type === "iscpat:index:PersonalAccessToken")) {
+            assert.ok(
+                (token.outputs?.secret as Record<string, unknown>)[SIG],
+                "secret is a secret in the state",
+            );
+        }
+
+        // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config.
+        const audit = await runIscPat(project, ["audit", "--stack", project.stack, "--json"]);
+        assert.equal(audit.status, 0, audit.stderr);
+        const entries = JSON.parse(audit.stdout) as { id: string; managed: boolean; stack?: string }[];
+        assert.deepEqual(
+            entries.map((e) => [e.id, e.managed, e.stack]),
+            [[ci.id, true, project.stack]],
+        );
+
+        // A no-change preview sends no write to either tenant.
+        sandbox.emulator.resetRequests();
+        prod.emulator.resetRequests();
+        await project.run(["preview", "--expect-no-changes"]);
+        assert.equal(writes(sandbox) + writes(prod), 0);
+
+        // A rename is one PATCH, at the explicit provider's tenant, same id.
+        await project.run(["config", "set", "reportingTokenName", "prod-reporting-2"]);
+        await project.run(["up", "--yes"]);
+        const renamed = prod.emulator.counts();
+        assert.deepEqual([renamed.patch, renamed.create, renamed.delete], [1, 0, 0]);
+        assert.equal(writes(sandbox), 0);
+        assert.deepEqual(
+            prod.emulator.tokens().map((t) => [t.id, t.name]),
+            [[reportingId, "prod-reporting-2"]],
+        );
+
+        // Bad input fails at preview, names the property, and sends no request to either tenant.
+        sandbox.emulator.resetRequests();
+        prod.emulator.resetRequests();
+        await project.run(["config", "set", "expiresInDays", "0"]);
+        const bad = await project.run(["preview"], { allowFailure: true });
+        assert.notEqual(bad.status, 0);
+        assert.match(bad.output, /rotation\.expiresInDays/);
+        assert.equal(sandbox.emulator.requests.length + prod.emulator.requests.length, 0);
+        await project.run(["config", "rm", "expiresInDays"]);
+
+        // A new tenant URL for the explicit provider replaces its token: made at the new tenant
+        // (here the sandbox, with its API client), deleted at the old one. The other token stays.
+        await project.run(["config", "set", "prodBaseUrl", sandbox.emulator.baseUrl]);
+        await project.run(["config", "set", "prodClientId", sandbox.clientId]);
+        await project.run(["config", "set", "--secret", "prodClientSecret"], { input: sandbox.clientSecret });
+        await project.run(["up", "--yes"]);
+        assert.equal(prod.emulator.tokens().length, 0, "the old tenant's token is deleted");
+        assert.deepEqual(
+            sandbox.emulator
+                .tokens()
+                .map((t) => t.name)
+                .sort(),
+            [ci.name, "prod-reporting-2"].sort(),
+        );
+        assert.ok(
+            sandbox.emulator.tokens().some((t) => t.id === ci.id),
+            "the default provider's token is kept",
+        );
+
+        // destroy leaves both tenants empty.
+        await project.run(["destroy", "--yes"]);
+        assert.equal(sandbox.emulator.tokens().length + prod.emulator.tokens().length, 0);
+    });
+});
