@@ -57,6 +57,15 @@ describe("the generated SDKs", function () {
         assert.match(read("go/iscpat/provider.go"), /ClientSecret = pulumi\.ToSecret\(/);
     });
 
+    it("name an enum value spelt like a Go type suffix, keeping its wire value", () => {
+        // ExpirationDateSource "input" would be the Go constant ExpirationDateSourceInput, the name of
+        // the type's own input interface: the Go generator stops on it.
+        const read = (file: string) => readFileSync(join(SDK, file), "utf8");
+        assert.match(read("go/iscpat/pulumiEnums.go"), /ExpirationDateSourceInputValue\s+= ExpirationDateSource\("input"\)/);
+        assert.match(read("nodejs/types/enums/index.ts"), /InputValue: "input"/);
+        assert.match(read("python/pulumi_iscpat/_enums.py"), /INPUT_VALUE = "input"/);
+    });
+
     it("the generator refuses a schema it cannot bind, naming what is wrong", () => {
         const out = tempDir("pat-sdk-bad-");
         const schema = sdkSchema() as { resources: Record<string, { inputProperties: Record<string, unknown> }> };
@@ -102,6 +111,43 @@ describe("the generated SDKs", function () {
         );
         assert.ok(sources.length >= 8, `the Python SDK's sources (${sources.length})`);
         assert.equal(bytecode.length, sources.length, "every module was compiled");
+    });
+});
+
+describe("what the README says of other languages", () => {
+    const readme = readFileSync(join(SDK, "..", "README.md"), "utf8");
+    const section = /### Other languages\n([\s\S]*?)\n#/.exec(readme)?.[1] ?? "";
+
+    it("has the section, naming the sdk/v3 version the Go SDK builds against", () => {
+        assert.ok(section.length > 0, "README: ### Other languages");
+        const pinned = /^\s*github\.com\/pulumi\/pulumi\/sdk\/v3 (v\S+)$/m.exec(readFileSync(join(SDK, "go.mod"), "utf8"));
+        assert.ok(section.includes(`\`github.com/pulumi/pulumi/sdk/v3\` ${pinned?.[1]}`), "the version in sdk/go.mod");
+    });
+
+    it("pkg/v3 has code generators for Node.js, Python and Go, and none for .NET or Java", function () {
+        this.timeout(300_000);
+        const listed = run(
+            "go",
+            ["list", "-mod=readonly", "github.com/pulumi/pulumi/pkg/v3/codegen/..."],
+            join(SDK, "..", "tools", "pulumi-gen-iscpat"),
+        );
+        assert.equal(listed.status, 0, listed.output);
+        const generators = new Set(
+            listed.output
+                .split("\n")
+                .map((p) => /^github\.com\/pulumi\/pulumi\/pkg\/v3\/codegen\/([^/]+)$/.exec(p)?.[1])
+                .filter((p) => p !== undefined),
+        );
+        for (const language of ["nodejs", "python", "go"]) assert.ok(generators.has(language), language);
+        for (const language of ["dotnet", "csharp", "java"]) assert.ok(!generators.has(language), language);
+    });
+
+    it("the CLI built for the tests brings language hosts for Node.js and YAML only", () => {
+        const scripts = ["pulumi-cli.sh", "pulumi-yaml.sh"]
+            .map((f) => readFileSync(join(SDK, "..", "scripts", f), "utf8"))
+            .join("\n");
+        const hosts = new Set([...scripts.matchAll(/pulumi-language-(\w+)/g)].map((m) => m[1]));
+        assert.deepEqual([...hosts].sort(), ["nodejs", "yaml"]);
     });
 });
 
