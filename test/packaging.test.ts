@@ -30,4 +30,16 @@ describe("the packed package", function () {
         for (const file of [manifest.main, ...Object.values(manifest.bin), "dist/policy/pack.js"])
             assert.ok(packed(file).length > 0, file);
     });
+
+    it("ships the native plugin: plugin/ holds only the executable pulumi-resource-iscpat, which loads a packed module", () => {
+        const listing = execFileSync("tar", ["-tvzf", packedPackage()], { encoding: "utf8" }).split("\n");
+        const plugin = listing.filter((line) => / package\/plugin\//.test(line));
+        assert.equal(plugin.length, 1, plugin.join("\n"));
+        assert.match(plugin[0], /^-rwx/, "executable");
+        assert.match(plugin[0], /package\/plugin\/pulumi-resource-iscpat$/);
+        const script = packed("plugin/pulumi-resource-iscpat");
+        assert.match(script, /^#!\/usr\/bin\/env node\n/);
+        const target = /require\("\.\.\/(dist\/[^"]+)"\)/.exec(script)?.[1];
+        assert.ok(target && packed(`${target}.js`).length > 0, `the plugin's module ${target} is packed`);
+    });
 });

@@ -19,41 +19,13 @@ import {
 import { runIscPat } from "../support/bin";
 import { useHarness } from "../support/harness";
 import { invocations, Project } from "../support/pulumi";
+import { blocks, IN_A_CLONE, IN_A_YAML_PROJECT, readme, shellCommands } from "../support/readme";
 
-const readme = readFileSync(join(REPO, "README.md"), "utf8");
-
-/** The fenced blocks of a language, in order. */
-function blocks(language: string): string[] {
-    return [...readme.matchAll(new RegExp("```" + language + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]);
-}
-
-/**
- * The shell commands of a bash block, in order; a heredoc (`cat > FILE <<'EOF'` … `EOF`) is one command
- * with its lines, run by bash as the user's shell runs it.
- */
-function shellCommands(block: string): string[] {
-    const found: string[] = [];
-    const lines = block.split("\n");
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i].trim();
-        if (line === "" || line.startsWith("#")) continue;
-        if (!/<<'EOF'$/.test(line)) {
-            found.push(line);
-            continue;
-        }
-        const end = lines.indexOf("EOF", i);
-        assert.ok(end > i, `the README's heredoc ${line} ends with EOF`);
-        found.push(lines.slice(i, end + 1).join("\n"));
-        i = end;
-    }
-    return found;
-}
-/** A block that starts so runs in a clone of this repository, not in a user's project. */
-const IN_A_CLONE = "# in a clone of this repository\n";
-/** Each shell command of the README's bash blocks for a user's project, in order. */
+/** Each shell command of the README's bash blocks for a user's (TypeScript) project, in order. */
 const commands = blocks("bash")
-    .filter((b) => !b.startsWith(IN_A_CLONE))
+    .filter((b) => !b.startsWith(IN_A_CLONE) && !b.startsWith(IN_A_YAML_PROJECT))
     .flatMap(shellCommands);
+
 /** Each command of the blocks for a clone (`a && b` is two). */
 const cloneCommands = blocks("bash")
     .filter((b) => b.startsWith(IN_A_CLONE))
@@ -147,6 +119,18 @@ describe("the README's commands", function () {
             assert.ok(lines.includes(command), `${tie.file} runs \`${command}\` as a line of its own`);
         }
         inlineChecked = true;
+    });
+
+    it("shows the Pulumi YAML program of examples/yaml as it is, with the commands that example's README shows", () => {
+        const program = readFileSync(join(REPO, "examples", "yaml", "Pulumi.yaml"), "utf8");
+        assert.ok(blocks("yaml").includes(program), "the README's YAML program is examples/yaml/Pulumi.yaml");
+        const example = readFileSync(join(REPO, "examples", "yaml", "README.md"), "utf8");
+        const shown = blocks("bash").filter((b) => b.startsWith(IN_A_YAML_PROJECT));
+        assert.equal(shown.length, 1);
+        assert.ok(
+            example.includes("```bash\n" + shown[0] + "```"),
+            "examples/yaml/README.md shows the same commands",
+        );
     });
 
     it("shows the code of examples/emulator-test as it is", () => {

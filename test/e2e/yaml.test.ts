@@ -9,6 +9,7 @@ import { runIscPat } from "../support/bin";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
+import { yamlCommands } from "../support/readme";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -43,20 +44,42 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
     });
 
     it("up, no-change preview, rename, bad input, a new tenant URL, destroy: each token at its own tenant", async () => {
-        // No SAIL_* in the environment: the default provider reads the iscpat: stack config.
+        // No SAIL_* in the environment: the default provider reads the iscpat: stack config. The
+        // README's commands for a YAML project, in order, the placeholders standing for the emulators.
         project = new Project("yaml", {});
-        await project.init(
-            {
-                "iscpat:baseUrl": sandbox.emulator.baseUrl,
-                "iscpat:clientId": sandbox.clientId,
-                prodBaseUrl: prod.emulator.baseUrl,
-                prodClientId: prod.clientId,
-            },
-            { "iscpat:clientSecret": sandbox.clientSecret, prodClientSecret: prod.clientSecret },
-        );
+        const commands = yamlCommands();
+        assert.equal(commands[0], "npm install @isc-pat/pulumi-sailpoint-pat @pulumi/pulumi");
+        for (const name of ["@isc-pat/pulumi-sailpoint-pat", "@pulumi/pulumi"]) {
+            assert.ok(
+                existsSync(join(project.dir, "node_modules", name, "package.json")),
+                `${name} is installed (from the packed tarball)`,
+            );
+        }
+        const placeholders: Record<string, string> = {
+            "https://acme-sb.api.identitynow.com": sandbox.emulator.baseUrl,
+            "2c9180835d2e5168015d32f890ca1581": sandbox.clientId,
+            "https://acme.api.identitynow.com": prod.emulator.baseUrl,
+            "2c91808a7813090a017814121e121518": prod.clientId,
+        };
+        const secrets: Record<string, string> = {
+            "iscpat:clientSecret": sandbox.clientSecret,
+            prodClientSecret: prod.clientSecret,
+        };
+        for (const command of commands.slice(1)) {
+            const [tool, ...args] = command.split(" ");
+            assert.equal(tool, "pulumi", command);
+            if (command === "pulumi stack init dev") {
+                await project.init();
+                continue;
+            }
+            const mapped = args.map((a) => placeholders[a] ?? a);
+            const input = mapped.includes("--secret") ? secrets[mapped[mapped.length - 1]] : undefined;
+            if (mapped.includes("--secret")) assert.ok(input, `a secret for ${command}`);
+            const run = await project.run(mapped, { input });
+            // up: the rotating token at the default provider's tenant, the other at the explicit provider's.
+            if (mapped[0] === "up") assert.match(run.output, /\+ 4 created/);
+        }
 
-        // up: the rotating token at the default provider's tenant, the other at the explicit provider's.
-        await project.run(["up", "--yes"]);
         const [ci] = sandbox.emulator.tokens("v1");
         assert.equal(sandbox.emulator.tokens().length, 1);
         assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z$/);
@@ -145,7 +168,13 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         await project.run(["config", "set", "prodBaseUrl", sandbox.emulator.baseUrl]);
         await project.run(["config", "set", "prodClientId", sandbox.clientId]);
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: sandbox.clientSecret });
-        await project.run(["up", "--yes"]);
+        const moved = await project.run(["up", "--yes"]);
+        const created = moved.output.indexOf("reportingToken created replacement");
+        const deleted = moved.output.indexOf("reportingToken deleted original");
+        assert.ok(
+            created >= 0 && deleted > created,
+            `made at the new tenant, then deleted at the old:\n${moved.output}`,
+        );
         assert.equal(prod.emulator.tokens().length, 0, "the old tenant's token is deleted");
         assert.deepEqual(
             sandbox.emulator

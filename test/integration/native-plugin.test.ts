@@ -180,15 +180,46 @@ describe("the native plugin over gRPC", function () {
     it("fails bad input at Check with the dynamic resource's messages, naming the property, sending nothing", async () => {
         const plugin = await start(a);
         a.emulator.resetRequests();
-        const checked = await check(plugin, {
+        const bad = {
             name: "",
             accessTokenValiditySeconds: 5,
             rotation: { expiresInDays: 10 },
-        });
-        const failures = checked.getFailuresList().map((f) => f.getProperty());
-        assert.ok(failures.includes("name"), failures.join());
-        assert.ok(failures.includes("accessTokenValiditySeconds"), failures.join());
+            expirationDate: "next week",
+            userAwareTokenNeverExpires: true,
+            apiVersion: "v3",
+        };
+        const checked = await check(plugin, bad);
+        const failures = checked
+            .getFailuresList()
+            .map((f) => ({ property: f.getProperty(), reason: f.getReason() }));
+        assert.ok(
+            failures.some((f) => f.property === "name"),
+            JSON.stringify(failures),
+        );
+        assert.ok(
+            failures.some((f) => f.property === "accessTokenValiditySeconds"),
+            JSON.stringify(failures),
+        );
+        // The very failures the dynamic resource's check gives (the dates in hints follow each one's now).
+        const dynamic = await a.provider().check({}, bad);
+        const strip = (fs: { property: string; reason: string }[]) =>
+            fs.map((f) => ({ ...f, reason: f.reason.replace(/\d{4}-\d{2}-\d{2}T[\d:]+Z/g, "<date>") }));
+        assert.deepEqual(strip(failures), strip(dynamic.failures ?? []));
+        assert.ok(failures.length >= 5, JSON.stringify(failures));
         assert.equal(a.emulator.requests.length, 0);
+    });
+
+    it("fills in the provider's apiVersion for tokens that name none", async () => {
+        const plugin = await startPlugin();
+        plugins.push(plugin);
+        await plugin.call("configure", configureRequest({ ...tenantArgs(a), apiVersion: "v2025" }));
+        const made = await create(plugin, { name: "modern", userAwareTokenNeverExpires: true });
+        assert.equal(made.outs.apiVersion, "v2025");
+        assert.equal(made.outs.expirationDate, null);
+        assert.deepEqual(
+            a.emulator.tokens("v2025").map((t) => t.name),
+            ["modern"],
+        );
     });
 
     it("takes unknown inputs at preview without failing, and keeps a declared secret input a secret", async () => {

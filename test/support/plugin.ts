@@ -8,6 +8,7 @@ import { REPO } from "../../scripts/pulumi-project";
 import { grpc, providerGrpc, provider as pb, struct } from "../../provider/native/grpc";
 import { RESOURCE_TOKEN } from "../../provider/native/package-schema";
 import { SECRET_SIG, SIG_KEY, type Properties } from "../../provider/native/values";
+import { CLOCK_SHIFT_VARIABLE } from "./clock-shift";
 import { hygiene } from "./hygiene";
 
 export const PLUGIN = join(REPO, "plugin", "pulumi-resource-iscpat");
@@ -25,9 +26,15 @@ export interface Plugin {
     stop(): Promise<void>;
 }
 
-/** Starts the plugin with exactly `env` (plus PATH): no SAIL_* unless given. */
+/** Starts the plugin with `env` and PATH (and the clock shift, if any): no SAIL_* unless given. */
 export async function startPlugin(env: Record<string, string> = {}): Promise<Plugin> {
-    const child = spawn(PLUGIN, ["127.0.0.1:1"], { env: { PATH: process.env.PATH ?? "", ...env } });
+    // The clock-ahead rerun's shift reaches the plugin as it reaches every Node process of the run.
+    const passed = Object.fromEntries(
+        ["PATH", "NODE_OPTIONS", CLOCK_SHIFT_VARIABLE, "TMPDIR"].flatMap((k) =>
+            process.env[k] ? [[k, process.env[k]]] : [],
+        ),
+    );
+    const child = spawn(PLUGIN, ["127.0.0.1:1"], { env: { ...passed, ...env } });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const lines = createInterface({ input: child.stdout });
