@@ -40,7 +40,8 @@ export function sdkSchema(): Record<string, unknown> {
  * generator's message when it fails.
  */
 export function runGenerator(schema: unknown, out: string, languages: readonly string[] = LANGUAGES): void {
-    execFileSync("go", ["run", "-mod=readonly", ".", "-out", out, ...languages], {
+    // -trimpath, as scripts/pulumi-cli.sh builds the CLI: the packages they share compile once.
+    execFileSync("go", ["run", "-mod=readonly", "-trimpath", ".", "-out", out, ...languages], {
         cwd: join(REPO, "tools", "pulumi-gen-iscpat"),
         input: JSON.stringify(schema),
         stdio: ["pipe", "pipe", "pipe"],
