@@ -8,7 +8,7 @@
 // run has. Its dates derive from the test's `Date.now()` instead, as this file checks for every test file.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { shiftedEnv } from "./support/clock-shift";
 
@@ -120,7 +120,12 @@ describe("the offline suite with the clock moved ahead", function () {
         // end-to-end tests and the examples run on the real clock, so theirs must derive from it.
         const files = [
             ...readdirSync(join(root, "test", "e2e")).map((f) => join("test", "e2e", f)),
-            ...readdirSync(join(root, "examples")).map((d) => join("examples", d, "index.ts")),
+            // A program is index.ts, or (examples/yaml) Pulumi.yaml.
+            ...readdirSync(join(root, "examples")).flatMap((d) =>
+                ["index.ts", "Pulumi.yaml"]
+                    .map((f) => join("examples", d, f))
+                    .filter((f) => existsSync(join(root, f))),
+            ),
         ];
         for (const file of files) {
             const text = readFileSync(join(root, file), "utf8");
