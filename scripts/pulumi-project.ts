@@ -18,6 +18,19 @@ export function pulumiCli(): string {
     return cli;
 }
 
+/**
+ * The CLI with the Pulumi YAML language host beside it (scripts/pulumi-yaml.sh builds the host on first
+ * use, minutes, then reuses it); later runs of every Project use it too. Call it before running a YAML
+ * program.
+ */
+export function pulumiYamlCli(): string {
+    cli = execFileSync("bash", [join(REPO, "scripts", "pulumi-yaml.sh")], {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "inherit"],
+    }).trim();
+    return cli;
+}
+
 let tarball: string | undefined;
 /** `npm pack` of this package (already built by `npm test`), once per run. */
 export function packedPackage(): string {

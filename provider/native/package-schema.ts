@@ -101,6 +101,19 @@ function typeSpec(
     throw new Error(`schema.json: ${property} has type ${kind}, which has no Pulumi equivalent here`);
 }
 
+/**
+ * The Go SDK names an enum's constants type name + value (ExpirationDateSource + Input), beside its
+ * own TypeInput, TypeOutput, TypePtr… types: a value spelt like one of those suffixes would collide
+ * (the generator stops), so it gets a name of its own. The value on the wire stays the same.
+ */
+const GO_TYPE_SUFFIX =
+    /^(?:Input|Output|Ptr|PtrInput|PtrOutput|Array|ArrayInput|ArrayOutput|Map|MapInput|MapOutput)$/;
+
+function enumValue(value: string): { value: string; name?: string } {
+    const name = capitalized(value);
+    return GO_TYPE_SUFFIX.test(name) ? { value, name: `${name}Value` } : { value };
+}
+
 function namedType(
     name: string,
     source: JsonSchema,
@@ -111,7 +124,7 @@ function namedType(
         types.set(name, {
             type: "string",
             ...(source.description === undefined ? {} : { description: source.description }),
-            enum: source.enum.map((value) => ({ value })),
+            enum: source.enum.map(enumValue),
         });
         return name;
     }

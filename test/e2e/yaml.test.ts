@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { pulumiCli } from "../../scripts/pulumi-project";
+import { pulumiYamlCli } from "../../scripts/pulumi-project";
 import { runIscPat } from "../support/bin";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
@@ -27,10 +27,11 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
     let project: Project | undefined;
 
     before(async function () {
-        const host = join(dirname(pulumiCli()), "pulumi-language-yaml");
+        // Builds the YAML language host beside the CLI on first use (minutes), and every Project runs that CLI.
+        const host = join(dirname(pulumiYamlCli()), "pulumi-language-yaml");
         assert.ok(
             existsSync(host),
-            `the Pulumi YAML language host is not beside the CLI (${host}): scripts/pulumi-cli.sh builds it`,
+            `the Pulumi YAML language host is not beside the CLI (${host}): scripts/pulumi-yaml.sh builds it`,
         );
         sandbox = await startHarness();
         prod = await startHarness();
