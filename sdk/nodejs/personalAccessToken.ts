@@ -82,6 +82,10 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly owner: pulumi.Output<outputs.Owner>;
     /**
+     * With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+     */
+    declare public /*out*/ readonly previousGeneration: pulumi.Output<outputs.PreviousGeneration | undefined>;
+    /**
      * The opt-in to replace a token whose secret is unknown, when declared.
      */
     declare public readonly replaceIfSecretUnknown: pulumi.Output<boolean | undefined>;
@@ -143,6 +147,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
             resourceInputs["lastUsed"] = undefined /*out*/;
             resourceInputs["managed"] = undefined /*out*/;
             resourceInputs["owner"] = undefined /*out*/;
+            resourceInputs["previousGeneration"] = undefined /*out*/;
             resourceInputs["rotationDueAt"] = undefined /*out*/;
             resourceInputs["secret"] = undefined /*out*/;
             resourceInputs["secretKnown"] = undefined /*out*/;
@@ -159,6 +164,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
             resourceInputs["name"] = undefined /*out*/;
             resourceInputs["onNameConflict"] = undefined /*out*/;
             resourceInputs["owner"] = undefined /*out*/;
+            resourceInputs["previousGeneration"] = undefined /*out*/;
             resourceInputs["replaceIfSecretUnknown"] = undefined /*out*/;
             resourceInputs["rotation"] = undefined /*out*/;
             resourceInputs["rotationDueAt"] = undefined /*out*/;
@@ -208,7 +214,7 @@ export interface PersonalAccessTokenArgs {
      */
     replaceIfSecretUnknown?: pulumi.Input<boolean | undefined>;
     /**
-     * Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+     * Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
      */
     rotation?: pulumi.Input<inputs.RotationArgs | undefined>;
     /**

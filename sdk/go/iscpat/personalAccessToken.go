@@ -38,6 +38,8 @@ type PersonalAccessToken struct {
 	OnNameConflict OnNameConflictPtrOutput `pulumi:"onNameConflict"`
 	// The identity that owns the token: {type, id, name}.
 	Owner OwnerOutput `pulumi:"owner"`
+	// With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+	PreviousGeneration PreviousGenerationPtrOutput `pulumi:"previousGeneration"`
 	// The opt-in to replace a token whose secret is unknown, when declared.
 	ReplaceIfSecretUnknown pulumi.BoolPtrOutput `pulumi:"replaceIfSecretUnknown"`
 	// The rotation settings, when declared.
@@ -117,7 +119,7 @@ type personalAccessTokenArgs struct {
 	OnNameConflict *OnNameConflict `pulumi:"onNameConflict"`
 	// true: the next up replaces a token whose secret is unknown (an adopted one), so that the state holds a usable secret. Default false: an adopted token is kept.
 	ReplaceIfSecretUnknown *bool `pulumi:"replaceIfSecretUnknown"`
-	// Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+	// Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
 	Rotation *Rotation `pulumi:"rotation"`
 	// Authorization scopes, at least one, e.g. sp:scopes:default. Omitted or null means ["sp:scopes:all"]. Compared as a set. Updates in place.
 	Scope []string `pulumi:"scope"`
@@ -141,7 +143,7 @@ type PersonalAccessTokenArgs struct {
 	OnNameConflict OnNameConflictPtrInput
 	// true: the next up replaces a token whose secret is unknown (an adopted one), so that the state holds a usable secret. Default false: an adopted token is kept.
 	ReplaceIfSecretUnknown pulumi.BoolPtrInput
-	// Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+	// Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
 	Rotation RotationPtrInput
 	// Authorization scopes, at least one, e.g. sp:scopes:default. Omitted or null means ["sp:scopes:all"]. Compared as a set. Updates in place.
 	Scope pulumi.StringArrayInput
@@ -239,6 +241,11 @@ func (o PersonalAccessTokenOutput) OnNameConflict() OnNameConflictPtrOutput {
 // The identity that owns the token: {type, id, name}.
 func (o PersonalAccessTokenOutput) Owner() OwnerOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) OwnerOutput { return v.Owner }).(OwnerOutput)
+}
+
+// With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+func (o PersonalAccessTokenOutput) PreviousGeneration() PreviousGenerationPtrOutput {
+	return o.ApplyT(func(v *PersonalAccessToken) PreviousGenerationPtrOutput { return v.PreviousGeneration }).(PreviousGenerationPtrOutput)
 }
 
 // The opt-in to replace a token whose secret is unknown, when declared.

@@ -51,9 +51,103 @@ func (o OwnerOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v Owner) string { return v.Type }).(pulumi.StringOutput)
 }
 
+type PreviousGeneration struct {
+	// The previous token's id (its client id).
+	Id string `pulumi:"id"`
+	// The previous token's name at the API.
+	TokenName string `pulumi:"tokenName"`
+	// Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+	WorksUntil string `pulumi:"worksUntil"`
+}
+
+type PreviousGenerationOutput struct{ *pulumi.OutputState }
+
+func (PreviousGenerationOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*PreviousGeneration)(nil)).Elem()
+}
+
+func (o PreviousGenerationOutput) ToPreviousGenerationOutput() PreviousGenerationOutput {
+	return o
+}
+
+func (o PreviousGenerationOutput) ToPreviousGenerationOutputWithContext(ctx context.Context) PreviousGenerationOutput {
+	return o
+}
+
+// The previous token's id (its client id).
+func (o PreviousGenerationOutput) Id() pulumi.StringOutput {
+	return o.ApplyT(func(v PreviousGeneration) string { return v.Id }).(pulumi.StringOutput)
+}
+
+// The previous token's name at the API.
+func (o PreviousGenerationOutput) TokenName() pulumi.StringOutput {
+	return o.ApplyT(func(v PreviousGeneration) string { return v.TokenName }).(pulumi.StringOutput)
+}
+
+// Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+func (o PreviousGenerationOutput) WorksUntil() pulumi.StringOutput {
+	return o.ApplyT(func(v PreviousGeneration) string { return v.WorksUntil }).(pulumi.StringOutput)
+}
+
+type PreviousGenerationPtrOutput struct{ *pulumi.OutputState }
+
+func (PreviousGenerationPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**PreviousGeneration)(nil)).Elem()
+}
+
+func (o PreviousGenerationPtrOutput) ToPreviousGenerationPtrOutput() PreviousGenerationPtrOutput {
+	return o
+}
+
+func (o PreviousGenerationPtrOutput) ToPreviousGenerationPtrOutputWithContext(ctx context.Context) PreviousGenerationPtrOutput {
+	return o
+}
+
+func (o PreviousGenerationPtrOutput) Elem() PreviousGenerationOutput {
+	return o.ApplyT(func(v *PreviousGeneration) PreviousGeneration {
+		if v != nil {
+			return *v
+		}
+		var ret PreviousGeneration
+		return ret
+	}).(PreviousGenerationOutput)
+}
+
+// The previous token's id (its client id).
+func (o PreviousGenerationPtrOutput) Id() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PreviousGeneration) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.Id
+	}).(pulumi.StringPtrOutput)
+}
+
+// The previous token's name at the API.
+func (o PreviousGenerationPtrOutput) TokenName() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PreviousGeneration) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.TokenName
+	}).(pulumi.StringPtrOutput)
+}
+
+// Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+func (o PreviousGenerationPtrOutput) WorksUntil() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PreviousGeneration) *string {
+		if v == nil {
+			return nil
+		}
+		return &v.WorksUntil
+	}).(pulumi.StringPtrOutput)
+}
+
 type Rotation struct {
 	// Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
 	ExpiresInDays int `pulumi:"expiresInDays"`
+	// After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+	OverlapDays *int `pulumi:"overlapDays"`
 	// From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
 	RotateBeforeDays int `pulumi:"rotateBeforeDays"`
 }
@@ -72,6 +166,8 @@ type RotationInput interface {
 type RotationArgs struct {
 	// Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
 	ExpiresInDays pulumi.IntInput `pulumi:"expiresInDays"`
+	// After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+	OverlapDays pulumi.IntPtrInput `pulumi:"overlapDays"`
 	// From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
 	RotateBeforeDays pulumi.IntInput `pulumi:"rotateBeforeDays"`
 }
@@ -158,6 +254,11 @@ func (o RotationOutput) ExpiresInDays() pulumi.IntOutput {
 	return o.ApplyT(func(v Rotation) int { return v.ExpiresInDays }).(pulumi.IntOutput)
 }
 
+// After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+func (o RotationOutput) OverlapDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v Rotation) *int { return v.OverlapDays }).(pulumi.IntPtrOutput)
+}
+
 // From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
 func (o RotationOutput) RotateBeforeDays() pulumi.IntOutput {
 	return o.ApplyT(func(v Rotation) int { return v.RotateBeforeDays }).(pulumi.IntOutput)
@@ -197,6 +298,16 @@ func (o RotationPtrOutput) ExpiresInDays() pulumi.IntPtrOutput {
 	}).(pulumi.IntPtrOutput)
 }
 
+// After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+func (o RotationPtrOutput) OverlapDays() pulumi.IntPtrOutput {
+	return o.ApplyT(func(v *Rotation) *int {
+		if v == nil {
+			return nil
+		}
+		return v.OverlapDays
+	}).(pulumi.IntPtrOutput)
+}
+
 // From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
 func (o RotationPtrOutput) RotateBeforeDays() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *Rotation) *int {
@@ -211,6 +322,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*RotationInput)(nil)).Elem(), RotationArgs{})
 	pulumi.RegisterInputType(reflect.TypeOf((*RotationPtrInput)(nil)).Elem(), RotationArgs{})
 	pulumi.RegisterOutputType(OwnerOutput{})
+	pulumi.RegisterOutputType(PreviousGenerationOutput{})
+	pulumi.RegisterOutputType(PreviousGenerationPtrOutput{})
 	pulumi.RegisterOutputType(RotationOutput{})
 	pulumi.RegisterOutputType(RotationPtrOutput{})
 }

@@ -12,6 +12,10 @@ export interface RotationArgs {
      */
     expiresInDays: pulumi.Input<number>;
     /**
+     * After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+     */
+    overlapDays?: pulumi.Input<number | undefined>;
+    /**
      * From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
      */
     rotateBeforeDays: pulumi.Input<number>;

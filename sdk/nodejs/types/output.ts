@@ -21,11 +21,30 @@ export interface Owner {
     type: string;
 }
 
+export interface PreviousGeneration {
+    /**
+     * The previous token's id (its client id).
+     */
+    id: string;
+    /**
+     * The previous token's name at the API.
+     */
+    tokenName: string;
+    /**
+     * Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+     */
+    worksUntil: string;
+}
+
 export interface Rotation {
     /**
      * Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
      */
     expiresInDays: number;
+    /**
+     * After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+     */
+    overlapDays?: number;
     /**
      * From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
      */

@@ -29,18 +29,26 @@ class RotationArgsDict(TypedDict):
     """
     From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
     """
+    overlap_days: NotRequired[pulumi.Input[Optional[_builtins.int]]]
+    """
+    After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+    """
 
 @pulumi.input_type
 class RotationArgs:
     def __init__(__self__, *,
                  expires_in_days: pulumi.Input[_builtins.int],
-                 rotate_before_days: pulumi.Input[_builtins.int]):
+                 rotate_before_days: pulumi.Input[_builtins.int],
+                 overlap_days: pulumi.Input[Optional[_builtins.int]] = None):
         """
         :param pulumi.Input[_builtins.int] expires_in_days: Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
         :param pulumi.Input[_builtins.int] rotate_before_days: From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
+        :param pulumi.Input[_builtins.int] overlap_days: After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
         """
         pulumi.set(__self__, "expires_in_days", expires_in_days)
         pulumi.set(__self__, "rotate_before_days", rotate_before_days)
+        if overlap_days is not None:
+            pulumi.set(__self__, "overlap_days", overlap_days)
 
     @_builtins.property
     @pulumi.getter(name="expiresInDays")
@@ -65,5 +73,17 @@ class RotationArgs:
     @rotate_before_days.setter
     def rotate_before_days(self, value: pulumi.Input[_builtins.int]):
         pulumi.set(self, "rotate_before_days", value)
+
+    @_builtins.property
+    @pulumi.getter(name="overlapDays")
+    def overlap_days(self) -> pulumi.Input[Optional[_builtins.int]]:
+        """
+        After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+        """
+        return pulumi.get(self, "overlap_days")
+
+    @overlap_days.setter
+    def overlap_days(self, value: pulumi.Input[Optional[_builtins.int]]):
+        pulumi.set(self, "overlap_days", value)
 
 

@@ -17,6 +17,7 @@ from ._enums import *
 
 __all__ = [
     'Owner',
+    'PreviousGeneration',
     'Rotation',
 ]
 
@@ -61,6 +62,65 @@ class Owner(dict):
 
 
 @pulumi.output_type
+class PreviousGeneration(dict):
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "tokenName":
+            suggest = "token_name"
+        elif key == "worksUntil":
+            suggest = "works_until"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in PreviousGeneration. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        PreviousGeneration.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        PreviousGeneration.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 id: _builtins.str,
+                 token_name: _builtins.str,
+                 works_until: _builtins.str):
+        """
+        :param _builtins.str id: The previous token's id (its client id).
+        :param _builtins.str token_name: The previous token's name at the API.
+        :param _builtins.str works_until: Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+        """
+        pulumi.set(__self__, "id", id)
+        pulumi.set(__self__, "token_name", token_name)
+        pulumi.set(__self__, "works_until", works_until)
+
+    @_builtins.property
+    @pulumi.getter
+    def id(self) -> _builtins.str:
+        """
+        The previous token's id (its client id).
+        """
+        return pulumi.get(self, "id")
+
+    @_builtins.property
+    @pulumi.getter(name="tokenName")
+    def token_name(self) -> _builtins.str:
+        """
+        The previous token's name at the API.
+        """
+        return pulumi.get(self, "token_name")
+
+    @_builtins.property
+    @pulumi.getter(name="worksUntil")
+    def works_until(self) -> _builtins.str:
+        """
+        Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
+        """
+        return pulumi.get(self, "works_until")
+
+
+@pulumi.output_type
 class Rotation(dict):
     @staticmethod
     def __key_warning(key: str):
@@ -69,6 +129,8 @@ class Rotation(dict):
             suggest = "expires_in_days"
         elif key == "rotateBeforeDays":
             suggest = "rotate_before_days"
+        elif key == "overlapDays":
+            suggest = "overlap_days"
 
         if suggest:
             pulumi.log.warn(f"Key '{key}' not found in Rotation. Access the value via the '{suggest}' property getter instead.")
@@ -83,13 +145,17 @@ class Rotation(dict):
 
     def __init__(__self__, *,
                  expires_in_days: _builtins.int,
-                 rotate_before_days: _builtins.int):
+                 rotate_before_days: _builtins.int,
+                 overlap_days: Optional[_builtins.int] = None):
         """
         :param _builtins.int expires_in_days: Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
         :param _builtins.int rotate_before_days: From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
+        :param _builtins.int overlap_days: After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
         """
         pulumi.set(__self__, "expires_in_days", expires_in_days)
         pulumi.set(__self__, "rotate_before_days", rotate_before_days)
+        if overlap_days is not None:
+            pulumi.set(__self__, "overlap_days", overlap_days)
 
     @_builtins.property
     @pulumi.getter(name="expiresInDays")
@@ -106,5 +172,13 @@ class Rotation(dict):
         From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
         """
         return pulumi.get(self, "rotate_before_days")
+
+    @_builtins.property
+    @pulumi.getter(name="overlapDays")
+    def overlap_days(self) -> Optional[_builtins.int]:
+        """
+        After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.
+        """
+        return pulumi.get(self, "overlap_days")
 
 

@@ -42,7 +42,7 @@ class PersonalAccessTokenArgs:
         :param pulumi.Input[_builtins.str] expiration_date: When the token expires (RFC 3339), in the future; at most 6 months ahead on beta/v3/v2024, where omitting it means 6 months after creation. On v2025/v2026/v1 omitting it means never, which needs userAwareTokenNeverExpires. Updates in place on v2025/v2026/v1, replaces on older versions. Excludes rotation.
         :param pulumi.Input['OnNameConflict'] on_name_conflict: What creation does when the owner already has a token of this name: fail (the default) names that token and how to recover; adopt takes it over as adoptTokenId does; replace deletes it and makes a new one.
         :param pulumi.Input[_builtins.bool] replace_if_secret_unknown: true: the next up replaces a token whose secret is unknown (an adopted one), so that the state holds a usable secret. Default false: an adopted token is kept.
-        :param pulumi.Input['RotationArgs'] rotation: Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+        :param pulumi.Input['RotationArgs'] rotation: Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] scope: Authorization scopes, at least one, e.g. sp:scopes:default. Omitted or null means ["sp:scopes:all"]. Compared as a set. Updates in place.
         :param pulumi.Input[_builtins.bool] user_aware_token_never_expires: v2025/v2026/v1 only: true acknowledges a token that never expires; required when expirationDate is omitted there. Refused on beta/v3/v2024.
         """
@@ -154,7 +154,7 @@ class PersonalAccessTokenArgs:
     @pulumi.getter
     def rotation(self) -> pulumi.Input[Optional['RotationArgs']]:
         """
-        Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+        Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
         """
         return pulumi.get(self, "rotation")
 
@@ -216,7 +216,7 @@ class PersonalAccessToken(pulumi.CustomResource):
         :param pulumi.Input[_builtins.str] name: The token's name. Unique among the owner's tokens. Updates in place.
         :param pulumi.Input['OnNameConflict'] on_name_conflict: What creation does when the owner already has a token of this name: fail (the default) names that token and how to recover; adopt takes it over as adoptTokenId does; replace deletes it and makes a new one.
         :param pulumi.Input[_builtins.bool] replace_if_secret_unknown: true: the next up replaces a token whose secret is unknown (an adopted one), so that the state holds a usable secret. Default false: an adopted token is kept.
-        :param pulumi.Input[Union['RotationArgs', 'RotationArgsDict']] rotation: Automatic renewal, {expiresInDays, rotateBeforeDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first. Excludes expirationDate.
+        :param pulumi.Input[Union['RotationArgs', 'RotationArgsDict']] rotation: Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
         :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] scope: Authorization scopes, at least one, e.g. sp:scopes:default. Omitted or null means ["sp:scopes:all"]. Compared as a set. Updates in place.
         :param pulumi.Input[_builtins.bool] user_aware_token_never_expires: v2025/v2026/v1 only: true acknowledges a token that never expires; required when expirationDate is omitted there. Refused on beta/v3/v2024.
         """
@@ -280,6 +280,7 @@ class PersonalAccessToken(pulumi.CustomResource):
             __props__.__dict__["last_used"] = None
             __props__.__dict__["managed"] = None
             __props__.__dict__["owner"] = None
+            __props__.__dict__["previous_generation"] = None
             __props__.__dict__["rotation_due_at"] = None
             __props__.__dict__["secret"] = None
             __props__.__dict__["secret_known"] = None
@@ -319,6 +320,7 @@ class PersonalAccessToken(pulumi.CustomResource):
         __props__.__dict__["name"] = None
         __props__.__dict__["on_name_conflict"] = None
         __props__.__dict__["owner"] = None
+        __props__.__dict__["previous_generation"] = None
         __props__.__dict__["replace_if_secret_unknown"] = None
         __props__.__dict__["rotation"] = None
         __props__.__dict__["rotation_due_at"] = None
@@ -416,6 +418,14 @@ class PersonalAccessToken(pulumi.CustomResource):
         The identity that owns the token: {type, id, name}.
         """
         return pulumi.get(self, "owner")
+
+    @_builtins.property
+    @pulumi.getter(name="previousGeneration")
+    def previous_generation(self) -> pulumi.Output[Optional['outputs.PreviousGeneration']]:
+        """
+        With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+        """
+        return pulumi.get(self, "previous_generation")
 
     @_builtins.property
     @pulumi.getter(name="replaceIfSecretUnknown")
