@@ -2,7 +2,7 @@
 // temporary local file backend, and example projects that install this package from its packed
 // tarball, as a user's project does.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
@@ -214,7 +214,30 @@ export class Project {
     }
 
     cleanup(): void {
+        killStragglers(`PULUMI_HOME=${this.env.PULUMI_HOME}`);
         rmSync(this.home, { recursive: true, force: true });
         rmSync(join(this.dir, `Pulumi.${this.stack}.yaml`), { force: true });
+    }
+}
+
+/**
+ * Kills the processes whose environment holds `marker` (this project's PULUMI_HOME): plugins that a
+ * killed CLI left running (a test that SIGKILLs an `up` mid-way orphans its provider processes, and
+ * each holds memory until the machine stops). Linux's /proc only; elsewhere nothing is done.
+ */
+function killStragglers(marker: string): void {
+    let pids: string[];
+    try {
+        pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid);
+    } catch {
+        return;
+    }
+    for (const pid of pids) {
+        try {
+            const environ = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+            if (environ.includes(marker)) process.kill(Number(pid), "SIGKILL");
+        } catch {
+            // Gone already, or not ours to read.
+        }
     }
 }
