@@ -5,6 +5,16 @@ import schema from "../../schema.json";
 import { NATIVE_PACKAGE, NATIVE_PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
 
 export const PACKAGE = NATIVE_PACKAGE;
+
+/**
+ * The wording of a message for users of this plugin: the lifecycle and the client name the dynamic
+ * provider's stack config keys (sailpoint:baseUrl); here they are iscpat:baseUrl, or the explicit
+ * provider's property of the same name. The schema's descriptions
+ * (written for the dynamic resource) are worded this way too.
+ */
+export function nativeWording(message: string): string {
+    return message.replace(/\bsailpoint:(baseUrl|clientId|clientSecret|apiVersion)\b/g, `${PACKAGE}:$1`);
+}
 export const RESOURCE_TOKEN = NATIVE_PERSONAL_ACCESS_TOKEN_TYPE;
 /** The output properties the plugin returns as Pulumi secrets. */
 export const SECRET_OUTPUTS = ["secret"] as const;
@@ -64,7 +74,9 @@ function propertySpec(
     types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
 ): PropertySpec {
     const spec = typeSpec(property, source, types);
-    return source.description === undefined ? spec : { ...spec, description: source.description };
+    return source.description === undefined
+        ? spec
+        : { ...spec, description: nativeWording(source.description) };
 }
 
 function typeSpec(
@@ -123,7 +135,7 @@ function namedType(
     if (source.enum !== undefined) {
         types.set(name, {
             type: "string",
-            ...(source.description === undefined ? {} : { description: source.description }),
+            ...(source.description === undefined ? {} : { description: nativeWording(source.description) }),
             enum: source.enum.map(enumValue),
         });
         return name;

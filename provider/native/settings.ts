@@ -6,7 +6,7 @@ import type { ConfigSource, Environment } from "../isc-client/config";
 import { normalizeBaseUrl } from "../isc-client/config";
 import { API_VERSIONS, isApiVersion } from "../rules/versions";
 import type { CheckFailure } from "../rules/validate";
-import { PACKAGE } from "./package-schema";
+import { nativeWording, PACKAGE } from "./package-schema";
 import { isUnknownValue, type Properties } from "./values";
 
 export const SETTING_NAMES = ["baseUrl", "clientId", "clientSecret", "apiVersion"] as const;
@@ -48,14 +48,7 @@ export function configSource(settings: Settings): ConfigSource {
     };
 }
 
-/**
- * The wording of a message for users of this plugin: the lifecycle and the client name the dynamic
- * provider's stack config keys (sailpoint:baseUrl); here they are iscpat:baseUrl, or the explicit
- * provider's property of the same name.
- */
-export function nativeWording(message: string): string {
-    return message.replace(/\bsailpoint:(baseUrl|clientId|clientSecret|apiVersion)\b/g, `${PACKAGE}:$1`);
-}
+export { nativeWording };
 
 /** CheckConfig: a tenant URL the client would refuse, an API version that does not exist. Unknowns pass. */
 export function checkSettings(news: Properties): CheckFailure[] {

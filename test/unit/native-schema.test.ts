@@ -54,11 +54,21 @@ describe("the native plugin's package schema (generated from schema.json)", () =
             ["outputs", resource.properties],
         ] as const) {
             for (const [name, spec] of Object.entries(props)) {
-                assert.equal(spec.description, defs[kind].properties[name].description, `${kind}.${name}`);
+                assert.equal(
+                    spec.description,
+                    nativeWording(defs[kind].properties[name].description ?? ""),
+                    `${kind}.${name}`,
+                );
             }
         }
         assert.deepEqual(resource.requiredInputs, defs.inputs.required);
         assert.deepEqual(resource.required, defs.outputs.required);
+    });
+
+    it("words its descriptions for the plugin: iscpat: settings, never the dynamic resource's sailpoint: keys", () => {
+        const text = JSON.stringify(packageSchema("0.0.0"));
+        assert.doesNotMatch(text, /sailpoint:(baseUrl|clientId|clientSecret|apiVersion)/);
+        assert.match(resource.inputProperties.apiVersion.description ?? "", /iscpat:apiVersion/);
     });
 
     it("maps types: nullable to optional, objects and enums to named types, every reference resolvable", () => {
