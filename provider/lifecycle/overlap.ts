@@ -34,7 +34,7 @@ export class OverlapHandoffs {
      */
     private readonly replacing = new Map<string, Handoff | "ambiguous">();
     /** Outgoing generations a create recorded as its previousGeneration: their delete leaves them working. */
-    private readonly carried = new Map<string, PreviousGeneration>();
+    private readonly carried = new Map<string, { previous: PreviousGeneration; version: ApiVersion }>();
 
     /**
      * diff(): notes a replacement (the new generation first), and says what its overlap will be.
@@ -106,7 +106,8 @@ export class OverlapHandoffs {
             now,
         );
         if (!previous) return outs;
-        this.carried.set(handoff.oldId, previous);
+        // The version the preview's notice judged by (the declared one) decides the expiry patch too.
+        this.carried.set(handoff.oldId, { previous, version: inputs.apiVersion });
         return { ...outs, previousGeneration: previous };
     }
 
@@ -122,16 +123,18 @@ export class OverlapHandoffs {
         id: string,
         props: TokenOutputs,
         version: ApiVersion,
+        held: ReadonlySet<string>,
         notify: Notify,
     ): Promise<boolean> {
         const name = props.name ?? id;
-        const previous = this.carried.get(id);
-        if (previous) {
+        const carried = this.carried.get(id);
+        if (carried) {
             this.carried.delete(id);
-            const operations = expiryPatchFor(version, props.expirationDate, previous);
+            const { previous } = carried;
+            const operations = expiryPatchFor(carried.version, props.expirationDate, previous);
             if (operations.length === 0) return true;
             try {
-                await client().patch(version, id, operations);
+                await client().patch(carried.version, id, operations);
             } catch (error) {
                 notify(
                     `warning: PersonalAccessToken "${name}": bringing the expiry of the previous generation ${describeGeneration(previous)} forward to ${previous.worksUntil} failed: ${(error as Error).message}. It keeps working until the first pulumi up after then deletes it`,
@@ -140,7 +143,12 @@ export class OverlapHandoffs {
             return true;
         }
         const older = props.previousGeneration;
-        if (older) {
+        // A previous generation another resource adopted in this run is that resource's now.
+        if (older && held.has(older.id)) {
+            notify(
+                `PersonalAccessToken "${name}": its previous generation ${describeGeneration(older)} is not deleted: another resource of this stack holds it now`,
+            );
+        } else if (older) {
             await client().delete(version, older.id);
             notify(
                 `PersonalAccessToken "${name}": deleted its previous generation ${describeGeneration(older)} (in its overlap until ${older.worksUntil}) with it`,

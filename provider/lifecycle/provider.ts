@@ -169,7 +169,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
         // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
         const client = () => this.client();
-        if (await this.overlaps.delete(client, id, props, version, (m) => this.notify(m))) return;
+        if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
         // A rename (create new URN, delete old URN) or `up --replace` that adopted the same token:
         // the old resource leaves the state, the token stays with the one that holds it now.
         if (this.held.has(id)) {

@@ -350,4 +350,47 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.ok(!atApi().includes(g0.id));
         assert.equal(g1.outs.previousGeneration, undefined);
     });
+
+    it("an apiVersion change in the rotating up: the declared version decides the expiry patch, as the preview said", async () => {
+        const rotation = { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 };
+        const p = aProcess();
+        const first = await createToken(p, { name: "moving", apiVersion: "beta", rotation });
+        emulator().clock.advance(7 * DAY + HOUR);
+        emulator().resetRequests();
+        const { state: second } = await up(p, first, { name: "moving", apiVersion: "v1", rotation });
+        const worksUntil = second.outs.previousGeneration?.worksUntil ?? "";
+        assert.ok(
+            notices.some((n) => n.includes(`keeps working until`) && n.includes(first.id)),
+            notices.join("\n"),
+        );
+        assert.deepEqual(calls(), ["create", `patch ${first.id}`]);
+        assert.equal(Date.parse(expiryAtApi(first.id) ?? ""), Date.parse(worksUntil));
+    });
+
+    it("a previous generation another resource adopted in the same run is not deleted with its old resource", async () => {
+        const rotation = { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 };
+        const p = aProcess();
+        const first = await createToken(p, { name: "handed", rotation });
+        emulator().clock.advance(7 * DAY + HOUR);
+        const { state: second } = await up(p, first, { name: "handed", rotation });
+        assert.equal(second.outs.previousGeneration?.id, first.id);
+
+        // The next up: a new resource adopts the previous generation, and the old resource goes.
+        const next = aProcess();
+        const kept = await createToken(next, {
+            name: "kept",
+            adoptTokenId: first.id,
+            expirationDate: expiryAtApi(first.id),
+        });
+        assert.equal(kept.id, first.id);
+        await next.delete(second.id, second.outs);
+        assert.deepEqual(atApi(), [first.id], "the adopted token stays; the resource's own token goes");
+        assert.ok(
+            notices.some(
+                (n) => n.includes(first.id) && n.includes("another resource of this stack holds it"),
+            ),
+            notices.join("\n"),
+        );
+        assert.ok(await works(first));
+    });
 });
