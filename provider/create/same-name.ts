@@ -19,19 +19,23 @@ export class SameNameReplacements {
 
     /** After diff: `oldId`'s resource is replaced keeping its name (`movesOldAside`), or not. */
     note(oldId: string, news: CheckedInputs, movesOldAside: boolean): void {
-        if (movesOldAside) this.pending.set(key(news), oldId);
-        else if (this.pending.get(key(news)) === oldId) this.pending.delete(key(news));
+        if (movesOldAside) this.pending.set(handoffKey(news), oldId);
+        else if (this.pending.get(handoffKey(news)) === oldId) this.pending.delete(handoffKey(news));
     }
 
     /** In create: the id of the token this create replaces keeping its name, if it is one. */
     take(inputs: CheckedInputs): string | undefined {
-        const oldId = this.pending.get(key(inputs));
-        this.pending.delete(key(inputs));
+        const oldId = this.pending.get(handoffKey(inputs));
+        this.pending.delete(handoffKey(inputs));
         return oldId;
     }
 }
 
-function key(inputs: CheckedInputs): string {
+/**
+ * What a create shares with the diff before it in the same process: the declared name and version
+ * (the engine hands create only the inputs). Used by every such handoff (lifecycle/overlap.ts too).
+ */
+export function handoffKey(inputs: CheckedInputs): string {
     return `${String(inputs.apiVersion)} ${String(inputs.name)}`;
 }
 

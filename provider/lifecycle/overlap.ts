@@ -7,6 +7,7 @@
 // the resource. A delete in another process has no handoff and deletes as before: an interrupted up
 // whose pending delete the next up retries ends that overlap early, but leaves no token untracked.
 import type { IscPatClient } from "../isc-client/client";
+import { handoffKey } from "../create/same-name";
 import {
     describeGeneration,
     expiryPatchFor,
@@ -47,7 +48,7 @@ export class OverlapHandoffs {
         replacesCreateFirst: boolean,
         now: Date,
     ): { notices: string[]; changes: boolean } {
-        const key = keyOf(news);
+        const key = handoffKey(news);
         const noted = this.replacing.get(key);
         if (replacesCreateFirst) {
             this.replacing.set(
@@ -77,7 +78,7 @@ export class OverlapHandoffs {
         inputs: CheckedInputs,
         notify: Notify,
     ): Promise<Handoff | undefined> {
-        const key = keyOf(inputs);
+        const key = handoffKey(inputs);
         const handoff = this.replacing.get(key);
         this.replacing.delete(key);
         if (handoff === undefined || handoff === "ambiguous") return undefined;
@@ -185,8 +186,4 @@ export function keepPreviousGeneration(
 ): TokenOutputs {
     const previous = prior.previousGeneration;
     return previous && listed.has(previous.id) ? { ...outs, previousGeneration: previous } : outs;
-}
-
-function keyOf(inputs: CheckedInputs): string {
-    return `${String(inputs.apiVersion)} ${String(inputs.name)}`;
 }

@@ -49,6 +49,7 @@ describe("emulator: helpers", () => {
     });
 
     it("moves the clock", () => {
+        // An absolute instant the test sets, not the wall clock: true whenever the suite runs.
         const clock = new Clock();
         clock.set("2030-01-01T00:00:00Z");
         assert.ok(Math.abs(clock.nowMs() - Date.parse("2030-01-01T00:00:00Z")) < 1000);
