@@ -80,16 +80,25 @@ describe("redact", () => {
         },
     ];
 
-    it("keeps the missing-settings hint's placeholder: export SAIL_CLIENT_SECRET=<value>", () => {
-        let hint = "";
-        try {
-            resolveConnection(undefined, {});
-        } catch (error) {
-            hint = scrub((error as Error).message);
-        }
-        assert.match(hint, /export SAIL_CLIENT_SECRET=<value>/);
-        assert.ok(!hint.includes("[secret]"), hint);
-    });
+    for (const place of [
+        { door: "native", explicit: true },
+        { door: "native", explicit: false },
+        { door: "dynamic", explicit: false },
+    ] as const) {
+        it(`keeps the missing-settings hint's placeholder, in its provider's words (${place.door}${place.explicit ? ", explicit provider" : ""})`, () => {
+            let hint = "";
+            try {
+                resolveConnection({}, place, {});
+            } catch (error) {
+                hint = scrub((error as Error).message);
+            }
+            assert.match(hint, /export SAIL_CLIENT_SECRET=<value>/);
+            assert.ok(!hint.includes("[secret]"), hint);
+            // An explicit provider's settings are its properties: no stack config key names them.
+            if (place.explicit) assert.doesNotMatch(hint, /pulumi config set|iscpat:/, hint);
+            else assert.match(hint, /pulumi config set --secret (sailpoint|iscpat):clientSecret <value>/);
+        });
+    }
     for (const { title, text, expected } of cases) {
         it(`scrubs ${title}`, () => {
             const result = scrub(text);
