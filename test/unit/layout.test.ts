@@ -14,6 +14,7 @@ const RANKS: Record<string, number> = {
     policy: 3,
     "provider/create": 3,
     "provider/lifecycle": 4,
+    "provider/rotator": 4,
     "provider/dynamic": 5,
     "provider/audit": 5,
     "provider/native": 5,
