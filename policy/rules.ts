@@ -9,7 +9,7 @@ import {
     isApiVersion,
     legacyExpiryLimit,
 } from "../provider/rules/versions";
-import { printable } from "../provider/isc-client/redact";
+import { printable } from "../wire/printable";
 import type {
     LeastPrivilegeConfig,
     MaximumLifetimeConfig,
