@@ -4,7 +4,7 @@ import { expiresWithin, neverUsedSince, unusedSince } from "../../policy/thresho
 import type { TokenRecord } from "../../wire/api-types";
 import { kindOf } from "../isc-client/records";
 import { neutralise, printable } from "../isc-client/redact";
-import { DAY_MS, hasPassed, writtenDate } from "../rules/dates";
+import { addDays, hasPassed, instantOf, writtenDate, writtenInstant } from "../rules/dates";
 import { isPersonalAccessTokenType } from "../rules/types";
 import { DEFAULT_SCOPE } from "../rules/versions";
 import { baseOf } from "../rotator/request";
@@ -119,15 +119,15 @@ export function classify(
         const rotator = rotated.get(t.id);
         const findings: Finding[] = [];
         if (!ref && rotator === undefined) findings.push("unmanaged");
-        const expiry = t.expirationDate == null ? null : new Date(t.expirationDate);
+        const expiry = t.expirationDate == null ? null : instantOf(t.expirationDate);
         if (expiry === null) findings.push("never-expires");
         else if (hasPassed(t.expirationDate as string, now)) findings.push("expired");
         else if (expiresWithin(expiry, now, options.expiringDays)) findings.push("expiring");
         const scope = t.scope ?? DEFAULT_SCOPE;
         if (scope.includes("sp:scopes:all")) findings.push("all-scopes");
         if (t.lastUsed == null) {
-            if (neverUsedSince(new Date(t.created), now, options.neverUsedDays)) findings.push("never-used");
-        } else if (unusedSince(new Date(t.lastUsed), now, options.unusedDays)) findings.push("unused");
+            if (neverUsedSince(instantOf(t.created), now, options.neverUsedDays)) findings.push("never-used");
+        } else if (unusedSince(instantOf(t.lastUsed), now, options.unusedDays)) findings.push("unused");
         return {
             id: t.id,
             name: t.name,
@@ -174,7 +174,7 @@ function rotatorGenerations(
 
 /** The list filters that find only stale tokens: never used, or not used since `unusedDays` ago. */
 export function staleFilters(now: Date, unusedDays: number): string[] {
-    const before = new Date(now.getTime() - unusedDays * DAY_MS).toISOString();
+    const before = writtenInstant(addDays(now, -unusedDays));
     return [`lastUsed le ${before}`, "lastUsed isnull"];
 }
 

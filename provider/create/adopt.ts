@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
 import type { IscPatClient } from "../isc-client/client";
 import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
-import { hasPassed } from "../rules/dates";
+import { hasPassed, instantOf } from "../rules/dates";
 import { createRequestFrom, outputsFrom } from "../rules/outputs";
 import { createExactlyOnce, type Declared } from "./exactly-once";
 import { planDiff, planPatch } from "../rules/plan";
@@ -160,7 +160,7 @@ export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: D
     // Rotation owns the expiry: an adopted token expires at most expiresInDays from now, then rotates.
     if (inputs.rotation) {
         const target = rotationExpiry(inputs.rotation, now);
-        if (current.expirationDate == null || !hasPassed(current.expirationDate, new Date(target))) {
+        if (current.expirationDate == null || !hasPassed(current.expirationDate, instantOf(target))) {
             // The older versions cannot patch an expiry, and replacing would break the token's users.
             if (!hasModernExpiry(inputs.apiVersion)) {
                 throw new AdoptionError(

@@ -3,7 +3,7 @@
 // rules (rules/validate.ts) judge the token the request describes, with the request's own field names.
 import type { ApiVersion, CreateTokenRequest } from "../../wire/api-types";
 import { printable } from "../isc-client/redact";
-import { DAY_MS } from "../rules/dates";
+import { addDays, wireInstant, writtenInstant } from "../rules/dates";
 import type { CheckFailure } from "../rules/validate";
 import { validateInputs } from "../rules/validate";
 
@@ -218,7 +218,7 @@ const SUFFIX = /-esc-(\d{8}T\d{6}\d{3}Z)$/;
 
 /** A generation's name: the base, `-esc-` and its UTC creation time to the millisecond (unique). */
 export function generationName(base: string, now: Date): string {
-    const stamp = now.toISOString().replace(/[-:.]/g, "");
+    const stamp = writtenInstant(now).replace(/[-:.]/g, "");
     return `${base}-esc-${stamp}`;
 }
 
@@ -231,9 +231,7 @@ export function baseOf(tokenName: string): string | undefined {
 export function createBody(request: RotationRequest, now: Date): CreateTokenRequest {
     const body: CreateTokenRequest = {
         name: generationName(request.name, now),
-        expirationDate: new Date(now.getTime() + request.lifetimeDays * DAY_MS)
-            .toISOString()
-            .replace(/\.\d{3}Z$/, "Z"),
+        expirationDate: wireInstant(addDays(now, request.lifetimeDays)),
     };
     if (request.scope !== null) body.scope = request.scope;
     if (request.accessTokenValiditySeconds !== undefined)

@@ -10,6 +10,7 @@ import { createExactlyOnce } from "../create/exactly-once";
 import type { IscPatClient } from "../isc-client/client";
 import { IscApiError } from "../isc-client/errors";
 import { registerSecret } from "../isc-client/redact";
+import { instantMs } from "../rules/dates";
 import { judgeSameNamed } from "../rules/lost-create";
 import { baseOf, createBody, type GenerationRef, type ParsedBody, type RotationAnswer } from "./request";
 
@@ -108,7 +109,7 @@ export class Rotations {
                 `token ${successor.tokenId}, made by an earlier attempt of this rotation, was deleted`,
             );
         } else if (state) {
-            const since = current ? Date.parse(current.created) : Date.parse(state.rotatedAt ?? "");
+            const since = current ? instantMs(current.created) : instantMs(state.rotatedAt ?? "");
             for (const t of tokens) {
                 if (
                     t.id === state.tokenId ||

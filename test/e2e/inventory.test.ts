@@ -10,6 +10,7 @@ import { runIscPat, type BinResult } from "../support/bin";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
+import { DAY } from "../support/time";
 
 interface Entry {
     id: string;
@@ -53,7 +54,7 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 expirationDate: inDays(100),
             });
             emulator.patchToken(stale.id, {
-                lastUsed: new Date(Date.now() - 200 * 86_400_000).toISOString(),
+                lastUsed: new Date(Date.now() - 200 * DAY).toISOString(),
             });
             const never = emulator.createToken(me, { name: "never-expires", expirationDate: null });
             // Made 40 days ago and never used: never-used (the pack's 30 days); the stack's, made now, are not.

@@ -7,8 +7,8 @@ import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { createToken, failure, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { mints } from "../support/mint";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 interface State {

@@ -10,6 +10,7 @@ import { rotatorHandler, type RotatorHandler } from "../../provider/rotator";
 import { ESC_ENV, FakeEsc, type EscAnswer } from "../support/esc";
 import { FAST_RETRIES, NO_PACING, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
+import { DAY } from "../support/time";
 import { mints } from "../support/mint";
 import { until } from "../support/until";
 import { blocks } from "../support/readme";
@@ -112,12 +113,12 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
         assert.match(first.tokenName as string, new RegExp(`^${request.name as string}-esc-\\d{8}T\\d{9}Z$`));
         assert.equal(first.clientId, first.tokenId);
         assert.ok(await works(first));
-        ctx.h.emulator.clock.advance(86_400_000);
+        ctx.h.emulator.clock.advance(DAY);
         const second = ok(await rotate(r, request, first));
         assert.deepEqual(second.previous, { tokenId: first.tokenId, tokenName: first.tokenName });
         assert.deepEqual(ids(), [first.tokenId, second.tokenId].sort());
         assert.ok((await works(first)) && (await works(second)), "both generations mint");
-        ctx.h.emulator.clock.advance(86_400_000);
+        ctx.h.emulator.clock.advance(DAY);
         const third = ok(await rotate(r, request, second));
         assert.deepEqual(ids(), [second.tokenId, third.tokenId].sort(), "the oldest is deleted");
         assert.ok(await works(second), "the previous generation still mints bearer tokens");
@@ -127,7 +128,7 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
         assert.deepEqual(made.scope, request.scope);
         assert.equal(Date.parse(third.expiresAt as string), Date.parse(made.expirationDate as string));
         const lifetime = Date.parse(third.expiresAt as string) - Date.parse(third.rotatedAt as string);
-        assert.ok(Math.abs(lifetime - (request.lifetimeDays as number) * 86_400_000) < 1_000);
+        assert.ok(Math.abs(lifetime - (request.lifetimeDays as number) * DAY) < 1_000);
         assert.equal(ctx.h.emulator.counts().create, 3);
     });
 

@@ -22,6 +22,7 @@ import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS } from "../../provider/isc-cli
 import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/isc-client/ledger";
 import { RequestPacer, sleep } from "../../provider/isc-client/pacing";
 import { fileSystemNow } from "../support/fs-clock";
+import { DAY } from "../support/time";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };
 
@@ -68,7 +69,7 @@ describe("shared pacing ledger", () => {
 
     it("ignores entries further ahead than the window plus the capped Retry-After (a clock a year ahead)", async () => {
         const a = open();
-        const yearAhead = now + 366 * 86_400_000;
+        const yearAhead = now + 366 * DAY;
         writeFileSync(
             a.file,
             `- p ${yearAhead}\n1.abc.1 s ${yearAhead}\n1.abc.1 a ${yearAhead}\n`.repeat(3),
@@ -95,7 +96,7 @@ describe("shared pacing ledger", () => {
             });
             const ledger = ledgerFor("c", { ...LIMITS, requests: 3 }, Date.now, dir);
             assert.ok(ledger);
-            const yearAhead = Date.now() + 366 * 86_400_000;
+            const yearAhead = Date.now() + 366 * DAY;
             writeFileSync(ledger.file, `- p ${yearAhead}\n`, { mode: 0o600 });
             const answered = await pacer.acquire("c");
             answered();

@@ -6,9 +6,9 @@ import type { TokenRecord } from "../../wire/api-types";
 import { classify, renderTable } from "../../provider/audit/inventory";
 import { BadRequest, baseOf, createBody, generationName, parseBody } from "../../provider/rotator/request";
 import { AUDIT_DEFAULTS } from "../../policy/thresholds";
+import { DAY } from "../support/time";
 
 const NOW = new Date();
-const DAY = 86_400_000;
 const REQUEST = { name: "ci-bot", scope: ["sp:scopes:default"], lifetimeDays: 30, apiVersion: "v2025" };
 
 function failures(body: unknown): string[] {
