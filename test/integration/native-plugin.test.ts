@@ -8,7 +8,7 @@ import { empty } from "../../provider/native/grpc";
 import { packageSchema, RESOURCE_TOKEN } from "../../provider/native/package-schema";
 import { UNKNOWN, type Properties } from "../../provider/native/values";
 import { inDays, startHarness, type Harness } from "../support/harness";
-import { hygiene } from "../support/hygiene";
+import { hygiene, observe } from "../support/hygiene";
 import {
     checkRequest,
     configureRequest,
@@ -59,7 +59,7 @@ async function create(plugin: Plugin, news: Properties, name = "token") {
 
 function grpcMessage(error: unknown): string {
     const message = (error as { details?: string }).details ?? String(error);
-    hygiene.record("plugin gRPC error", message);
+    observe("plugin gRPC error", message);
     return message;
 }
 
