@@ -64,7 +64,11 @@ export function rotatorHandler(options: RotatorOptions): RotatorHandler {
             const parsed = parseBody(json, now());
             registerSecret(parsed.stateSecret);
             const client = clientFor(
-                resolveConnection(undefined, (options.env ?? (() => process.env))()),
+                resolveConnection(
+                    {},
+                    { door: "dynamic", explicit: false },
+                    (options.env ?? (() => process.env))(),
+                ),
                 options.retryPolicy,
                 options.rateLimit,
             );
