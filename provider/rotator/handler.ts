@@ -64,7 +64,12 @@ export function rotatorHandler(options: RotatorOptions): RotatorHandler {
             const parsed = parseBody(json, now());
             registerSecret(parsed.stateSecret);
             const client = clientFor(
-                resolveConnection(undefined, (options.env ?? (() => process.env))()),
+                // The rotator's own environment only (SAIL_*), as the audit reads it without a stack.
+                resolveConnection(
+                    {},
+                    { door: "dynamic", explicit: false },
+                    (options.env ?? (() => process.env))(),
+                ),
                 options.retryPolicy,
                 options.rateLimit,
             );
