@@ -64,6 +64,7 @@ export function rotatorHandler(options: RotatorOptions): RotatorHandler {
             const parsed = parseBody(json, now());
             registerSecret(parsed.stateSecret);
             const client = clientFor(
+                // The rotator's own environment only (SAIL_*), as the audit reads it without a stack.
                 resolveConnection(
                     {},
                     { door: "dynamic", explicit: false },
