@@ -10,9 +10,11 @@ import { systemNow } from "../rules/clock";
 import {
     resolveConnection,
     resolveDefaultApiVersion,
-    type ConfigSource,
     type Environment,
+    type EnvironmentRecord,
+    type GivenSettings,
 } from "../isc-client/config";
+import type { SettingsPlace } from "../isc-client/settings";
 import type { RetryPolicy } from "../isc-client/retry";
 import { keepPreviousGeneration, OverlapHandoffs } from "./overlap";
 import type { PacingLimits } from "../isc-client/pacing";
@@ -47,8 +49,18 @@ export interface ProviderOptions {
     rateLimit?: PacingLimits;
 }
 
-export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
-    private config?: ConfigSource;
+/** What a door's configure brings: the settings it was given, by name, and where the user gave them. */
+export interface ProviderConfiguration {
+    given: GivenSettings;
+    place: SettingsPlace;
+    /** The plugin's record of the environment it took at its last update: it must still say the same. */
+    fromEnvironment?: EnvironmentRecord;
+}
+
+export class PersonalAccessTokenProvider {
+    private given: GivenSettings = {};
+    private place: SettingsPlace = { door: "dynamic", explicit: false };
+    private fromEnvironment?: EnvironmentRecord;
     /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
     private readonly adoptionsDone = new Set<string>();
     /**
@@ -66,8 +78,10 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        this.config = req.config;
+    async configure(configuration: ProviderConfiguration): Promise<void> {
+        this.given = { ...configuration.given };
+        this.place = configuration.place;
+        this.fromEnvironment = configuration.fromEnvironment;
     }
 
     /** `olds` are the inputs in state: an expirationDate they already held is not judged again. */
@@ -75,7 +89,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const prior = olds && typeof olds === "object" ? (olds as Record<string, unknown>) : undefined;
         let defaultApiVersion: ApiVersion;
         try {
-            defaultApiVersion = resolveDefaultApiVersion(this.config);
+            defaultApiVersion = resolveDefaultApiVersion(this.given, this.place);
         } catch (error) {
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1", prior });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
@@ -138,7 +152,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
         const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         const owner = props.owner?.id ?? "me";
         // Only a successful list that lacks the id means "gone"; any failure throws.
         const listed = await this.client().listShared(version, owner);
@@ -166,7 +180,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
         const client = () => this.client();
         if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
@@ -188,7 +202,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private validated(inputs: CheckedInputs, prior?: TokenOutputs): CheckedInputs {
         const checked = validateInputs(inputs as unknown as Record<string, unknown>, {
             now: this.now(),
-            defaultApiVersion: resolveDefaultApiVersion(this.config),
+            defaultApiVersion: resolveDefaultApiVersion(this.given, this.place),
             prior: prior as unknown as Record<string, unknown> | undefined,
         });
         if (checked.failures.length > 0) {
@@ -201,7 +215,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private client(): IscPatClient {
         const env = this.options.env ? this.options.env() : process.env;
         return clientFor(
-            resolveConnection(this.config, env),
+            resolveConnection(this.given, this.place, env, this.fromEnvironment),
             this.options.retryPolicy,
             this.options.rateLimit,
         );
