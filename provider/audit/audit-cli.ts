@@ -61,7 +61,8 @@ Settings: the stack config of the first --stack (${configKey("dynamic", "baseUrl
 or ${configKey("native", "baseUrl")} and so on, read with the Pulumi CLI) when it sets any of baseUrl, clientId and
 clientSecret (then all three), else ${CONNECTION_NAMES.map(envVariable).join(", ")}.
 Tokens of both resource types are joined with the state: the dynamic resource's and the native plugin's
-(iscpat:index:PersonalAccessToken).
+(iscpat:index:PersonalAccessToken). Tokens named as \`isc-pat rotator\` names its generations
+(<base>-esc-<UTC timestamp>) are managed by the ESC rotator: the two newest of each base name and owner.
 Findings: ${FINDINGS.join(", ")}.
 Exit: 0 fine, 1 thresholds exceeded, 2 usage or API error.`;
 
@@ -220,7 +221,12 @@ async function audit(argv: string[], now: Date): Promise<number> {
     if (values["emit-program"]) {
         const own = values["all-owners"] ? await client.list(version, { ownerId: "me" }) : tokens;
         const ownerIds = new Set(own.map((t) => t.owner?.id));
-        const emitted = adoptable(tokens, new Set(refs.map((r) => r.id)), [...ownerIds][0] ?? "", now);
+        // The rotator's generations are managed too (by ESC): they are not emitted for adoption.
+        const managed = new Set([
+            ...refs.map((r) => r.id),
+            ...entries.filter((e) => e.managed).map((e) => e.id),
+        ]);
+        const emitted = adoptable(tokens, managed, [...ownerIds][0] ?? "", now);
         writeFileSync(values["emit-program"], emitProgram(emitted, version, now));
         process.stderr.write(
             `wrote ${emitted.length} adopting declaration(s) to ${values["emit-program"]}\n`,

@@ -147,11 +147,14 @@ export function missingSettingsMessage(source: ConnectionSource, missing: readon
                   .join("\n");
         return `SailPoint connection settings are missing: ${keys.join(", ")}. A provider takes its connection from one place, and ${given.join(", ")} ${given.length === 1 ? "is" : "are"} set there, so the environment (SAIL_*) is not read: ${source.place.explicit ? how : `set the rest there too:\n${how}`}`;
     }
-    const lines = missing.map(
-        (name) =>
-            `  pulumi config set ${settingSpec(name).secret ? "--secret " : ""}${givenKey(source.place, name)} <value>   or   export ${envVariable(name)}=<value>`,
-    );
-    return `SailPoint connection settings are missing: ${missing.map((n) => givenKey(source.place, n)).join(", ")}. Set them in the stack config or in the environment (all three in one of them):\n${lines.join("\n")}`;
+    // An explicit provider's settings are its properties: no stack config names them.
+    const set = (name: ConnectionName) =>
+        source.place.explicit
+            ? `  set ${givenKey(source.place, name)}`
+            : `  pulumi config set ${settingSpec(name).secret ? "--secret " : ""}${givenKey(source.place, name)} <value>`;
+    const lines = missing.map((name) => `${set(name)}   or   export ${envVariable(name)}=<value>`);
+    const where = source.place.explicit ? "as the provider's properties" : "in the stack config";
+    return `SailPoint connection settings are missing: ${missing.map((n) => givenKey(source.place, n)).join(", ")}. Set them ${where} or in the environment (all three in one of them):\n${lines.join("\n")}`;
 }
 
 /** The API version for tokens that name none: the given apiVersion, else v1. */

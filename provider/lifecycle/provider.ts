@@ -24,10 +24,12 @@ import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
 import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { PROVIDER_KEY, validateInputs } from "../rules/validate";
+import { malformedStateMessage, stateProblems } from "../rules/state";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
-type DiffResult = pulumi.dynamic.DiffResult;
+/** DiffResult, and the properties that change (the plugin shows exactly these; the dynamic door cannot). */
+type DiffResult = pulumi.dynamic.DiffResult & { diffs?: string[] };
 type CreateResult = pulumi.dynamic.CreateResult<TokenOutputs>;
 /** ReadResult with its inputs typed as inputs. */
 export interface ReadResult {
@@ -96,12 +98,14 @@ export class PersonalAccessTokenProvider {
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
         const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion, prior });
+        if (failures.length === 0) this.sameName.checked(prior, inputs);
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
         const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
         return { inputs, failures: shown };
     }
 
     async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+        this.requireState(id, olds, "diff");
         for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
@@ -121,10 +125,13 @@ export class PersonalAccessTokenProvider {
         this.sameName.note(id, news, plan.movesOldAside === true);
         // A token recorded at another URL than the provider's: update confirms where it is and records it.
         const moved = recordedElsewhere(olds, this.tenant());
+        const diffs = [...new Set([...plan.updates, ...plan.replaces])];
+        if (overlap.changes && !diffs.includes("previousGeneration")) diffs.push("previousGeneration");
         return {
             changes: plan.changes || overlap.changes || moved,
             replaces: plan.replaces,
             deleteBeforeReplace: plan.deleteBeforeReplace,
+            diffs,
         };
     }
 
@@ -139,25 +146,38 @@ export class PersonalAccessTokenProvider {
         const notify = (message: string) => this.notify(message);
         // A replacement with an overlap: an older generation still in its overlap goes first.
         const client = this.client();
-        const handoff = await this.overlaps.beforeCreate(client, inputs, notify);
+        const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, notify);
         const now = this.now();
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
-        const make = () => createOrAdopt(client, declared, now, this.adoptionsDone, notify);
-        const replacedId = this.sameName.take(inputs);
-        const outcome = replacedId
-            ? await replaceKeepingName(client, inputs, replacedId, make)
-            : await make();
-        outcome.outs = {
-            ...this.overlaps.afterCreate(handoff, inputs, outcome.outs, now),
-            tenant: client.settings.baseUrl,
-        };
+        const replaced = this.sameName.take(inputs);
+        const make = () =>
+            createOrAdopt(client, declared, now, {
+                adoptionsDone: this.adoptionsDone,
+                held: this.held,
+                explicitReplacement: replaced === "explicit",
+                notify,
+            });
+        const { id, outs, movedAside } =
+            replaced !== undefined && replaced !== "explicit"
+                ? await replaceKeepingName(client, inputs, replaced, make)
+                : await make();
+        if (movedAside !== undefined) this.sameName.movedAsideBy(inputs, movedAside);
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
-        if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
-        return outcome;
+        if (outs.adoptTokenId !== undefined) this.held.add(id);
+        return {
+            id,
+            outs: {
+                ...this.overlaps.afterCreate(handoff, inputs, outs, now),
+                tenant: client.settings.baseUrl,
+            },
+        };
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
         const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
+        // A read by id alone (`pulumi import`; the dynamic door passes only its serialized provider).
+        const imported = props.name === undefined;
+        if (!imported) this.requireState(id, props, "refresh");
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         const owner = props.owner?.id ?? "me";
         const client = this.client();
@@ -168,14 +188,21 @@ export class PersonalAccessTokenProvider {
         const listed = await client.listShared(version, owner);
         const record = listed.get(id);
         if (!record) return {};
-        const declared =
-            props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
-        const kept = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
+        if (imported) {
+            // An imported token is an adopted one: the next up keeps it (its users hold its secret),
+            // its secret stays unknown (the API shows it only at creation) until the program asks
+            // for a new token with replaceIfSecretUnknown: true.
+            const outputs = { ...importedOutputs(record, version), tenant: here.tenant };
+            this.notify(importNotice(outputs));
+            return { id, props: outputs, inputs: inputsFrom(outputs) };
+        }
+        const kept = keepAdoption(props, outputsFrom(record, inputsFrom(props), props.secret ?? ""));
         const outputs = { ...keepPreviousGeneration(props, kept, listed), tenant: here.tenant };
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
     async update(id: string, olds: TokenOutputs, unchecked: CheckedInputs): Promise<UpdateResult> {
+        this.requireState(id, olds, "update");
         // An unchanged declared date that has passed since must not block an unrelated change.
         const news = this.validated(unchecked, olds);
         const operations = planPatch(olds, news, this.now());
@@ -201,10 +228,16 @@ export class PersonalAccessTokenProvider {
         };
         const version = olds.apiVersion ?? news.apiVersion;
         const notify = (message: string) => this.notify(message);
-        return { outs: await this.overlaps.update(this.client(), olds, outs, version, this.now(), notify) };
+        return {
+            outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
+        };
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
+        // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
+        this.requireState(id, props, "delete", ["name", "apiVersion", "previousGeneration"]);
+        const misplaced = this.sameName.deleted(props, id);
+        if (misplaced) this.notify(misplaced);
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
         const here = this.client();
@@ -240,6 +273,12 @@ export class PersonalAccessTokenProvider {
         return checked.inputs;
     }
 
+    /** The outputs in state have the shapes the decisions read, or the error names the property. */
+    private requireState(id: string, state: unknown, operation: string, only?: readonly string[]): void {
+        const problems = stateProblems(state, only);
+        if (problems.length > 0) throw new Error(scrub(malformedStateMessage(id, operation, problems)));
+    }
+
     private client(): IscPatClient {
         const env = this.options.env ? this.options.env() : process.env;
         return clientFor(
@@ -269,6 +308,18 @@ export class PersonalAccessTokenProvider {
         // eslint-disable-next-line no-console -- the engine shows a dynamic provider's stderr; no secret is in it
         else console.error(message);
     }
+}
+
+/** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */
+function importedOutputs(record: TokenRecord, version: ApiVersion): TokenOutputs {
+    return {
+        ...outputsFrom(record, { name: record.name, apiVersion: version }, ""),
+        adoptTokenId: record.id,
+    };
+}
+
+function importNotice(outputs: TokenOutputs): string {
+    return `PersonalAccessToken "${outputs.name}": token ${String(outputs.adoptTokenId)} is imported as an adopted token: the next pulumi up keeps it and its users' secret (no replacement); its secret output is empty (secretKnown false), since the API shows a secret only at creation. To get a new token whose secret is in the state, set replaceIfSecretUnknown: true`;
 }
 
 /** A token record rebuilt from state, for an update that needs no request (e.g. apiVersion alone). */

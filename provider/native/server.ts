@@ -10,7 +10,7 @@ import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { PROVIDER_KEY } from "../rules/validate";
-import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { INPUT_NAMES, type CheckedInputs, type TokenOutputs } from "../rules/types";
 import { any, empty, grpc, plugin, provider as pb, status, struct, type GrpcJs } from "./grpc";
 import { packageSchema, RESOURCE_TOKEN, SECRET_OUTPUTS } from "./package-schema";
 import {
@@ -190,6 +190,9 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             );
             response.setReplacesList(result.replaces ?? []);
             response.setDeletebeforereplace(result.deleteBeforeReplace === true);
+            // Exactly what changes, as the rules judge it (dates as instants, scopes as sets): without
+            // it the engine shows a text diff of the inputs, where another spelling of a date differs.
+            setDetailedDiff(response, result.diffs ?? [], result.replaces ?? []);
             return response;
         }),
         create: unary(async (request: InstanceType<typeof pb.CreateRequest>) => {
@@ -261,6 +264,24 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
         list: (call: GrpcJs.ServerWritableStream<unknown, unknown>) =>
             call.emit("error", unimplemented("List")),
     };
+}
+
+/** Each changed property, an input's change or an output's (secret, previousGeneration). */
+function setDetailedDiff(
+    response: InstanceType<typeof pb.DiffResponse>,
+    diffs: readonly string[],
+    replaces: readonly string[],
+): void {
+    const { UPDATE, UPDATE_REPLACE } = pb.PropertyDiff.Kind;
+    response.setDiffsList([...diffs]);
+    response.setHasdetaileddiff(true);
+    const detailed = response.getDetaileddiffMap();
+    for (const key of diffs) {
+        const change = new pb.PropertyDiff();
+        change.setKind(replaces.includes(key) ? UPDATE_REPLACE : UPDATE);
+        change.setInputdiff((INPUT_NAMES as readonly string[]).includes(key));
+        detailed.set(key, change);
+    }
 }
 
 function failure(f: { property: string; reason: string }): InstanceType<typeof pb.CheckFailure> {

@@ -37,7 +37,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             { name: "ci-deploy-2", scope: ["sp:scopes:default"], expirationDate: outs.expirationDate },
         );
         const diff = await p.diff(id, outs, renamed as CheckedInputs);
-        assert.deepEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: false, diffs: ["name"] });
         const updated = await p.update(id, outs, renamed as CheckedInputs);
         assert.equal(updated.outs?.name, "ci-deploy-2");
         assert.equal(updated.outs?.secret, outs.secret);
