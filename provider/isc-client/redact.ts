@@ -82,7 +82,8 @@ export function secretRanges(text: string, stats: ScanStats = { steps: 0 }): [nu
         stats.steps++;
         ranges.push([m.index + m[1].length, m.index + m[0].length]);
     }
-    for (const m of text.matchAll(/(client_secret=)[^&\s]+/gi)) {
+    // A placeholder such as <value> in a hint (export SAIL_CLIENT_SECRET=<value>) is no secret.
+    for (const m of text.matchAll(/(client_secret=)(?!<[a-z-]{1,20}>(?:[\s&]|$))[^&\s]+/gi)) {
         stats.steps++;
         ranges.push([m.index + m[1].length, m.index + m[0].length]);
     }

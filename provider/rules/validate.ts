@@ -22,7 +22,7 @@ export interface CheckFailure {
 
 export interface ValidationContext {
     now: Date;
-    /** The version used when the inputs name none (stack config sailpoint:apiVersion, else v1). */
+    /** The version used when the inputs name none (the provider's apiVersion setting, else v1). */
     defaultApiVersion: ApiVersion;
     /**
      * The inputs in state (check's `olds`). An expirationDate they already held (the same instant)

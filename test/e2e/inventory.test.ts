@@ -10,6 +10,7 @@ import { runIscPat, type BinResult } from "../support/bin";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
+import { configKey } from "../../provider/isc-client/settings";
 import { DAY } from "../support/time";
 
 interface Entry {
@@ -91,12 +92,12 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
             );
 
             // The same settings from the stack config (read through the Pulumi CLI), none in the environment.
-            await project.run(["config", "set", "sailpoint:baseUrl", ctx.h.env.SAIL_BASE_URL]);
-            await project.run(["config", "set", "sailpoint:clientId", ctx.h.clientId]);
-            await project.run(["config", "set", "--secret", "sailpoint:clientSecret"], {
+            await project.run(["config", "set", configKey("dynamic", "baseUrl"), ctx.h.env.SAIL_BASE_URL]);
+            await project.run(["config", "set", configKey("dynamic", "clientId"), ctx.h.clientId]);
+            await project.run(["config", "set", "--secret", configKey("dynamic", "clientSecret")], {
                 input: ctx.h.clientSecret,
             });
-            await project.run(["config", "set", "sailpoint:apiVersion", "v2025"]);
+            await project.run(["config", "set", configKey("dynamic", "apiVersion"), "v2025"]);
             const fromConfig = await audit(project, ["--stack", project.stack, "--json"], {
                 SAIL_BASE_URL: "",
                 SAIL_CLIENT_ID: "",

@@ -17,6 +17,7 @@ const RANKS: Record<string, number> = {
     emulator: 3,
     "provider/create": 3,
     "provider/lifecycle": 4,
+    "provider/rotator": 4,
     "provider/dynamic": 5,
     "provider/audit": 5,
     "provider/native": 5,
