@@ -3,7 +3,7 @@
 // plugin/pulumi-resource-iscpat.js, beside the launcher plugin/pulumi-resource-iscpat. The npm
 // package's plugin/ and the plugin tarballs (scripts/plugin-tarballs.ts) ship this same file, which needs
 // no node_modules. `npm run build` runs it after tsc.
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { build } from "esbuild";
 
@@ -19,7 +19,7 @@ export function packageVersion(): string {
 
 /** Writes the bundle; returns its size in bytes. */
 export async function bundlePlugin(): Promise<number> {
-    await build({
+    const { outputFiles } = await build({
         stdin: {
             contents: 'require("./main").main();',
             resolveDir: join(REPO, "provider", "native"),
@@ -41,8 +41,14 @@ export async function bundlePlugin(): Promise<number> {
             js: `// ${PLUGIN_NAME} ${packageVersion()}: @isc-pat/pulumi-sailpoint-pat's plugin, bundled.`,
         },
         logLevel: "warning",
+        write: false,
     });
-    return statSync(BUNDLE).size;
+    // Written aside, then renamed: a plugin started meanwhile (a test run rebuilding) reads a whole file.
+    const [bundle] = outputFiles;
+    const aside = `${BUNDLE}.${process.pid}.tmp`;
+    writeFileSync(aside, bundle.contents);
+    renameSync(aside, BUNDLE);
+    return bundle.contents.length;
 }
 
 if (require.main === module) {
