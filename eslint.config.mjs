@@ -30,4 +30,47 @@ export default tseslint.config(
         files: ["provider/**/*.ts"],
         rules: { "no-console": "error" },
     },
+    {
+        // provider/rules/dates.ts owns instants: reading one strictly (Date.parse takes "Jan 1 2030"
+        // and much else), the API's and the package's spellings, whether one has passed.
+        files: ["provider/**/*.ts", "policy/**/*.ts"],
+        ignores: ["provider/rules/dates.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "CallExpression[callee.object.name='Date'][callee.property.name='parse']",
+                    message: "Read instants with provider/rules/dates.ts (instantMs, instantOf, httpDateMs).",
+                },
+                {
+                    // One argument: a string, or anything that may hold one. Numbers come as arithmetic,
+                    // Date.UTC(...) or x.getTime(); dates.ts's addDays and writtenInstant take ms too.
+                    selector:
+                        "NewExpression[callee.name='Date'][arguments.length=1]:not([arguments.0.type='BinaryExpression']):not([arguments.0.type='CallExpression'][arguments.0.callee.property.name=/^(UTC|getTime)$/])",
+                    message:
+                        "new Date(value) reads strings leniently: use instantOf() or addDays() from provider/rules/dates.ts.",
+                },
+                {
+                    selector:
+                        "CallExpression[callee.property.name=/^(replace|replaceAll|slice|substring)$/][callee.object.callee.property.name='toISOString']",
+                    message:
+                        "Spell instants with provider/rules/dates.ts (wireInstant, writtenInstant, wireDate).",
+                },
+            ],
+        },
+    },
+    {
+        // The tests' one day: test/support/time.ts's DAY.
+        files: ["test/**/*.ts"],
+        ignores: ["test/support/time.ts"],
+        rules: {
+            "no-restricted-syntax": [
+                "error",
+                {
+                    selector: "Literal[value=86400000], VariableDeclarator[id.name=/^DAY(_MS)?$/]",
+                    message: "Use DAY from test/support/time.ts.",
+                },
+            ],
+        },
+    },
 );

@@ -347,7 +347,9 @@ async function refreshEconomy(ctx: Context, identity: { id: string; name: string
         result.lists.push(emulator.counts().list);
         result.tokenRequests.push(measured.tokenRequests);
         result.ms.push(round(measured.ms, 3));
-        fetches.push(clientFor(resolveConnection(undefined, env)).auth.fetches);
+        fetches.push(
+            clientFor(resolveConnection({}, { door: "dynamic", explicit: false }, env)).auth.fetches,
+        );
     }
     await Promise.all(created.map((c) => provider.delete(c.id, c.outs as TokenOutputs)));
     return { refresh: result, fetches };
@@ -380,7 +382,11 @@ export async function inProcess(): Promise<InProcessResult> {
         const rows = await overhead(ctx);
         const durationS = (performance.now() - started) / 1000;
         // The provider's connection: the same one clientFor hands the provider (same settings and options).
-        const client = clientFor(resolveConnection(undefined, env), DEFAULT_RETRY_POLICY, NO_PACING);
+        const client = clientFor(
+            resolveConnection({}, { door: "dynamic", explicit: false }, env),
+            DEFAULT_RETRY_POLICY,
+            NO_PACING,
+        );
         const { refresh, fetches } = await refreshEconomy(ctx, identity);
         return {
             settings: {

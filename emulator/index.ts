@@ -1,6 +1,7 @@
 // A local emulator of SailPoint ISC's personal-access-token API and its OAuth token endpoint, for
 // tests, demos and benchmarks. Listens on 127.0.0.1 only.
 import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
 import type { ApiVersion, CreatedTokenRecord, TokenRecord } from "../wire/api-types";
 import { AuthService } from "./auth";
 import { Clock } from "./clock";
@@ -57,7 +58,17 @@ export interface EmulatorOptions {
     clockOffsetMs?: number;
     /** Called with every token secret the tenant issues (tests register them for their secret checks). */
     onSecretIssued?: (secret: string) => void;
+    /**
+     * A file to append every secret the emulator knows to, one a line: each client's secret and each
+     * token secret it issues, so that a test suite can check for them in the output of every process.
+     * Default: the file `ISC_EMULATOR_SECRETS_FILE` names, so an emulator in a child process (the
+     * `isc-pat emulator` command, a demo) reports to the suite that started it; none without it.
+     */
+    secretsFile?: string;
 }
+
+/** The environment variable that names the default `secretsFile`. */
+export const SECRETS_FILE_ENV = "ISC_EMULATOR_SECRETS_FILE";
 
 /** Fields of an out-of-band token; defaults like a v2025 create with a 6-month expiry. */
 export interface SeedTokenOptions {
@@ -108,11 +119,18 @@ export class IscEmulator {
     private readonly log: RequestEntry[] = [];
     private latencyMs: number;
     private listeningPort = 0;
+    private readonly reportSecret: (secret: string) => void;
 
     private constructor(options: EmulatorOptions) {
         this.seed = options.seed ?? randomSeed();
         if (options.clockOffsetMs) this.clock.advance(options.clockOffsetMs);
-        if (options.onSecretIssued) this.store.onSecret = options.onSecretIssued;
+        const file = options.secretsFile ?? process.env[SECRETS_FILE_ENV];
+        // Private: the file holds live secrets of this emulator.
+        this.reportSecret = file ? (s) => appendFileSync(file, `${s}\n`, { mode: 0o600 }) : () => undefined;
+        this.store.onSecret = (secret) => {
+            this.reportSecret(secret);
+            options.onSecretIssued?.(secret);
+        };
         this.faults = new FaultInjector(this.seed);
         const clients = options.clients?.length
             ? options.clients
@@ -123,7 +141,7 @@ export class IscEmulator {
                       identity: { id: hex(16), name: "Emulator Admin" },
                   },
               ];
-        for (const client of clients) this.directory.addClient(client);
+        for (const client of clients) this.addClient(client);
         this.defaultClient = clients[0];
         this.auth = new AuthService(this.clock, this.directory, this.store, {
             bearerLifetimeSeconds: options.bearerLifetimeSeconds ?? 749,
@@ -201,7 +219,9 @@ export class IscEmulator {
     }
 
     addClient(client: ClientOptions): ApiClient {
-        return this.directory.addClient(client);
+        const added = this.directory.addClient(client);
+        this.reportSecret(client.clientSecret);
+        return added;
     }
 
     addIdentity(identity: IdentityOptions): Identity {

@@ -9,7 +9,9 @@ import {
     isApiVersion,
     legacyExpiryLimit,
 } from "../provider/rules/versions";
-import { printable } from "../provider/isc-client/redact";
+import { addDays, hasPassed } from "../provider/rules/dates";
+import { expiryOwner } from "../provider/rules/outputs";
+import { printable } from "../wire/printable";
 import type {
     LeastPrivilegeConfig,
     MaximumLifetimeConfig,
@@ -51,17 +53,18 @@ export function maximumLifetime(
     const { props } = token;
     const max = config.maximumDays;
     const fixRotation = `declare rotation: { expiresInDays: ${max} or fewer, rotateBeforeDays: ... }`;
-    if (!isAbsent(props.rotation)) {
+    const owner = expiryOwner(props);
+    if (owner === "rotation") {
         if (isUnknownValue(props.rotation)) return undefined;
         const days = knownNumber((props.rotation as Record<string, unknown>).expiresInDays);
         if (days === undefined || days <= max) return undefined;
         return `${label(token)}: rotation.expiresInDays is ${days}, more than the ${max} days allowed; set rotation.expiresInDays to ${max} or fewer.`;
     }
     if (isUnknownValue(props.expirationDate)) return undefined;
-    if (!isAbsent(props.expirationDate)) {
+    if (owner === "input") {
         const expires = knownInstant(props.expirationDate);
-        const latest = new Date(now.getTime() + max * DAY_MS);
-        if (expires === undefined || expires <= latest) return undefined;
+        const latest = addDays(now, max);
+        if (expires === undefined || hasPassed(expires, latest)) return undefined;
         const days = Math.ceil((expires.getTime() - now.getTime()) / DAY_MS);
         return `${label(token)}: expires on ${shown(props.expirationDate)}, ${days} days from now, more than the ${max} days allowed; set expirationDate to ${latest.toISOString()} or earlier, or ${fixRotation}.`;
     }

@@ -4,7 +4,8 @@
 import type { DaysConfig } from "./config";
 import { type TokenFacts, label, shown } from "./rules";
 import { expiresWithin, neverUsedSince, unusedSince } from "./thresholds";
-import { DAY_MS, daysBetween, knownInstant } from "./values";
+import { hasPassed, isOlderThan } from "../provider/rules/dates";
+import { daysBetween, knownInstant } from "./values";
 
 const hasRotation = (props: Record<string, unknown>) =>
     props.rotation !== undefined && props.rotation !== null;
@@ -30,16 +31,15 @@ export function expiringWithoutRotation(
     if (hasRotation(token.props)) return undefined;
     const expires = knownInstant(token.props.expirationDate);
     if (expires === undefined || !expiresWithin(expires, now, config.days)) return undefined;
-    const when =
-        expires <= now
-            ? `expired on ${shown(token.props.expirationDate)}`
-            : `expires on ${shown(token.props.expirationDate)}, in ${daysBetween(now, expires)} days (warning from ${config.days} days before)`;
+    const when = hasPassed(expires, now)
+        ? `expired on ${shown(token.props.expirationDate)}`
+        : `expires on ${shown(token.props.expirationDate)}, in ${daysBetween(now, expires)} days (warning from ${config.days} days before)`;
     return `${label(token)}: ${when}, and has no rotation; add rotation: { expiresInDays, rotateBeforeDays } and run pulumi up on a schedule, or set a later expirationDate.`;
 }
 
 export function rotationOverdue(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
     if (!hasRotation(token.props)) return undefined;
     const due = knownInstant(token.props.rotationDueAt);
-    if (due === undefined || now.getTime() - due.getTime() <= config.days * DAY_MS) return undefined;
+    if (due === undefined || !isOlderThan(due, now, config.days)) return undefined;
     return `${label(token)}: its rotation was due on ${shown(token.props.rotationDueAt)}, ${daysBetween(due, now)} days ago, and has not happened; run pulumi up (the scheduled up that rotates tokens has not run).`;
 }

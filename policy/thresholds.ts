@@ -2,7 +2,7 @@
 // rules (stack-rules.ts) and `isc-pat audit` (provider/audit/inventory.ts), so that the two never disagree.
 // Pure: `now` and the threshold in days are arguments; the defaults are DEFAULTS in config.ts.
 import { DEFAULTS } from "./config";
-import { DAY_MS } from "../provider/rules/dates";
+import { addDays, hasPassed, isOlderThan } from "../provider/rules/dates";
 
 /** The audit's thresholds, by default the pack's (`isc-pat audit --help` and the README state them). */
 export const AUDIT_DEFAULTS = {
@@ -16,15 +16,15 @@ export const AUDIT_DEFAULTS = {
 
 /** Last used more than `days` ago. */
 export function unusedSince(lastUsed: Date, now: Date, days: number): boolean {
-    return now.getTime() - lastUsed.getTime() > days * DAY_MS;
+    return isOlderThan(lastUsed, now, days);
 }
 
 /** Created more than `days` ago (the caller knows it was never used): a token made today is not. */
 export function neverUsedSince(created: Date, now: Date, days: number): boolean {
-    return now.getTime() - created.getTime() > days * DAY_MS;
+    return isOlderThan(created, now, days);
 }
 
 /** Expires within `days`, or has expired. */
 export function expiresWithin(expires: Date, now: Date, days: number): boolean {
-    return expires.getTime() - now.getTime() <= days * DAY_MS;
+    return hasPassed(addDays(expires, -days), now);
 }

@@ -1,7 +1,7 @@
 // What a policy sees of a token: the engine's properties as plain data, with every value that is
 // not known yet (during preview) replaced by one marker, so that decisions can skip it instead of
 // tripping @pulumi/policy's unknown-checking proxy (which would turn each access into a warning).
-import { DAY_MS } from "../provider/rules/dates";
+import { DAY_MS, instantOf } from "../provider/rules/dates";
 import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN } from "../provider/rules/types";
 
 /** Stands for a value the engine does not know yet. */
@@ -75,11 +75,11 @@ export function knownNumber(value: unknown): number | undefined {
     return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
 
-/** An instant from a known RFC 3339 string, or undefined when unknown, absent or unparseable. */
+/** An instant from a known RFC 3339 string, or undefined when unknown, absent or no RFC 3339 date-time. */
 export function knownInstant(value: unknown): Date | undefined {
     const text = knownString(value);
     if (text === undefined) return undefined;
-    const date = new Date(text);
+    const date = instantOf(text);
     return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

@@ -150,7 +150,9 @@ export class Project {
         this.home = mkdtempSync(join(tmpdir(), "pat-home-"));
         mkdirSync(join(this.home, "backend"));
         const base: Record<string, string> = {};
-        for (const key of ["PATH", "HOME", "LANG", "TMPDIR"]) {
+        // ISC_EMULATOR_SECRETS_FILE: an emulator the project's own test starts reports its secrets to
+        // the suite's secret check (emulator/index.ts).
+        for (const key of ["PATH", "HOME", "LANG", "TMPDIR", "ISC_EMULATOR_SECRETS_FILE"]) {
             if (process.env[key]) base[key] = process.env[key] as string;
         }
         this.env = {

@@ -11,9 +11,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { shiftedEnv } from "./support/clock-shift";
+import { DAY } from "./support/time";
 
 const root = join(__dirname, "..", "..");
-const DAY = 86_400_000;
 /** Every test that runs without the Pulumi CLI, relative to the repository. */
 const OFFLINE = [
     "dist/test/unit",

@@ -9,7 +9,13 @@ import { AUDIT_DEFAULTS } from "../../policy/thresholds";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { clientFor } from "../isc-client/client";
 import { systemNow } from "../rules/clock";
-import { resolveConnection, resolveDefaultApiVersion, type ConfigSource } from "../isc-client/config";
+import {
+    givenFromConfig,
+    resolveConnection,
+    resolveDefaultApiVersion,
+    type GivenSettings,
+} from "../isc-client/config";
+import { configKey, CONNECTION_NAMES, envVariable, type SettingsPlace } from "../isc-client/settings";
 import { adoptable, emitProgram } from "./emit";
 import { IscApiError } from "../isc-client/errors";
 import {
@@ -40,7 +46,7 @@ Options and their defaults:
   --cwd DIR             the Pulumi project for --stack (default: the current directory)
   --all-owners          every identity's tokens (default: the API client's own)
   --api-version V       beta, v3, v2024, v2025, v2026 or v1 (default: the stack config
-                        sailpoint:apiVersion of the first --stack, else v1)
+                        ${configKey("dynamic", "apiVersion")} of the first --stack, else v1)
   --expiring-days N     expiring: expires within N days (default: ${AUDIT_DEFAULTS.expiringDays})
   --unused-days N       unused: last used more than N days ago (default: ${AUDIT_DEFAULTS.unusedDays})
   --never-used-days N   never-used: created more than N days ago and never used (default: ${AUDIT_DEFAULTS.neverUsedDays})
@@ -51,10 +57,12 @@ Options and their defaults:
   --emit-program FILE   write a module adopting the caller's unmanaged, unexpired tokens (default: none)
 The day thresholds are the policy pack's (sailpoint-pat-expiring-without-rotation, -unused, -never-used).
 
-Settings: the stack config of the first --stack (sailpoint:baseUrl, clientId, clientSecret, apiVersion,
-or iscpat:baseUrl and so on, read with the Pulumi CLI), else SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET.
+Settings: the stack config of the first --stack (${configKey("dynamic", "baseUrl")}, clientId, clientSecret, apiVersion,
+or ${configKey("native", "baseUrl")} and so on, read with the Pulumi CLI) when it sets any of baseUrl, clientId and
+clientSecret (then all three), else ${CONNECTION_NAMES.map(envVariable).join(", ")}.
 Tokens of both resource types are joined with the state: the dynamic resource's and the native plugin's
-(iscpat:index:PersonalAccessToken).
+(iscpat:index:PersonalAccessToken). Tokens named as \`isc-pat rotator\` names its generations
+(<base>-esc-<UTC timestamp>) are managed by the ESC rotator: the two newest of each base name and owner.
 Findings: ${FINDINGS.join(", ")}.
 Exit: 0 fine, 1 thresholds exceeded, 2 usage or API error.`;
 
@@ -80,12 +88,17 @@ function pulumi(args: string[], cwd: string | undefined): string {
 }
 
 /** A stack's config through the Pulumi CLI (secrets decrypted into this process only). */
-function stackConfig(stack: string, cwd: string | undefined): ConfigSource {
+function stackConfig(stack: string, cwd: string | undefined): { given: GivenSettings; place: SettingsPlace } {
     const values = JSON.parse(
         pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
     ) as Record<string, { value?: string }>;
-    // A stack of the native plugin (a Pulumi YAML program, say) keeps the same settings as iscpat:<key>.
-    return { get: (key) => values[key]?.value ?? values[key.replace(/^sailpoint:/, "iscpat:")]?.value };
+    // A stack of the dynamic resource keeps its settings under its keys; one of the plugin (a Pulumi
+    // YAML program, say) under the plugin's: the settings of one door, never a mix of both.
+    const get = (key: string) => values[key]?.value;
+    const dynamic = givenFromConfig(get, "dynamic");
+    if (Object.keys(dynamic).length > 0)
+        return { given: dynamic, place: { door: "dynamic", explicit: false } };
+    return { given: givenFromConfig(get, "native"), place: { door: "native", explicit: false } };
 }
 
 function thresholds(failOn: string[], max: string[]): Thresholds {
@@ -160,12 +173,16 @@ async function audit(argv: string[], now: Date): Promise<number> {
     for (const file of values.state ?? []) refs.push(...stateFile(file));
     for (const stack of stacks)
         refs.push(...stateRefs(JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd))));
-    const config = stacks.length > 0 ? stackConfig(stacks[0], values.cwd) : undefined;
-    const settings = resolveConnection(config, process.env);
+    const config =
+        stacks.length > 0
+            ? stackConfig(stacks[0], values.cwd)
+            : { given: {}, place: { door: "dynamic" as const, explicit: false } };
+    const settings = resolveConnection(config.given, config.place, process.env);
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
         throw new UsageError(`--api-version must be one of beta, v3, v2024, v2025, v2026, v1`);
-    const version: ApiVersion = (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config);
+    const version: ApiVersion =
+        (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config.given, config.place);
     const options = {
         expiringDays: days(values["expiring-days"], AUDIT_DEFAULTS.expiringDays, "expiring-days"),
         unusedDays: days(values["unused-days"], AUDIT_DEFAULTS.unusedDays, "unused-days"),
@@ -204,7 +221,12 @@ async function audit(argv: string[], now: Date): Promise<number> {
     if (values["emit-program"]) {
         const own = values["all-owners"] ? await client.list(version, { ownerId: "me" }) : tokens;
         const ownerIds = new Set(own.map((t) => t.owner?.id));
-        const emitted = adoptable(tokens, new Set(refs.map((r) => r.id)), [...ownerIds][0] ?? "", now);
+        // The rotator's generations are managed too (by ESC): they are not emitted for adoption.
+        const managed = new Set([
+            ...refs.map((r) => r.id),
+            ...entries.filter((e) => e.managed).map((e) => e.id),
+        ]);
+        const emitted = adoptable(tokens, managed, [...ownerIds][0] ?? "", now);
         writeFileSync(values["emit-program"], emitProgram(emitted, version, now));
         process.stderr.write(
             `wrote ${emitted.length} adopting declaration(s) to ${values["emit-program"]}\n`,

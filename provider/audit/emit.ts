@@ -2,6 +2,7 @@
 // adopting form (adoptTokenId plus their current properties), so that `import "./adopted";` adopts
 // them with the next `pulumi up`, unchanged. Pure.
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+import { hasPassed } from "../rules/dates";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "../rules/versions";
 
 /** Which tokens can be adopted by the API client: its own, unexpired, not platform-made, unmanaged. */
@@ -16,7 +17,7 @@ export function adoptable(
             !managedIds.has(t.id) &&
             t.owner?.id === ownerId &&
             t.managed !== true &&
-            (t.expirationDate == null || Date.parse(t.expirationDate) > now.getTime()),
+            (t.expirationDate == null || !hasPassed(t.expirationDate, now)),
     );
 }
 

@@ -4,9 +4,10 @@ import { expiresWithin, neverUsedSince, unusedSince } from "../../policy/thresho
 import type { TokenRecord } from "../../wire/api-types";
 import { kindOf } from "../isc-client/records";
 import { neutralise, printable } from "../isc-client/redact";
-import { DAY_MS, hasPassed, writtenDate } from "../rules/dates";
+import { addDays, hasPassed, instantOf, writtenDate, writtenInstant } from "../rules/dates";
 import { isPersonalAccessTokenType } from "../rules/types";
 import { DEFAULT_SCOPE } from "../rules/versions";
+import { baseOf } from "../rotator/request";
 
 export const FINDINGS = [
     "unmanaged",
@@ -50,6 +51,8 @@ export interface InventoryEntry {
     adopted?: boolean;
     /** The previous generation of the resource `urn` names, in its overlap after a rotation. */
     previousGeneration?: true;
+    /** Managed by `isc-pat rotator` (ESC): the base name of its generations. */
+    rotator?: string;
     created: string;
     lastUsed: string | null;
     expirationDate: string | null;
@@ -110,26 +113,29 @@ export function classify(
     options: AuditOptions,
 ): InventoryEntry[] {
     const byId = new Map(refs.map((r) => [r.id, r]));
+    const rotated = rotatorGenerations(tokens, byId);
     return tokens.map((t) => {
         const ref = byId.get(t.id);
+        const rotator = rotated.get(t.id);
         const findings: Finding[] = [];
-        if (!ref) findings.push("unmanaged");
-        const expiry = t.expirationDate == null ? null : new Date(t.expirationDate);
+        if (!ref && rotator === undefined) findings.push("unmanaged");
+        const expiry = t.expirationDate == null ? null : instantOf(t.expirationDate);
         if (expiry === null) findings.push("never-expires");
         else if (hasPassed(t.expirationDate as string, now)) findings.push("expired");
         else if (expiresWithin(expiry, now, options.expiringDays)) findings.push("expiring");
         const scope = t.scope ?? DEFAULT_SCOPE;
         if (scope.includes("sp:scopes:all")) findings.push("all-scopes");
         if (t.lastUsed == null) {
-            if (neverUsedSince(new Date(t.created), now, options.neverUsedDays)) findings.push("never-used");
-        } else if (unusedSince(new Date(t.lastUsed), now, options.unusedDays)) findings.push("unused");
+            if (neverUsedSince(instantOf(t.created), now, options.neverUsedDays)) findings.push("never-used");
+        } else if (unusedSince(instantOf(t.lastUsed), now, options.unusedDays)) findings.push("unused");
         return {
             id: t.id,
             name: t.name,
             owner: { id: t.owner?.id ?? "", name: t.owner?.name ?? "" },
-            managed: ref !== undefined,
+            managed: ref !== undefined || rotator !== undefined,
             ...(ref ? { stack: ref.stack, urn: ref.urn, adopted: ref.adopted } : {}),
             ...(ref?.previousGeneration ? { previousGeneration: true as const } : {}),
+            ...(!ref && rotator !== undefined ? { rotator } : {}),
             created: writtenDate(t.created),
             lastUsed: writtenDate(t.lastUsed ?? null),
             expirationDate: writtenDate(t.expirationDate ?? null),
@@ -140,9 +146,35 @@ export function classify(
     });
 }
 
+/**
+ * The tokens `isc-pat rotator` keeps, by its naming (`<base>-esc-<UTC timestamp>`): per owner and base
+ * name, the two newest (its current and previous generations), unless a stack's state holds them. An
+ * older one is a leftover the rotator did not delete: it stays unmanaged, for someone to look at.
+ */
+function rotatorGenerations(
+    tokens: readonly TokenRecord[],
+    refs: ReadonlyMap<string, StateRef>,
+): Map<string, string> {
+    const groups = new Map<string, TokenRecord[]>();
+    for (const t of tokens) {
+        const base = refs.has(t.id) ? undefined : baseOf(t.name);
+        if (base === undefined) continue;
+        const key = JSON.stringify([t.owner?.id ?? "", base]);
+        groups.set(key, [...(groups.get(key) ?? []), t]);
+    }
+    const kept = new Map<string, string>();
+    for (const group of groups.values()) {
+        const newest = [...group]
+            .sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0))
+            .slice(0, 2);
+        for (const t of newest) kept.set(t.id, baseOf(t.name) as string);
+    }
+    return kept;
+}
+
 /** The list filters that find only stale tokens: never used, or not used since `unusedDays` ago. */
 export function staleFilters(now: Date, unusedDays: number): string[] {
-    const before = new Date(now.getTime() - unusedDays * DAY_MS).toISOString();
+    const before = writtenInstant(addDays(now, -unusedDays));
     return [`lastUsed le ${before}`, "lastUsed isnull"];
 }
 
@@ -171,7 +203,9 @@ function row(e: InventoryEntry): string[] {
         e.name,
         e.owner.name || e.owner.id,
         e.managed
-            ? `${e.stack ?? ""}${e.adopted ? " (adopted)" : ""}${e.previousGeneration ? " (previous generation)" : ""}`
+            ? e.rotator !== undefined
+                ? `esc rotator (${e.rotator})`
+                : `${e.stack ?? ""}${e.adopted ? " (adopted)" : ""}${e.previousGeneration ? " (previous generation)" : ""}`
             : "-",
         e.expirationDate ?? "never",
         e.lastUsed ?? "never",

@@ -1,23 +1,20 @@
 // Brownfield adoption and name conflicts at creation: taking over a token that already exists
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
-import { randomBytes } from "node:crypto";
 import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
 import type { IscPatClient } from "../isc-client/client";
 import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
-import { hasPassed } from "../rules/dates";
+import { hasPassed, instantOf } from "../rules/dates";
 import { createRequestFrom, outputsFrom } from "../rules/outputs";
 import { createExactlyOnce, type Declared } from "./exactly-once";
+import { interimName, replaceKeepingName, type CreateOutcome } from "./same-name";
 import { planDiff, planPatch } from "../rules/plan";
 import { scrub } from "../isc-client/redact";
 import { rotationExpiry } from "../rules/rotation";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { collectionPath, hasModernExpiry, itemPath } from "../rules/versions";
 
-export interface CreateOutcome {
-    id: string;
-    outs: TokenOutputs;
-}
+export type { CreateOutcome };
 
 /** A token could not be adopted, or the declared name is taken: nothing was changed. */
 export class AdoptionError extends Error {
@@ -25,6 +22,21 @@ export class AdoptionError extends Error {
         super(scrub(message));
         this.name = "AdoptionError";
     }
+}
+
+/** What create knows of the run beyond its inputs (the lifecycle's memory of this process). */
+export interface CreateContext {
+    /** adoptTokenIds of resources that exist: a create for one of them is a replacement. */
+    adoptionsDone: ReadonlySet<string>;
+    /** Token ids another resource of the stack holds after this run: never deleted or taken away. */
+    held: ReadonlySet<string>;
+    /**
+     * An explicit replacement (`up --replace`, replaceWith): the engine replaces a resource whose
+     * token has the declared name without asking diff. It must end with a new token: the token of
+     * the name is moved aside (the engine deletes it after), never adopted.
+     */
+    explicitReplacement: boolean;
+    notify: (message: string) => void;
 }
 
 /**
@@ -35,9 +47,9 @@ export async function createOrAdopt(
     client: IscPatClient,
     declared: Declared,
     now: Date,
-    adoptionsDone: ReadonlySet<string>,
-    notify: (message: string) => void,
+    context: CreateContext,
 ): Promise<CreateOutcome> {
+    const { adoptionsDone, held, explicitReplacement, notify } = context;
     const { inputs } = declared;
     const version = inputs.apiVersion;
     // The POST itself, exactly once; under another name for a gapless "replace" (replaceClash).
@@ -51,7 +63,8 @@ export async function createOrAdopt(
         return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
     };
     // The engine re-checks a replaced resource as if new: its adoptTokenId was used up at its creation.
-    if (inputs.adoptTokenId !== undefined && !adoptionsDone.has(inputs.adoptTokenId)) {
+    const adopting = inputs.adoptTokenId !== undefined && !adoptionsDone.has(inputs.adoptTokenId);
+    if (adopting && !explicitReplacement) {
         const own = await client.list(version, { ownerId: "me" });
         const record = own.find((t) => t.id === inputs.adoptTokenId);
         if (!record) {
@@ -69,12 +82,26 @@ export async function createOrAdopt(
         const clash = (await client.list(version, { ownerId: "me" })).find((t) => t.name === inputs.name);
         if (!clash) throw error;
         const policy = inputs.onNameConflict ?? "fail";
-        if (policy === "fail") throw new AdoptionError(nameConflictMessage(clash, inputs, error as Error));
-        if (clash.managed) {
+        if (held.has(clash.id)) {
             throw new AdoptionError(
-                `${describeToken(clash)} is managed by the platform (e.g. made by a Workflow): onNameConflict "${policy}" never touches such a token. Give this resource another name`,
+                `${describeToken(clash)} holds the name, and another resource of this stack holds that token now (adopted or kept in this run): it is neither deleted nor taken over. Give this resource another name`,
             );
         }
+        if (clash.managed && (explicitReplacement || policy !== "fail")) {
+            throw new AdoptionError(
+                `${describeToken(clash)} is managed by the platform (e.g. made by a Workflow): ${explicitReplacement ? "a replacement" : `onNameConflict "${policy}"`} never touches such a token. Give this resource another name`,
+            );
+        }
+        // The engine deletes the replaced resource's token after this create: the new token comes
+        // first, the one of the name (the state's, by its name) moves aside until then.
+        if (explicitReplacement) {
+            notify(
+                `PersonalAccessToken "${inputs.name}": replaced on request: a new token is made; ${describeToken(clash)} keeps working under an interim name until the replaced resource's delete at the end of this up`,
+            );
+            const made = await replaceKeepingName(client, inputs, clash.id, () => post());
+            return { ...made, movedAside: clash.id };
+        }
+        if (policy === "fail") throw new AdoptionError(nameConflictMessage(clash, inputs, error as Error));
         if (policy === "adopt") return adopt(client, inputs, clash, now);
         return replaceClash(client, inputs, clash, post, notify);
     }
@@ -122,11 +149,6 @@ async function replaceClash(
     }
 }
 
-/** A name no token has: the declared one with a random suffix (names are unique per owner). */
-export function interimName(name: string): string {
-    return `${name}-replacing-${randomBytes(6).toString("hex")}`;
-}
-
 /** Takes `record` over: PATCH what differs from the declaration, keep its id; its secret stays unknown. */
 async function adopt(
     client: IscPatClient,
@@ -160,7 +182,7 @@ export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: D
     // Rotation owns the expiry: an adopted token expires at most expiresInDays from now, then rotates.
     if (inputs.rotation) {
         const target = rotationExpiry(inputs.rotation, now);
-        if (current.expirationDate == null || !hasPassed(current.expirationDate, new Date(target))) {
+        if (current.expirationDate == null || !hasPassed(current.expirationDate, instantOf(target))) {
             // The older versions cannot patch an expiry, and replacing would break the token's users.
             if (!hasModernExpiry(inputs.apiVersion)) {
                 throw new AdoptionError(

@@ -4,30 +4,77 @@
 // at the end of the same up, after the resources that use the secret have the new one. Every
 // step's failure leaves the state true about the new token: delete stays one DELETE, and a failed
 // one is a plain pending delete that the next up (or destroy) finishes.
+import { randomBytes } from "node:crypto";
 import { IscApiError, TokenInitializationError } from "../isc-client/errors";
 import type { IscPatClient } from "../isc-client/client";
-import type { CheckedInputs } from "../rules/types";
+import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { itemPath } from "../rules/versions";
-import { interimName, type CreateOutcome } from "./adopt";
+
+/** What create ends with: the token's id and outputs. */
+export interface CreateOutcome {
+    id: string;
+    outs: TokenOutputs;
+    /** An explicit replacement moved this token (the one of the name) aside: the engine deletes it next. */
+    movedAside?: string;
+}
 
 /**
  * Which creates are same-name replacements: diff, which the engine calls before create in the
- * same process, notes the old token's id; the create of that name takes it.
+ * same process, notes the old token's id; the create of that name takes it. An explicit
+ * replacement (`up --replace`, replaceWith) calls no diff: check saw a state of the same name, and
+ * create follows with no diff between (the engine diffs every other resource it keeps or replaces).
  */
 export class SameNameReplacements {
     private readonly pending = new Map<string, string>();
+    /** Checked against a state of the declared name, and not diffed since. */
+    private readonly checkedOnly = new Set<string>();
+    /** Explicit replacements: the id of the token of the name that create moved aside. */
+    private readonly movedAside = new Map<string, string>();
+
+    /** After check: `olds` (the inputs in state, or nothing for a new resource) against `news`. */
+    checked(olds: Record<string, unknown> | undefined, news: CheckedInputs): void {
+        const key = handoffKey(news);
+        const sameToken = typeof olds?.name === "string" && olds.name === news.name;
+        if (sameToken && (olds.apiVersion ?? news.apiVersion) === news.apiVersion) this.checkedOnly.add(key);
+        else this.checkedOnly.delete(key);
+    }
 
     /** After diff: `oldId`'s resource is replaced keeping its name (`movesOldAside`), or not. */
     note(oldId: string, news: CheckedInputs, movesOldAside: boolean): void {
+        this.checkedOnly.delete(handoffKey(news));
         if (movesOldAside) this.pending.set(handoffKey(news), oldId);
         else if (this.pending.get(handoffKey(news)) === oldId) this.pending.delete(handoffKey(news));
     }
 
-    /** In create: the id of the token this create replaces keeping its name, if it is one. */
-    take(inputs: CheckedInputs): string | undefined {
-        const oldId = this.pending.get(handoffKey(inputs));
-        this.pending.delete(handoffKey(inputs));
-        return oldId;
+    /**
+     * In create: the id of the token this create replaces keeping its name (diff said so),
+     * "explicit" for a replacement the engine decided without diff, else undefined.
+     */
+    take(inputs: CheckedInputs): string | "explicit" | undefined {
+        const key = handoffKey(inputs);
+        const oldId = this.pending.get(key);
+        const explicit = this.checkedOnly.has(key);
+        this.pending.delete(key);
+        this.checkedOnly.delete(key);
+        return oldId ?? (explicit ? "explicit" : undefined);
+    }
+
+    /** An explicit replacement's create moved `id` aside (the token of the name). */
+    movedAsideBy(inputs: CheckedInputs, id: string): void {
+        this.movedAside.set(handoffKey(inputs), id);
+    }
+
+    /**
+     * In delete: the warning when an explicit replacement's create moved aside a token other than
+     * the one the replaced resource's state names (its own was renamed out of band).
+     */
+    deleted(props: Partial<CheckedInputs>, id: string): string | undefined {
+        if (typeof props.name !== "string") return undefined;
+        const key = handoffKey(props as CheckedInputs);
+        const moved = this.movedAside.get(key);
+        this.movedAside.delete(key);
+        if (moved === undefined || moved === id) return undefined;
+        return `warning: PersonalAccessToken "${props.name}": the replacement moved token ${moved} aside because it had the name, but the replaced resource's token is ${id}: ${moved} was not deleted and keeps working under an interim name; delete or rename it if nothing uses it`;
     }
 }
 
@@ -81,4 +128,9 @@ export async function replaceKeepingName(
             `${(error as Error).message} (the replacement of token ${oldId} under the same name made no new token; ${undone})`;
         throw error;
     }
+}
+
+/** A name no token has: the declared one with a random suffix (names are unique per owner). */
+export function interimName(name: string): string {
+    return `${name}-replacing-${randomBytes(6).toString("hex")}`;
 }

@@ -23,7 +23,7 @@ export interface PersonalAccessTokenArgs {
     userAwareTokenNeverExpires?: pulumi.Input<boolean | null>;
     /** Lifetime of minted bearer tokens, 15 to 43200 seconds. A change replaces the token. */
     accessTokenValiditySeconds?: pulumi.Input<number | null>;
-    /** beta, v3, v2024, v2025, v2026 or v1; default: the stack config sailpoint:apiVersion, else v1. */
+    /** beta, v3, v2024, v2025, v2026 or v1; default: the provider's apiVersion setting, else v1. */
     apiVersion?: pulumi.Input<ApiVersion>;
     /** Automatic renewal; excludes expirationDate. See the README's "Rotation and expiry". */
     rotation?: pulumi.Input<{

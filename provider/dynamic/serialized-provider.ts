@@ -5,6 +5,7 @@
 // dynamic-provider process then calls these functions. They all go to one provider instance per
 // process, so a whole stack shares one configuration, one bearer token and one rate-limit budget.
 import type * as pulumi from "@pulumi/pulumi";
+import { givenFromConfig } from "../isc-client/config";
 import { PersonalAccessTokenProvider } from "../lifecycle/provider";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 
@@ -15,8 +16,12 @@ function processProvider(): PersonalAccessTokenProvider {
     return instance;
 }
 
+/** The dynamic door's settings are the stack config under its keys (sailpoint:<name>). */
 export function configure(req: pulumi.dynamic.ConfigureRequest) {
-    return processProvider().configure(req);
+    return processProvider().configure({
+        given: givenFromConfig((key) => req.config.get(key), "dynamic"),
+        place: { door: "dynamic", explicit: false },
+    });
 }
 export function check(olds: unknown, news: Record<string, unknown>) {
     return processProvider().check(olds, news);

@@ -1,7 +1,8 @@
 // OAuth2 client credentials at {baseUrl}/oauth/token: one bearer token per process and
 // connection, shared by every request (single-flight), reused until shortly before it expires.
 import type { OAuthTokenResponse } from "../../wire/api-types";
-import type { ConnectionSettings } from "./config";
+import { sourceKey, type ConnectionSettings } from "./config";
+import type { ConnectionName } from "./settings";
 import { apiError, malformed, parseJson } from "./api-errors";
 import { HttpTransport, type HttpRequest } from "./http";
 import { MAX_SECRET_CHARS, registerSecret } from "./redact";
@@ -19,6 +20,8 @@ export class BearerTokenSource {
     private pending?: Promise<CachedToken>;
     /** Token-endpoint requests made: the benchmark's auth economy. */
     fetches = 0;
+    /** Who the token endpoint said this client is, from its latest answer (tenant_id, identity_id). */
+    private claims: ClientIdentity = {};
 
     constructor(
         private readonly settings: ConnectionSettings,
@@ -33,6 +36,12 @@ export class BearerTokenSource {
         return this.current.value;
     }
 
+    /** The tenant and identity this API client acts as: from the token answer, no request of its own. */
+    async identity(): Promise<ClientIdentity> {
+        await this.token();
+        return this.claims;
+    }
+
     /**
      * The API refused `token` (401): forget it, so that the next call fetches a fresh one. Only that
      * token: a 401 answering an older request must not discard one that another request just renewed.
@@ -40,6 +49,11 @@ export class BearerTokenSource {
      */
     invalidate(token?: string): void {
         if (token === undefined || this.current?.value === token) this.current = undefined;
+    }
+
+    /** A setting as the user set it: its stack config key, the explicit provider's property, or its variable. */
+    private key(name: ConnectionName): string {
+        return this.settings.source ? sourceKey(this.settings.source, name) : `the ${name} setting`;
     }
 
     private async fetch(): Promise<CachedToken> {
@@ -64,7 +78,7 @@ export class BearerTokenSource {
                 response,
                 request,
                 response.status === 400 || response.status === 401
-                    ? `The token endpoint rejected client id "${this.settings.clientId}": check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the API client exists and is enabled on this tenant (sailpoint:baseUrl / SAIL_BASE_URL). Changed them since the last pulumi up? A plain destroy or refresh uses the settings recorded then: run pulumi up first, or pulumi destroy --run-program`
+                    ? `The token endpoint rejected client id "${this.settings.clientId}": check ${this.key("clientId")} and ${this.key("clientSecret")}, and that the API client exists and is enabled on this tenant (${this.key("baseUrl")}). Changed them since the last pulumi up? A plain destroy or refresh uses the settings recorded then: run pulumi up first, or pulumi destroy --run-program`
                     : undefined,
             );
         }
@@ -80,10 +94,27 @@ export class BearerTokenSource {
         }
         const answer = body as OAuthTokenResponse;
         registerSecret(answer.access_token);
+        this.claims = identityOf(answer);
         const lifetimeMs = (Number(answer.expires_in) > 0 ? Number(answer.expires_in) : 300) * 1000;
         const margin = Math.min(RENEW_MARGIN_MS, lifetimeMs / 10);
         return { value: answer.access_token, expiresAt: started + lifetimeMs - margin };
     }
+}
+
+/** The tenant and identity an API client acts as; either may be absent from a token answer. */
+export interface ClientIdentity {
+    tenantId?: string;
+    identityId?: string;
+}
+
+function identityOf(answer: OAuthTokenResponse): ClientIdentity {
+    const text = (value: unknown) => (typeof value === "string" && value !== "" ? value : undefined);
+    const identity: ClientIdentity = {};
+    const tenantId = text(answer.tenant_id);
+    const identityId = text(answer.identity_id);
+    if (tenantId !== undefined) identity.tenantId = tenantId;
+    if (identityId !== undefined) identity.identityId = identityId;
+    return identity;
 }
 
 /** Why a 200 from the token endpoint is not a usable token answer (never its content), or undefined. */

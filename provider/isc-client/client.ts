@@ -243,6 +243,7 @@ export function clientFor(
         settings.baseUrl,
         settings.clientId,
         secretDigest,
+        JSON.stringify(settings.source ?? null),
         JSON.stringify(policy),
         JSON.stringify(limits),
     ].join("\n");
@@ -263,4 +264,30 @@ export function clientFor(
         clients.set(key, client);
     }
     return client;
+}
+
+/**
+ * Whether two connections reach one tenant as one identity (a second URL of the tenant, another API
+ * client of the same identity): each asks its own token endpoint with its own credentials, so no
+ * secret goes to the other's URL. Unsure (a failure, an answer without tenant_id or identity_id): false.
+ */
+export async function sameTenantAndIdentity(
+    a: ConnectionSettings,
+    b: ConnectionSettings,
+    policy?: RetryPolicy,
+): Promise<boolean> {
+    try {
+        const [x, y] = await Promise.all([
+            clientFor(a, policy).auth.identity(),
+            clientFor(b, policy).auth.identity(),
+        ]);
+        return (
+            x.tenantId !== undefined &&
+            x.identityId !== undefined &&
+            x.tenantId === y.tenantId &&
+            x.identityId === y.identityId
+        );
+    } catch {
+        return false;
+    }
 }

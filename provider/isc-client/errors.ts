@@ -69,7 +69,7 @@ function formatApiError(d: ApiErrorDetails): string {
 export function hintFor(status: number | undefined): string | undefined {
     switch (status) {
         case 401:
-            return "The API rejected the credentials: check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:clientSecret / SAIL_CLIENT_SECRET, and that the client is enabled on this tenant";
+            return "The API rejected the credentials: check the provider's client id and client secret (its settings, or the SAIL_* environment when it has none), and that the client is enabled on this tenant";
         case 403:
             return "The API client lacks a right: managing tokens needs idn:my-personal-access-tokens:read and :manage for its own tokens, or idn:all-personal-access-tokens:read and :manage for other identities' tokens";
         case 404:

@@ -12,7 +12,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { constants, lstatSync, mkdirSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FileLock, readNoFollow, writeWith } from "./file-lock";
+import { FileLock, readNoFollow, writeWith, type FileLockOptions } from "./file-lock";
 import { MAX_RETRY_AFTER_MS } from "./retry";
 
 /** An unanswered request of a live process holds its slot at most this long (then counts as answered). */
@@ -57,8 +57,9 @@ export class SharedLedger {
         readonly file: string,
         private readonly limits: LedgerLimits,
         private readonly clock: () => number,
+        lockOptions: FileLockOptions = {},
     ) {
-        this.lock = new FileLock(`${file}.lock`);
+        this.lock = new FileLock(`${file}.lock`, lockOptions);
     }
 
     get enabled(): boolean {
@@ -179,12 +180,16 @@ export function longestWaitMs(limits: { windowMs: number }): number {
 /** Slack added to each slot, so that network jitter cannot bunch arrivals beyond the server's window. */
 export const SLOT_MARGIN_MS = 50;
 
-/** The ledger of a budget, in a private directory under the temp directory; undefined if unusable. */
+/**
+ * The ledger of a budget, in a private directory under the temp directory; undefined if unusable.
+ * `lockOptions` are its lock's (tests give it a clock for lock ages).
+ */
 export function ledgerFor(
     budget: string,
     limits: LedgerLimits,
     clock: () => number,
     dir = join(tmpdir(), `isc-pat-pacing-${process.getuid?.() ?? "user"}`),
+    lockOptions: FileLockOptions = {},
 ): SharedLedger | undefined {
     try {
         mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -198,7 +203,7 @@ export function ledgerFor(
             sweep(dir);
         }
         const name = createHash("sha256").update(budget).digest("hex").slice(0, 40);
-        return new SharedLedger(join(dir, `${name}.ledger`), limits, clock);
+        return new SharedLedger(join(dir, `${name}.ledger`), limits, clock, lockOptions);
     } catch {
         return undefined;
     }

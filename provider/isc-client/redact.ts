@@ -3,6 +3,11 @@
 // error, a log line or the CLI, whatever went wrong. scrub() is linear in its input and looks at a
 // bounded prefix only, so a hostile error body cannot stall the process; it also neutralises
 // control characters, so that nothing the API or a program sends can drive the user's terminal.
+import { neutralise } from "../../wire/printable";
+
+// Where the provider's modules have always found them.
+export { neutralise, printable } from "../../wire/printable";
+
 const sensitive = new Set<string>();
 
 /** At most this many characters of a message are shown; the rest is counted, not scrubbed. */
@@ -58,22 +63,6 @@ export function scrub(text: string, stats: ScanStats = { steps: 0 }): string {
     return rest > 0 ? `${shown}… [${rest} more characters not shown]` : shown;
 }
 
-/** Escapes C0/C1 control characters (ANSI escapes included) and bidi overrides; keeps newlines. */
-export function neutralise(text: string): string {
-    return text.replace(CONTROL, (c) => (c === "\n" ? c : escape(c)));
-}
-
-/** Like neutralise(), for one-line notices: newlines are escaped too. */
-export function printable(text: string): string {
-    return text.replace(CONTROL, escape);
-}
-
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-function escape(c: string): string {
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-
 /**
  * The sorted, merged [start, end) ranges of `text` to mask. Registered secrets are found with
  * indexOf; the shapes by one pass each (regexes without nested or ambiguous repetition, and a
@@ -93,7 +82,8 @@ export function secretRanges(text: string, stats: ScanStats = { steps: 0 }): [nu
         stats.steps++;
         ranges.push([m.index + m[1].length, m.index + m[0].length]);
     }
-    for (const m of text.matchAll(/(client_secret=)[^&\s]+/gi)) {
+    // A placeholder such as <value> in a hint (export SAIL_CLIENT_SECRET=<value>) is no secret.
+    for (const m of text.matchAll(/(client_secret=)(?!<[a-z-]{1,20}>(?:[\s&]|$))[^&\s]+/gi)) {
         stats.steps++;
         ranges.push([m.index + m[1].length, m.index + m[0].length]);
     }

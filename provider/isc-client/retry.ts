@@ -2,6 +2,7 @@
 // request loop in http.ts, so that every rule is tested without HTTP. A 429 is retried on every
 // method (it was not processed); 500/502/503/504 and connection errors only where a repeat is safe;
 // on a create they mean the outcome is unknown.
+import { httpDateMs } from "../rules/dates";
 
 export interface RetryPolicy {
     /** Attempts in all, the first included. */
@@ -89,11 +90,7 @@ export function retryAfterMs(header: string | string[] | undefined, now: number)
     if (!value) return undefined;
     const trimmed = value.trim();
     // delay-seconds (leniently: fractions, negatives clamp to 0), or an HTTP-date, which ends in GMT.
-    const ms = /^-?\d+(\.\d+)?$/.test(trimmed)
-        ? Number(trimmed) * 1000
-        : /GMT$/.test(trimmed)
-          ? Date.parse(trimmed) - now
-          : Number.NaN;
+    const ms = /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) * 1000 : httpDateMs(trimmed) - now;
     if (!Number.isFinite(ms)) return undefined;
     return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }

@@ -1,6 +1,7 @@
 // The API server's clock, read from the Date header every answer carries. A token's `created` is
 // the server's time, and a client's clock may be minutes off, so windows around a create are
 // measured on the server's clock.
+import { httpDateMs } from "../rules/dates";
 
 /** One answer's Date header and when (this machine's ms) the answer was in hand. */
 export interface ServerClockReading {
@@ -15,7 +16,7 @@ export interface ServerClockReading {
  */
 export function serverOffsetLowerBound(reading: ServerClockReading | undefined): number | undefined {
     if (!reading) return undefined;
-    const server = Date.parse(reading.date);
+    const server = httpDateMs(reading.date);
     return Number.isFinite(server) ? server - reading.receivedAtMs : undefined;
 }
 
@@ -26,7 +27,7 @@ export class ServerClock {
     /** Records an answer's Date header; an absent or unparsable one is ignored. */
     observe(date: string | string[] | undefined, receivedAtMs: number): void {
         const value = Array.isArray(date) ? date[0] : date;
-        if (typeof value === "string" && Number.isFinite(Date.parse(value))) {
+        if (typeof value === "string" && Number.isFinite(httpDateMs(value))) {
             this.latest = { date: value, receivedAtMs };
         }
     }

@@ -76,6 +76,7 @@ export class OverlapHandoffs {
     async beforeCreate(
         client: IscPatClient,
         inputs: CheckedInputs,
+        held: ReadonlySet<string>,
         notify: Notify,
     ): Promise<Handoff | undefined> {
         const key = handoffKey(inputs);
@@ -83,7 +84,9 @@ export class OverlapHandoffs {
         this.replacing.delete(key);
         if (handoff === undefined || handoff === "ambiguous") return undefined;
         const older = handoff.olds.previousGeneration;
-        if (older) {
+        if (older && held.has(older.id)) {
+            notify(heldNotice(inputs.name, older));
+        } else if (older) {
             await client.delete(handoff.olds.apiVersion ?? inputs.apiVersion, older.id);
             notify(
                 `PersonalAccessToken "${inputs.name}": deleted the previous generation ${describeGeneration(older)} before making the new token, so that no more than two generations work at once`,
@@ -146,9 +149,7 @@ export class OverlapHandoffs {
         const older = props.previousGeneration;
         // A previous generation another resource adopted in this run is that resource's now.
         if (older && held.has(older.id)) {
-            notify(
-                `PersonalAccessToken "${name}": its previous generation ${describeGeneration(older)} is not deleted: another resource of this stack holds it now`,
-            );
+            notify(heldNotice(name, older));
         } else if (older) {
             await client().delete(version, older.id);
             notify(
@@ -165,17 +166,27 @@ export class OverlapHandoffs {
         outs: TokenOutputs,
         version: ApiVersion,
         now: Date,
+        held: ReadonlySet<string>,
         notify: Notify,
     ): Promise<TokenOutputs> {
         const previous = olds.previousGeneration;
         if (!previous) return outs;
         if (!overlapEnded(previous, now)) return { ...outs, previousGeneration: previous };
+        if (held.has(previous.id)) {
+            notify(heldNotice(outs.name, previous));
+            return outs;
+        }
         await client.delete(version, previous.id);
         notify(
             `PersonalAccessToken "${outs.name}": the overlap of the previous generation ${describeGeneration(previous)} ended at ${previous.worksUntil}: deleted it`,
         );
         return outs;
     }
+}
+
+/** Why a generation of this resource is not deleted: another resource adopted it in this run. */
+function heldNotice(name: string, generation: PreviousGeneration): string {
+    return `PersonalAccessToken "${name}": its previous generation ${describeGeneration(generation)} is not deleted: another resource of this stack holds it now (adopted in this run); this resource no longer tracks it`;
 }
 
 /** read(): the previous generation stays in the outputs while the owner's list still has it. */

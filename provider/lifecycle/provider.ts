@@ -10,9 +10,11 @@ import { systemNow } from "../rules/clock";
 import {
     resolveConnection,
     resolveDefaultApiVersion,
-    type ConfigSource,
     type Environment,
+    type EnvironmentRecord,
+    type GivenSettings,
 } from "../isc-client/config";
+import type { SettingsPlace } from "../isc-client/settings";
 import type { RetryPolicy } from "../isc-client/retry";
 import { keepPreviousGeneration, OverlapHandoffs } from "./overlap";
 import type { PacingLimits } from "../isc-client/pacing";
@@ -21,10 +23,12 @@ import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
 import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { PROVIDER_KEY, validateInputs } from "../rules/validate";
+import { malformedStateMessage, stateProblems } from "../rules/state";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
-type DiffResult = pulumi.dynamic.DiffResult;
+/** DiffResult, and the properties that change (the plugin shows exactly these; the dynamic door cannot). */
+type DiffResult = pulumi.dynamic.DiffResult & { diffs?: string[] };
 type CreateResult = pulumi.dynamic.CreateResult<TokenOutputs>;
 /** ReadResult with its inputs typed as inputs. */
 export interface ReadResult {
@@ -47,8 +51,18 @@ export interface ProviderOptions {
     rateLimit?: PacingLimits;
 }
 
-export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvider {
-    private config?: ConfigSource;
+/** What a door's configure brings: the settings it was given, by name, and where the user gave them. */
+export interface ProviderConfiguration {
+    given: GivenSettings;
+    place: SettingsPlace;
+    /** The plugin's record of the environment it took at its last update: it must still say the same. */
+    fromEnvironment?: EnvironmentRecord;
+}
+
+export class PersonalAccessTokenProvider {
+    private given: GivenSettings = {};
+    private place: SettingsPlace = { door: "dynamic", explicit: false };
+    private fromEnvironment?: EnvironmentRecord;
     /** adoptTokenIds of resources that exist (seen by diff): a create for one of them is a replacement. */
     private readonly adoptionsDone = new Set<string>();
     /**
@@ -66,8 +80,10 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
 
     constructor(private readonly options: ProviderOptions = {}) {}
 
-    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-        this.config = req.config;
+    async configure(configuration: ProviderConfiguration): Promise<void> {
+        this.given = { ...configuration.given };
+        this.place = configuration.place;
+        this.fromEnvironment = configuration.fromEnvironment;
     }
 
     /** `olds` are the inputs in state: an expirationDate they already held is not judged again. */
@@ -75,18 +91,20 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const prior = olds && typeof olds === "object" ? (olds as Record<string, unknown>) : undefined;
         let defaultApiVersion: ApiVersion;
         try {
-            defaultApiVersion = resolveDefaultApiVersion(this.config);
+            defaultApiVersion = resolveDefaultApiVersion(this.given, this.place);
         } catch (error) {
             const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1", prior });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
         const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion, prior });
+        if (failures.length === 0) this.sameName.checked(prior, inputs);
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
         const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
         return { inputs, failures: shown };
     }
 
     async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+        this.requireState(id, olds, "diff");
         for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
@@ -104,10 +122,13 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
         this.sameName.note(id, news, plan.movesOldAside === true);
+        const diffs = [...new Set([...plan.updates, ...plan.replaces])];
+        if (overlap.changes && !diffs.includes("previousGeneration")) diffs.push("previousGeneration");
         return {
             changes: plan.changes || overlap.changes,
             replaces: plan.replaces,
             deleteBeforeReplace: plan.deleteBeforeReplace,
+            diffs,
         };
     }
 
@@ -122,36 +143,53 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const notify = (message: string) => this.notify(message);
         // A replacement with an overlap: an older generation still in its overlap goes first.
         const client = this.client();
-        const handoff = await this.overlaps.beforeCreate(client, inputs, notify);
+        const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, notify);
         const now = this.now();
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
-        const make = () => createOrAdopt(client, declared, now, this.adoptionsDone, notify);
-        const replacedId = this.sameName.take(inputs);
-        const outcome = replacedId
-            ? await replaceKeepingName(client, inputs, replacedId, make)
-            : await make();
-        outcome.outs = this.overlaps.afterCreate(handoff, inputs, outcome.outs, now);
+        const replaced = this.sameName.take(inputs);
+        const make = () =>
+            createOrAdopt(client, declared, now, {
+                adoptionsDone: this.adoptionsDone,
+                held: this.held,
+                explicitReplacement: replaced === "explicit",
+                notify,
+            });
+        const { id, outs, movedAside } =
+            replaced !== undefined && replaced !== "explicit"
+                ? await replaceKeepingName(client, inputs, replaced, make)
+                : await make();
+        if (movedAside !== undefined) this.sameName.movedAsideBy(inputs, movedAside);
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
-        if (outcome.outs.adoptTokenId !== undefined) this.held.add(outcome.id);
-        return outcome;
+        if (outs.adoptTokenId !== undefined) this.held.add(id);
+        return { id, outs: this.overlaps.afterCreate(handoff, inputs, outs, now) };
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
         const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        // A read by id alone (`pulumi import`; the dynamic door passes only its serialized provider).
+        const imported = props.name === undefined;
+        if (!imported) this.requireState(id, props, "refresh");
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         const owner = props.owner?.id ?? "me";
         // Only a successful list that lacks the id means "gone"; any failure throws.
         const listed = await this.client().listShared(version, owner);
         const record = listed.get(id);
         if (!record) return {};
-        const declared =
-            props.name !== undefined ? inputsFrom(props) : { name: record.name, apiVersion: version };
-        const kept = keepAdoption(props, outputsFrom(record, declared, props.secret ?? ""));
+        if (imported) {
+            // An imported token is an adopted one: the next up keeps it (its users hold its secret),
+            // its secret stays unknown (the API shows it only at creation) until the program asks
+            // for a new token with replaceIfSecretUnknown: true.
+            const outputs = importedOutputs(record, version);
+            this.notify(importNotice(outputs));
+            return { id, props: outputs, inputs: inputsFrom(outputs) };
+        }
+        const kept = keepAdoption(props, outputsFrom(record, inputsFrom(props), props.secret ?? ""));
         const outputs = keepPreviousGeneration(props, kept, listed);
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
     async update(id: string, olds: TokenOutputs, unchecked: CheckedInputs): Promise<UpdateResult> {
+        this.requireState(id, olds, "update");
         // An unchanged declared date that has passed since must not block an unrelated change.
         const news = this.validated(unchecked, olds);
         const operations = planPatch(olds, news, this.now());
@@ -162,11 +200,18 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         const outs = keepAdoption(olds, outputsFrom(record, news, olds.secret));
         const version = olds.apiVersion ?? news.apiVersion;
         const notify = (message: string) => this.notify(message);
-        return { outs: await this.overlaps.update(this.client(), olds, outs, version, this.now(), notify) };
+        const client = this.client();
+        return {
+            outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
+        };
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.config);
+        // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
+        this.requireState(id, props, "delete", ["name", "apiVersion", "previousGeneration"]);
+        const misplaced = this.sameName.deleted(props, id);
+        if (misplaced) this.notify(misplaced);
+        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
         const client = () => this.client();
         if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
@@ -188,7 +233,7 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
     private validated(inputs: CheckedInputs, prior?: TokenOutputs): CheckedInputs {
         const checked = validateInputs(inputs as unknown as Record<string, unknown>, {
             now: this.now(),
-            defaultApiVersion: resolveDefaultApiVersion(this.config),
+            defaultApiVersion: resolveDefaultApiVersion(this.given, this.place),
             prior: prior as unknown as Record<string, unknown> | undefined,
         });
         if (checked.failures.length > 0) {
@@ -198,10 +243,16 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         return checked.inputs;
     }
 
+    /** The outputs in state have the shapes the decisions read, or the error names the property. */
+    private requireState(id: string, state: unknown, operation: string, only?: readonly string[]): void {
+        const problems = stateProblems(state, only);
+        if (problems.length > 0) throw new Error(scrub(malformedStateMessage(id, operation, problems)));
+    }
+
     private client(): IscPatClient {
         const env = this.options.env ? this.options.env() : process.env;
         return clientFor(
-            resolveConnection(this.config, env),
+            resolveConnection(this.given, this.place, env, this.fromEnvironment),
             this.options.retryPolicy,
             this.options.rateLimit,
         );
@@ -218,6 +269,18 @@ export class PersonalAccessTokenProvider implements pulumi.dynamic.ResourceProvi
         // eslint-disable-next-line no-console -- the engine shows a dynamic provider's stderr; no secret is in it
         else console.error(message);
     }
+}
+
+/** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */
+function importedOutputs(record: TokenRecord, version: ApiVersion): TokenOutputs {
+    return {
+        ...outputsFrom(record, { name: record.name, apiVersion: version }, ""),
+        adoptTokenId: record.id,
+    };
+}
+
+function importNotice(outputs: TokenOutputs): string {
+    return `PersonalAccessToken "${outputs.name}": token ${String(outputs.adoptTokenId)} is imported as an adopted token: the next pulumi up keeps it and its users' secret (no replacement); its secret output is empty (secretKnown false), since the API shows a secret only at creation. To get a new token whose secret is in the state, set replaceIfSecretUnknown: true`;
 }
 
 /** A token record rebuilt from state, for an update that needs no request (e.g. apiVersion alone). */

@@ -2,19 +2,11 @@
 // resource's inputs, outputs and descriptions have one source of truth. Pure: the SDK generators
 // (tools/) and the plugin both call packageSchema(version).
 import schema from "../../schema.json";
+import { SETTINGS } from "../isc-client/settings";
 import { NATIVE_PACKAGE, NATIVE_PERSONAL_ACCESS_TOKEN_TYPE } from "../rules/types";
 
 export const PACKAGE = NATIVE_PACKAGE;
 
-/**
- * The wording of a message for users of this plugin: the lifecycle and the client name the dynamic
- * provider's stack config keys (sailpoint:baseUrl); here they are iscpat:baseUrl, or the explicit
- * provider's property of the same name. The schema's descriptions
- * (written for the dynamic resource) are worded this way too.
- */
-export function nativeWording(message: string): string {
-    return message.replace(/\bsailpoint:(baseUrl|clientId|clientSecret|apiVersion)\b/g, `${PACKAGE}:$1`);
-}
 export const RESOURCE_TOKEN = NATIVE_PERSONAL_ACCESS_TOKEN_TYPE;
 /** The output properties the plugin returns as Pulumi secrets. */
 export const SECRET_OUTPUTS = ["secret"] as const;
@@ -74,9 +66,7 @@ function propertySpec(
     types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
 ): PropertySpec {
     const spec = typeSpec(property, source, types);
-    return source.description === undefined
-        ? spec
-        : { ...spec, description: nativeWording(source.description) };
+    return source.description === undefined ? spec : { ...spec, description: source.description };
 }
 
 function typeSpec(
@@ -135,7 +125,7 @@ function namedType(
     if (source.enum !== undefined) {
         types.set(name, {
             type: "string",
-            ...(source.description === undefined ? {} : { description: nativeWording(source.description) }),
+            ...(source.description === undefined ? {} : { description: source.description }),
             enum: source.enum.map(enumValue),
         });
         return name;
@@ -159,31 +149,21 @@ function propertiesOf(
     );
 }
 
-/** The provider's own settings: one tenant and API client per provider instance. */
+/** The provider's own settings, from the settings table: one tenant and API client per provider instance. */
 function providerSettings(): Record<string, PropertySpec> {
-    return {
-        baseUrl: {
-            type: "string",
-            description:
-                "The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).",
-        },
-        clientId: {
-            type: "string",
-            description:
-                "The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.",
-        },
-        clientSecret: {
-            type: "string",
-            secret: true,
-            description:
-                "The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.",
-        },
-        apiVersion: {
-            $ref: typeRef("ApiVersion"),
-            description:
-                "The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).",
-        },
-    };
+    return Object.fromEntries(
+        SETTINGS.map((s) => [
+            s.name,
+            {
+                ...(s.name === "apiVersion" ? { $ref: typeRef("ApiVersion") } : { type: "string" }),
+                ...(s.secret ? { secret: true } : {}),
+                description:
+                    "env" in s
+                        ? `${s.description} Environment variable: ${s.env}. ${SOURCE_RULE}`
+                        : s.description,
+            },
+        ]),
+    );
 }
 
 /**
@@ -242,6 +222,10 @@ function describedTypes(
     }
     return described;
 }
+
+/** How a provider picks its source, said in every setting's description. */
+const SOURCE_RULE =
+    "A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.";
 
 /** The package schema for GetSchema and the SDK generators. */
 export function packageSchema(version: string): Record<string, unknown> {

@@ -6,22 +6,26 @@
 // lifecycle's scrubbed message. Configure's settings reach the lifecycle as its ConfigSource.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type * as pulumi from "@pulumi/pulumi";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/provider";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { PROVIDER_KEY } from "../rules/validate";
-import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import { INPUT_NAMES, type CheckedInputs, type TokenOutputs } from "../rules/types";
 import { any, empty, grpc, plugin, provider as pb, status, struct, type GrpcJs } from "./grpc";
 import { packageSchema, RESOURCE_TOKEN, SECRET_OUTPUTS } from "./package-schema";
 import {
+    checkedSettings,
     checkSettings,
-    configSource,
     diffSettings,
-    nativeWording,
+    FROM_ENVIRONMENT,
+    placeOf,
     settingsFrom,
-    type Settings,
+    type Effective,
 } from "./settings";
+import { resolveConnection, type GivenSettings } from "../isc-client/config";
+import { ConfigurationError } from "../isc-client/errors";
+import { sameTenantAndIdentity } from "../isc-client/client";
+import { envVariable } from "../isc-client/settings";
 import { unwrap, wrap, type Properties } from "./values";
 
 type Struct = InstanceType<typeof struct.Struct>;
@@ -45,10 +49,10 @@ function toStruct(properties: Properties): Struct {
     return struct.Struct.fromJavaScript(properties as Parameters<typeof struct.Struct.fromJavaScript>[0]);
 }
 
-/** A thrown error as the engine should show it: the lifecycle's message, scrubbed, in this door's words. */
+/** A thrown error as the engine should show it: the lifecycle's message, scrubbed. */
 export function grpcError(error: unknown): GrpcJs.ServerErrorResponse {
     const raw = error instanceof Error ? error.message : String(error);
-    const message = nativeWording(scrub(raw));
+    const message = scrub(raw);
     const metadata = new grpc.Metadata();
     if (error instanceof TokenInitializationError) {
         // A token that exists but could not be made whole: the engine records it by id (as the
@@ -58,7 +62,7 @@ export function grpcError(error: unknown): GrpcJs.ServerErrorResponse {
         const properties: Properties = { ...error.properties };
         delete properties[PROVIDER_KEY];
         detail.setProperties(toStruct(wrap(properties, SECRET_OUTPUTS)));
-        detail.setReasonsList(error.reasons.map((reason) => nativeWording(scrub(reason))));
+        detail.setReasonsList(error.reasons.map((reason) => scrub(reason)));
         const packed = new any.Any();
         packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
         const answer = new status.Status();
@@ -100,10 +104,9 @@ function requireType(type: string, urn: string): void {
 
 /** The service: one per plugin process, that is one per provider instance. */
 export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.UntypedServiceImplementation {
-    let settings: Settings = {};
     const lifecycle = new PersonalAccessTokenProvider({
-        // Notices (renewal due, a kept token) go to stderr, which the engine shows, in this door's words.
-        notify: (message) => process.stderr.write(`${nativeWording(message)}\n`),
+        // Notices (renewal due, a kept token) go to stderr, which the engine shows.
+        notify: (message) => process.stderr.write(`${message}\n`),
         ...options,
     });
     const version = packageVersion();
@@ -123,14 +126,24 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const news = unwrap(toJs(request.getNews()));
             const response = new pb.CheckResponse();
             // The client secret is a secret in the state whether or not the program marked it so.
-            response.setInputs(toStruct(wrap(news.values, [...news.secrets, "clientSecret"])));
-            response.setFailuresList(checkSettings(news.values).map(failure));
+            const inputs = checkedSettings(news.values, process.env);
+            response.setInputs(toStruct(wrap(inputs, [...news.secrets, "clientSecret"])));
+            response.setFailuresList(checkSettings(news.values, placeOf(request.getUrn())).map(failure));
             return response;
         }),
         diffConfig: unary(async (request: InstanceType<typeof pb.DiffRequest>) => {
             const olds = unwrap(toJs(request.hasOldInputs() ? request.getOldInputs() : request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const diff = diffSettings(olds.values, news.values, process.env);
+            const diff = diffSettings(olds.values, news.values);
+            if (diff.environmentMoved) throw new ConfigurationError(environmentMoved(diff.environmentMoved));
+            const place = placeOf(request.getUrn());
+            // Another URL or API client: the same tenant and identity (an alias) changes the provider in
+            // place; any other replaces it, so that its tokens are made anew there and deleted here.
+            const replaced =
+                diff.moved &&
+                !(await sameConnection(olds.values, news.values, (given) =>
+                    resolveConnection(given, place, {}),
+                ));
             const response = new pb.DiffResponse();
             response.setChanges(
                 diff.changed.length > 0
@@ -138,16 +151,20 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                     : pb.DiffResponse.DiffChanges.DIFF_NONE,
             );
             response.setDiffsList(diff.changed);
-            response.setReplacesList(diff.replaces);
+            const keys = diff.changed.filter((name) => name === "baseUrl" || name === "clientId");
+            response.setReplacesList(replaced ? (keys.length > 0 ? keys : ["baseUrl"]) : []);
             return response;
         }),
         configure: unary(async (request: InstanceType<typeof pb.ConfigureRequest>) => {
             const args = request.hasArgs() ? unwrap(toJs(request.getArgs())).values : undefined;
-            settings = settingsFrom(args, new Map(request.getVariablesMap().toObject()));
-            registerSecret(settings.clientSecret);
+            const given = settingsFrom(args, new Map(request.getVariablesMap().toObject()));
+            registerSecret(given.clientSecret);
+            const recorded = args?.[FROM_ENVIRONMENT];
             await lifecycle.configure({
-                config: configSource(settings),
-            } as unknown as pulumi.dynamic.ConfigureRequest);
+                given,
+                place: placeOf(request.getUrn() || (request.getName() ?? "")),
+                ...(recorded && typeof recorded === "object" ? { fromEnvironment: recorded } : {}),
+            });
             const response = new pb.ConfigureResponse();
             response.setAcceptsecrets(true);
             // Create and Update are not called at preview: the engine shows the inputs, as it does for
@@ -177,6 +194,9 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             );
             response.setReplacesList(result.replaces ?? []);
             response.setDeletebeforereplace(result.deleteBeforeReplace === true);
+            // Exactly what changes, as the rules judge it (dates as instants, scopes as sets): without
+            // it the engine shows a text diff of the inputs, where another spelling of a date differs.
+            setDetailedDiff(response, result.diffs ?? [], result.replaces ?? []);
             return response;
         }),
         create: unary(async (request: InstanceType<typeof pb.CreateRequest>) => {
@@ -250,9 +270,50 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
     };
 }
 
+/** Each changed property, an input's change or an output's (secret, previousGeneration). */
+function setDetailedDiff(
+    response: InstanceType<typeof pb.DiffResponse>,
+    diffs: readonly string[],
+    replaces: readonly string[],
+): void {
+    const { UPDATE, UPDATE_REPLACE } = pb.PropertyDiff.Kind;
+    response.setDiffsList([...diffs]);
+    response.setHasdetaileddiff(true);
+    const detailed = response.getDetaileddiffMap();
+    for (const key of diffs) {
+        const change = new pb.PropertyDiff();
+        change.setKind(replaces.includes(key) ? UPDATE_REPLACE : UPDATE);
+        change.setInputdiff((INPUT_NAMES as readonly string[]).includes(key));
+        detailed.set(key, change);
+    }
+}
+
 function failure(f: { property: string; reason: string }): InstanceType<typeof pb.CheckFailure> {
     const out = new pb.CheckFailure();
     out.setProperty(f.property);
-    out.setReason(nativeWording(f.reason));
+    out.setReason(f.reason);
     return out;
+}
+
+/** Both sides resolve from their own settings and reach one tenant as one identity. */
+async function sameConnection(
+    olds: Record<string, unknown>,
+    news: Record<string, unknown>,
+    resolve: (given: GivenSettings) => ReturnType<typeof resolveConnection>,
+): Promise<boolean> {
+    try {
+        const before = resolve(settingsFrom(olds, new Map()));
+        const after = resolve(settingsFrom(news, new Map()));
+        return await sameTenantAndIdentity(before, after);
+    } catch {
+        return false;
+    }
+}
+
+/** DiffConfig's refusal when the environment a provider takes moved it: no source can act at the old tenant. */
+function environmentMoved(moved: { from: Effective; to: Effective }): string {
+    const url = envVariable("baseUrl");
+    const vars = (["baseUrl", "clientId", "clientSecret"] as const).map(envVariable).join(", ");
+    const where = (e: Effective) => `${e.baseUrl ?? "no tenant"} (client ${e.clientId ?? "none"})`;
+    return `This provider takes its connection from the environment. At its last update ${url} named ${where(moved.from)}; now its settings name ${where(moved.to)}. Its tokens live at ${moved.from.baseUrl ?? "the old tenant"}, and a provider never sends one tenant's secret to another, so nothing was done. To keep them, set ${vars} back to the old tenant's. To move them, run \`pulumi destroy\` (or remove them from the program and \`pulumi up\`) with the old tenant's settings, then \`pulumi up\` with the new ones.`;
 }

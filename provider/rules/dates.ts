@@ -1,8 +1,10 @@
 // The one owner of instants: what counts as an RFC 3339 date-time (for the schema's format and for
-// check), whether an instant has passed, a day in milliseconds. Check accepts every RFC 3339 spelling
-// (a space or a lower-case t/z, offsets); the API is sent one spelling, the one its examples use;
-// what the package writes (outputs, the audit's report) has one spelling of its own.
-
+// check), reading one strictly, whether an instant has passed, days added to one, a day in
+// milliseconds, and the spellings written. Check accepts every RFC 3339 spelling (a space or a
+// lower-case t/z, offsets); the API is sent one spelling, the one its examples use; what the package
+// writes (outputs, the audit's report) has one spelling of its own. Everything else in provider/ and
+// policy/ reads and writes instants through these (eslint.config.mjs refuses Date.parse,
+// new Date(<string>) and trimming toISOString elsewhere).
 export const DAY_MS = 86_400_000;
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
@@ -30,7 +32,7 @@ function rfc3339Fields(value: string): { second: number } | undefined {
 /** RFC 3339 instants only: a date, a time and an offset (Date.parse alone accepts much more). */
 export function isRfc3339(value: string): boolean {
     const fields = rfc3339Fields(value);
-    return fields !== undefined && fields.second < 60 && !Number.isNaN(Date.parse(wireDate(value)));
+    return fields !== undefined && fields.second < 60 && !Number.isNaN(anyInstant(value));
 }
 
 /**
@@ -42,13 +44,52 @@ export function isLeapSecond(value: string): boolean {
 }
 
 /** Whether the instant is now or earlier: an expiry that has passed, a rotation that is due. */
-export function hasPassed(value: string, now: Date): boolean {
-    return instant(value) <= now.getTime();
+export function hasPassed(value: string | Date, now: Date): boolean {
+    return (typeof value === "string" ? instantMs(value) : value.getTime()) <= now.getTime();
 }
 
-/** The instant of an RFC 3339 string in any spelling check accepts, or NaN. */
-function instant(value: string): number {
+/** Whether more than `days` have passed since `at` (strictly: at exactly `days`, not yet). */
+export function isOlderThan(at: Date, now: Date, days: number): boolean {
+    return !hasPassed(now, addDays(at, days));
+}
+
+/** `days` (whole or not, negative for earlier) after an instant given as a Date or in ms. */
+export function addDays(at: Date | number, days: number): Date {
+    return new Date((typeof at === "number" ? at : at.getTime()) + days * DAY_MS);
+}
+
+/** The instant of an RFC 3339 date-time in any spelling check accepts, in ms; NaN for anything else. */
+export function instantMs(value: string): number {
+    return isRfc3339(value) ? anyInstant(value) : Number.NaN;
+}
+
+/** instantMs() as a Date: an invalid Date for anything but an RFC 3339 date-time. */
+export function instantOf(value: string): Date {
+    return new Date(instantMs(value));
+}
+
+/**
+ * An HTTP-date (RFC 9110, the Date and Retry-After headers: "Sun, 06 Nov 1994 08:49:37 GMT", or the
+ * obsolete RFC 850 form, both ending in GMT) in ms, or NaN.
+ */
+export function httpDateMs(value: string): number {
+    const trimmed = value.trim();
+    return /GMT$/.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
+}
+
+/** Date.parse, after the spellings RFC 3339 allows and it does not (a space or a lower-case t/z). */
+function anyInstant(value: string): number {
     return Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2})[ t]/, "$1T").toUpperCase());
+}
+
+/** An instant the package computes, in the API's spelling and cut to the second: e.g. 2027-01-01T00:00:00Z. */
+export function wireInstant(at: Date): string {
+    return at.toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** An instant in the package's written spelling (writtenDate()), from a Date or ms. */
+export function writtenInstant(at: Date | number): string {
+    return (typeof at === "number" ? new Date(at) : at).toISOString();
 }
 
 /**
@@ -56,8 +97,9 @@ function instant(value: string): number {
  * 2027-01-01T00:00:00Z. A value that is no date is returned as it is (check refuses it).
  */
 export function wireDate(value: string): string {
-    const at = instant(value);
-    return Number.isNaN(at) ? value : new Date(at).toISOString().replace(/\.000Z$/, "Z");
+    const at = instantMs(value);
+    // Fractions of a second are kept (the API takes them); whole seconds are spelled without.
+    return Number.isNaN(at) ? value : writtenInstant(at).replace(/\.000Z$/, "Z");
 }
 
 /**
@@ -71,6 +113,6 @@ export function writtenDate(value: string): string;
 export function writtenDate(value: string | null): string | null;
 export function writtenDate(value: string | null): string | null {
     if (value === null) return null;
-    const at = instant(value);
-    return Number.isNaN(at) ? value : new Date(at).toISOString();
+    const at = instantMs(value);
+    return Number.isNaN(at) ? value : writtenInstant(at);
 }

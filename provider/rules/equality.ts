@@ -1,7 +1,7 @@
 // When two values mean the same to the API: scopes as sets (omitted or null is sp:scopes:all), dates
 // as instants. Shared by planning (what changed), outputs (keep the declared spelling) and the
 // lost-create judgement (is this the token we asked for).
-import { wireDate } from "./dates";
+import { instantMs } from "./dates";
 import { isUnknown } from "./types";
 import { DEFAULT_SCOPE } from "./versions";
 
@@ -19,5 +19,5 @@ export function sameScope(
 /** Dates compare as instants: "2027-01-01T00:00:00Z" equals "2027-01-01T01:00:00+01:00". */
 export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
     if (a == null || b == null) return a == null && b == null;
-    return Date.parse(wireDate(a)) === Date.parse(wireDate(b));
+    return instantMs(a) === instantMs(b);
 }

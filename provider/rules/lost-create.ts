@@ -12,6 +12,7 @@
 // the name means this create cannot succeed anyway (the name is taken): the provider stops and
 // names it. Without a reading of the server's clock nothing is proven, so nothing is deleted.
 import type { ApiVersion, CreateTokenRequest, TokenRecord } from "../../wire/api-types";
+import { instantMs, writtenInstant } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { collectionPath, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
 
@@ -43,7 +44,7 @@ function authorship(
     version: ApiVersion,
     startedAtServerMs: number | undefined,
 ): { ours: boolean; reason: string } {
-    const created = typeof token.created === "string" ? Date.parse(token.created) : Number.NaN;
+    const created = typeof token.created === "string" ? instantMs(token.created) : Number.NaN;
     if (startedAtServerMs === undefined) {
         return {
             ours: false,
@@ -143,5 +144,5 @@ export function exhaustedMessage(
 }
 
 function iso(ms: number): string {
-    return new Date(ms).toISOString();
+    return writtenInstant(ms);
 }

@@ -70,10 +70,14 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
 
 /**
  * Who sets a token's expiry, when the program does: rotation wins over a declared expirationDate
- * (check refuses both together; this order holds wherever else they meet).
+ * (check refuses both together; this order holds wherever else they meet: create, the diff's plan,
+ * the policy's maximumLifetime). A value not known yet counts as declared.
  */
-function expiryOwner(declared: CheckedInputs): "rotation" | "input" | undefined {
-    if (declared.rotation) return "rotation";
+export function expiryOwner(declared: {
+    rotation?: unknown;
+    expirationDate?: unknown;
+}): "rotation" | "input" | undefined {
+    if (declared.rotation != null) return "rotation";
     if (declared.expirationDate != null) return "input";
     return undefined;
 }

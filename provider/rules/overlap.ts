@@ -2,7 +2,7 @@
 // version makes it stop on time, and what a preview says when the overlap cannot be honoured as
 // declared. Pure: `now` is always a parameter.
 import type { ApiVersion, JsonPatchReplace } from "../../wire/api-types";
-import { DAY_MS, hasPassed, wireDate } from "./dates";
+import { addDays, hasPassed, instantMs, wireDate, writtenInstant } from "./dates";
 import { isUnknown, type PreviousGeneration, type RotationSettings, type TokenOutputs } from "./types";
 import { hasModernExpiry, isApiVersion } from "./versions";
 
@@ -24,12 +24,11 @@ export function previousGenerationAfter(
     now: Date,
 ): PreviousGeneration | undefined {
     if (!(overlapDays > 0)) return undefined;
-    const declared = now.getTime() + overlapDays * DAY_MS;
-    const own =
-        olds.expirationDate == null ? Number.POSITIVE_INFINITY : Date.parse(wireDate(olds.expirationDate));
+    const declared = addDays(now, overlapDays).getTime();
+    const own = olds.expirationDate == null ? Number.POSITIVE_INFINITY : instantMs(olds.expirationDate);
     const until = Math.min(declared, own);
     if (!(until > now.getTime())) return undefined;
-    return { id, tokenName: olds.tokenName ?? olds.name ?? id, worksUntil: new Date(until).toISOString() };
+    return { id, tokenName: olds.tokenName ?? olds.name ?? id, worksUntil: writtenInstant(until) };
 }
 
 /** Whether the overlap is over at `now`: the first up from then on deletes the previous generation. */
@@ -48,7 +47,7 @@ export function expiryPatchFor(
     previous: PreviousGeneration,
 ): JsonPatchReplace[] {
     if (!hasModernExpiry(version)) return [];
-    if (ownExpiry != null && !(Date.parse(wireDate(ownExpiry)) > Date.parse(previous.worksUntil))) return [];
+    if (ownExpiry != null && !(instantMs(ownExpiry) > instantMs(previous.worksUntil))) return [];
     return [{ op: "replace", path: "/expirationDate", value: wireDate(previous.worksUntil) }];
 }
 
@@ -87,9 +86,9 @@ export function rotationOverlapNotices(
         return notices;
     }
     const outgoing = `the outgoing token ${describeGeneration(previous)}`;
-    const declared = new Date(now.getTime() + days * DAY_MS).toISOString();
+    const declared = writtenInstant(addDays(now, days));
     const legacy = isApiVersion(version) && !hasModernExpiry(version);
-    if (Date.parse(previous.worksUntil) < Date.parse(declared)) {
+    if (instantMs(previous.worksUntil) < instantMs(declared)) {
         notices.push(
             `${outgoing} expires on ${String(olds.expirationDate)}, before rotation.overlapDays (${days}) would end (${declared}): it keeps working only until then`,
         );

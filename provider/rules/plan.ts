@@ -4,6 +4,8 @@
 import type { ApiVersion, JsonPatchReplace } from "../../wire/api-types";
 import { hasPassed, wireDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
+import { expiryOwner } from "./outputs";
+import { overlapDaysOf } from "./overlap";
 import { apiNameFor, renewalReason } from "./rotation";
 import { isUnknown, type CheckedInputs, type RotationSettings, type TokenOutputs } from "./types";
 import {
@@ -56,8 +58,8 @@ export function planDiff(olds: OldState, news: CheckedInputs, now: Date): DiffPl
         // It may turn out to be absent, and then the declared expiry applies too.
         updates.push("rotation");
         if (expiryChanged(olds, news)) (modern ? updates : replaces).push("expirationDate");
-    } else if (rotation) {
-        // Rotation owns the expiry; changing its settings takes effect from the next generation.
+    } else if (expiryOwner(news) === "rotation") {
+        // Changing rotation's settings takes effect from the next generation.
         if (!sameRotation(olds.rotation, rotation)) updates.push("rotation");
     } else if (expiryChanged(olds, news)) {
         (modern ? updates : replaces).push("expirationDate");
@@ -129,8 +131,7 @@ export function staleExpiryWarning(olds: OldState, news: CheckedInputs, now: Dat
  */
 function expiryState(olds: OldState, news: CheckedInputs, now: Date): "stale" | undefined {
     const declared = news.expirationDate;
-    if (news.rotation != null || declared == null || isUnknown(declared) || olds.expirationDate == null)
-        return undefined;
+    if (expiryOwner(news) !== "input" || isUnknown(declared) || olds.expirationDate == null) return undefined;
     const passed = hasPassed(olds.expirationDate, now);
     return passed && sameInstant(olds.expirationDate, declared) ? "stale" : undefined;
 }
@@ -187,7 +188,8 @@ function sameRotation(a: RotationSettings | undefined, b: RotationSettings | und
         a?.expiresInDays === b?.expiresInDays &&
         a?.rotateBeforeDays === b?.rotateBeforeDays &&
         // An overlap change takes effect at the next rotation; an update records it.
-        (a?.overlapDays ?? 0) === (b?.overlapDays ?? 0)
+        !isUnknown(b?.overlapDays) &&
+        overlapDaysOf(a) === overlapDaysOf(b)
     );
 }
 

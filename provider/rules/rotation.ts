@@ -2,15 +2,12 @@
 // Pure: "now" is always a parameter.
 import type { RotationSettings, TokenOutputs } from "./types";
 
-import { DAY_MS, hasPassed } from "./dates";
+import { addDays, hasPassed, instantMs, wireInstant, writtenInstant } from "./dates";
 const GENERATION_SUFFIX = /-(\d{8}T\d{6}Z)$/;
 
 /** A rotating token's API-side name: the declared name plus its creation time, unique per generation. */
 export function generationName(name: string, created: Date): string {
-    const stamp = created
-        .toISOString()
-        .replace(/\.\d{3}Z$/, "Z")
-        .replace(/[-:]/g, "");
+    const stamp = wireInstant(created).replace(/[-:]/g, "");
     return `${name}-${stamp}`;
 }
 
@@ -37,7 +34,7 @@ export function isNameOf(tokenName: string, name: string, rotation: RotationSett
 
 /** The expiry of a generation made at `now`, to the second. */
 export function rotationExpiry(rotation: RotationSettings, now: Date): string {
-    return new Date(now.getTime() + rotation.expiresInDays * DAY_MS).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return wireInstant(addDays(now, rotation.expiresInDays));
 }
 
 /** From when a generation expiring at `expirationDate` is due for rotation. */
@@ -46,7 +43,7 @@ export function rotationDueAt(
     expirationDate: string | null,
 ): string | null {
     if (!rotation || expirationDate == null) return null;
-    return new Date(Date.parse(expirationDate) - rotation.rotateBeforeDays * DAY_MS).toISOString();
+    return writtenInstant(addDays(instantMs(expirationDate), -rotation.rotateBeforeDays));
 }
 
 /**

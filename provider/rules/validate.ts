@@ -3,7 +3,7 @@
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
 import schema from "../../schema.json";
 import type { ApiVersion } from "../../wire/api-types";
-import { DAY_MS, hasPassed, isLeapSecond, isRfc3339, wireDate } from "./dates";
+import { addDays, hasPassed, instantMs, isLeapSecond, isRfc3339, wireInstant } from "./dates";
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, isUnknown, type CheckedInputs } from "./types";
 import {
@@ -21,7 +21,7 @@ export interface CheckFailure {
 
 export interface ValidationContext {
     now: Date;
-    /** The version used when the inputs name none (stack config sailpoint:apiVersion, else v1). */
+    /** The version used when the inputs name none (the provider's apiVersion setting, else v1). */
     defaultApiVersion: ApiVersion;
     /**
      * The inputs in state (check's `olds`). An expirationDate they already held (the same instant)
@@ -41,7 +41,7 @@ export const PROVIDER_KEY = "__provider";
 
 /** A date for messages, derived from `now` so that no hint ever suggests a date that has passed. */
 function exampleDate(now: Date): string {
-    const day = new Date(now.getTime() + 90 * DAY_MS).toISOString().slice(0, 10);
+    const day = wireInstant(addDays(now, 90)).slice(0, 10);
     return `${day}T00:00:00Z`;
 }
 
@@ -239,7 +239,7 @@ function crossFieldFailures(
     const hasDate = typeof expirationDate === "string" && !isUnknown(expirationDate);
 
     if (hasDate) {
-        const at = Date.parse(wireDate(expirationDate));
+        const at = instantMs(expirationDate);
         if (isLeapSecond(expirationDate)) {
             // RFC 3339 allows a leap second, but no clock here can compare it: refuse it plainly.
             failures.push({

@@ -194,7 +194,7 @@ export interface PersonalAccessTokenArgs {
      */
     adoptTokenId?: pulumi.Input<string | undefined>;
     /**
-     * The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+     * The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
      */
     apiVersion?: pulumi.Input<enums.ApiVersion | undefined>;
     /**

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { shiftedEnv } from "../support/clock-shift";
 import { inDays } from "../support/harness";
 import { useStack } from "../support/stack";
+import { DAY } from "../support/time";
 
 describe("end to end: every change converges in one up", function () {
     this.timeout(900_000);
@@ -88,7 +89,7 @@ describe("end to end: every change converges in one up", function () {
         // preload is inherited through NODE_OPTIONS. The Go CLI keeps the real clock; nothing of it
         // decides dates.
         const env = ctx.project.env;
-        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(40 * 86_400_000, {});
+        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(40 * DAY, {});
         Object.assign(env, { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS });
         try {
             const preview = await ctx.project.run(["preview"], { allowFailure: true });

@@ -10,7 +10,7 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { firstLines } from "../support/bin";
-import { hygiene } from "../support/hygiene";
+import { hygiene, observe } from "../support/hygiene";
 import { Project, recordInvocation } from "../support/pulumi";
 
 /** A port that was free a moment ago. */
@@ -84,7 +84,7 @@ describe("end to end: npx isc-pat emulator from the installed package", function
             const stopped = await Promise.race([closed, delay(10_000).then(() => false)]);
             if (!stopped) process.kill(-child.pid!, "SIGKILL");
             assert.ok(stopped, "the emulator stops when npx is killed");
-            hygiene.record("npx isc-pat emulator", stderr);
+            observe("npx isc-pat emulator", stderr);
             project.cleanup();
             rmSync(file, { force: true });
         }
@@ -97,7 +97,9 @@ describe("end to end: npx isc-pat emulator from the installed package", function
         try {
             const run = (args: string[]) => {
                 recordInvocation(args, "npx");
-                return spawnSync("npx", args, { cwd: project.dir, env: project.env, encoding: "utf8" });
+                const ran = spawnSync("npx", args, { cwd: project.dir, env: project.env, encoding: "utf8" });
+                observe(`npx ${args.join(" ")}`, ran.stdout + ran.stderr);
+                return ran;
             };
             const help = run(["isc-pat", "emulator", "--help"]);
             assert.equal(help.status, 0, help.stderr);

@@ -11,6 +11,7 @@ import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { observe, Project, recordInvocation } from "../support/pulumi";
 import { REPO, pulumiCli } from "../../scripts/pulumi-project";
+import { DAY } from "../support/time";
 
 interface Workflow {
     env: Record<string, string>;
@@ -230,7 +231,7 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         // Weeks pass: the token's expiry is 3 days away (brought forward at the emulator, recorded by a refresh).
         const [before] = ctx.h.emulator.tokens();
         ctx.h.emulator.patchToken(before.id, {
-            expirationDate: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+            expirationDate: new Date(Date.now() + 3 * DAY).toISOString(),
         });
         await project.run(["refresh", "--yes", "--skip-preview"]);
 

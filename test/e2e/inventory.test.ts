@@ -10,6 +10,8 @@ import { runIscPat, type BinResult } from "../support/bin";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
 import { Project } from "../support/pulumi";
+import { configKey } from "../../provider/isc-client/settings";
+import { DAY } from "../support/time";
 
 interface Entry {
     id: string;
@@ -53,7 +55,7 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 expirationDate: inDays(100),
             });
             emulator.patchToken(stale.id, {
-                lastUsed: new Date(Date.now() - 200 * 86_400_000).toISOString(),
+                lastUsed: new Date(Date.now() - 200 * DAY).toISOString(),
             });
             const never = emulator.createToken(me, { name: "never-expires", expirationDate: null });
             // Made 40 days ago and never used: never-used (the pack's 30 days); the stack's, made now, are not.
@@ -90,12 +92,12 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
             );
 
             // The same settings from the stack config (read through the Pulumi CLI), none in the environment.
-            await project.run(["config", "set", "sailpoint:baseUrl", ctx.h.env.SAIL_BASE_URL]);
-            await project.run(["config", "set", "sailpoint:clientId", ctx.h.clientId]);
-            await project.run(["config", "set", "--secret", "sailpoint:clientSecret"], {
+            await project.run(["config", "set", configKey("dynamic", "baseUrl"), ctx.h.env.SAIL_BASE_URL]);
+            await project.run(["config", "set", configKey("dynamic", "clientId"), ctx.h.clientId]);
+            await project.run(["config", "set", "--secret", configKey("dynamic", "clientSecret")], {
                 input: ctx.h.clientSecret,
             });
-            await project.run(["config", "set", "sailpoint:apiVersion", "v2025"]);
+            await project.run(["config", "set", configKey("dynamic", "apiVersion"), "v2025"]);
             const fromConfig = await audit(project, ["--stack", project.stack, "--json"], {
                 SAIL_BASE_URL: "",
                 SAIL_CLIENT_ID: "",

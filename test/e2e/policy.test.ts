@@ -11,6 +11,7 @@ import { bearer } from "../emulator/helpers";
 import { inDays } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { useStack } from "../support/stack";
+import { DAY } from "../support/time";
 
 const TYPE = "pulumi-nodejs:dynamic/sailpoint:PersonalAccessToken";
 const COMPLIANT = {
@@ -137,7 +138,7 @@ describe("end to end: the policy pack", function () {
         const token = { ...COMPLIANT, rotation: undefined, expirationDate: inDays(60) };
         await ctx.project.setConfig("token", token);
         await ctx.project.setConfig("count", 2);
-        emulator.clock.advance(-100 * 86_400_000); // the tokens were made 100 days ago
+        emulator.clock.advance(-100 * DAY); // the tokens were made 100 days ago
         try {
             await ctx.project.run(["up", "--yes"]);
             const { clientId, clientSecret } = ctx.project.outputs(true) as Record<string, string>;

@@ -1,14 +1,14 @@
 // The README's commands do not drift: every command in its shell blocks runs here, in order, as a user
 // runs it in a new project (the package name stands for the packed tarball, the tenant's URL and
 // client id for the emulator's), and the program it shows is the program that runs. Every command the
-// README quotes inline, and each command it shows for a clone of this repository, must be one that an
-// end-to-end test runs (the table below names which).
+// README quotes inline, each command it shows for a clone of this repository, and each sequence it
+// advises must be one that an end-to-end test runs (test/support/readme-tie.ts names which; the
+// invocations are checked in mocha's main process once every worker is done).
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, join } from "node:path";
-import { isDeepStrictEqual } from "node:util";
+import { join } from "node:path";
 import {
     acceptedTypeScript,
     lockedPulumiVersion,
@@ -18,8 +18,9 @@ import {
 } from "../../scripts/pulumi-project";
 import { runIscPat } from "../support/bin";
 import { useHarness } from "../support/harness";
-import { invocations, Project } from "../support/pulumi";
+import { Project } from "../support/pulumi";
 import { blocks, IN_A_CLONE, IN_A_YAML_PROJECT, readme, shellCommands } from "../support/readme";
+import { INLINE, inlineCommands, untied } from "../support/readme-tie";
 
 /** Each shell command of the README's bash blocks for a user's (TypeScript) project, in order. */
 const commands = blocks("bash")
@@ -32,87 +33,16 @@ const cloneCommands = blocks("bash")
     .flatMap(shellCommands)
     .flatMap((l) => l.split("&&").map((c) => c.trim()));
 
-/**
- * Inline commands (`pulumi …`, `npx …`, `npm …`) and the end-to-end test that runs each with the same
- * arguments (plus only the flags that answer prompts or pick the stack, and any `extra` named here);
- * checked against the invocations those tests make, when they run in the same mocha run. The test
- * command is CI's own script's line instead (they must stay identical).
- */
-const INLINE: Record<string, { file: string; extra?: string[] }> = {
-    "pulumi preview": { file: "test/e2e/drift.test.ts" },
-    "pulumi up": { file: "test/e2e/lifecycle.test.ts" },
-    "pulumi refresh": { file: "test/e2e/drift.test.ts" },
-    "pulumi destroy": { file: "test/e2e/lifecycle.test.ts" },
-    "pulumi up --yes": { file: "test/e2e/adopt.test.ts" },
-    "pulumi cancel --yes": { file: "test/e2e/adopt.test.ts" },
-    "pulumi destroy --run-program": { file: "test/e2e/secrets.test.ts" },
-    // The README's drift gate of the GitOps pipeline, which runs it with the pack, showing the diff.
-    "pulumi preview --refresh --expect-no-changes": {
-        file: "test/e2e/gitops.test.ts",
-        extra: ["--policy-pack", "--diff"],
-    },
-    "pulumi preview --debug": { file: "test/e2e/verbose-logging.test.ts" },
-    "npm test": { file: ".ci/run" },
-    "npm ci": { file: ".ci/run" },
-    "npm run demo": { file: "test/e2e/demo.test.ts" },
-    // With a free port and its own client, so that the test never meets a busy port.
-    "npx isc-pat emulator": {
-        file: "test/e2e/emulator-bin.test.ts",
-        extra: ["--port", "--client-id", "--client-secret-file"],
-    },
-    "npx isc-pat emulator --help": { file: "test/e2e/emulator-bin.test.ts" },
-    // The plugin's tarballs, installed by name in the YAML project.
-    "npm run plugin-tarballs": { file: "test/e2e/yaml.test.ts" },
-    "pulumi plugin ls": { file: "test/e2e/yaml.test.ts" },
-    "pulumi package get-schema iscpat": { file: "test/e2e/yaml.test.ts" },
-};
-
-/** Flags that answer a prompt or pick the stack: they do not change what a command does. */
-const QUIET = ["--yes", "--skip-preview", "--non-interactive", "--stack"];
-/** Flags followed by a value. */
-const VALUED = new Set(["--stack", "--policy-pack", "--port", "--client-id", "--client-secret-file"]);
-
-/** The arguments without the flags (and their values) that `ignored` names. */
-function without(args: readonly string[], ignored: readonly string[]): string[] {
-    const kept: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-        if (ignored.includes(args[i])) i += VALUED.has(args[i]) ? 1 : 0;
-        else kept.push(args[i]);
-    }
-    return kept;
-}
-
-let inlineChecked = false;
-
-// A root-level hook: it runs after every test file, when the ones named in INLINE have run.
-after("each inline README command is run, with its arguments, by the test named for it", function () {
-    if (!inlineChecked) return; // the README's tests were not part of this run
-    for (const [command, { file, extra = [] }] of Object.entries(INLINE)) {
-        if (!file.startsWith("test/e2e/")) continue;
-        if (!require.cache[join(__dirname, basename(file).replace(/\.ts$/, ".js"))]) continue; // not in this run
-        const ignored = [...QUIET, ...extra];
-        const [program, ...args] = command.split(" ");
-        const want = without(args, ignored);
-        const ran = invocations
-            .filter((i) => i.program === program && i.files.includes(file))
-            .map((i) => i.args);
-        assert.ok(
-            ran.some((args) => isDeepStrictEqual(without(args, ignored), want)),
-            `the README quotes \`${command}\`, but ${file} never runs it; it ran:\n` +
-                ran.map((a) => `${program} ${a.join(" ")}`).join("\n"),
-        );
-    }
-});
-
 describe("the README's commands", function () {
     this.timeout(900_000);
     const ctx = useHarness();
     let dir = "";
     after(() => dir && rmSync(dir, { recursive: true, force: true }));
 
-    it("every inline command is tied to the test that runs it", () => {
-        const inline = [...readme.matchAll(/`((?:pulumi|npx|npm) [^`]*)`/g)].map((m) => m[1]);
+    it("every inline command and advised sequence is tied to the test that runs it, every tie to the README", () => {
+        const inline = inlineCommands(readme);
         assert.ok(cloneCommands.includes("npm run demo"), "the README shows the demo, in a clone");
+        assert.deepEqual(untied(readme, cloneCommands), []);
         inline.push(...cloneCommands);
         for (const command of inline) {
             if (commands.includes(command)) continue; // run by the test below
@@ -122,7 +52,14 @@ describe("the README's commands", function () {
             const lines = readFileSync(join(REPO, tie.file), "utf8").split("\n");
             assert.ok(lines.includes(command), `${tie.file} runs \`${command}\` as a line of its own`);
         }
-        inlineChecked = true;
+        // The clone's commands that a script runs, in the README's order there too.
+        const ci = readFileSync(join(REPO, ".ci", "run"), "utf8").split("\n");
+        const inCi = cloneCommands.filter((c) => INLINE[c]?.file === ".ci/run");
+        assert.deepEqual(
+            inCi.map((c) => ci.indexOf(c)),
+            inCi.map((c) => ci.indexOf(c)).sort((x, y) => x - y),
+            `.ci/run runs ${inCi.join(", ")} in the README's order`,
+        );
     });
 
     it("shows the Pulumi YAML program of examples/yaml as it is, with the commands that example's README shows", () => {

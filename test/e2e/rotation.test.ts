@@ -10,6 +10,7 @@ import { shiftedEnv } from "../support/clock-shift";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 import { useStack } from "../support/stack";
+import { DAY } from "../support/time";
 
 /**
  * Brings the state's record of the token's expiry (and so its rotationDueAt) to `expirationDate`, as
@@ -23,7 +24,7 @@ async function expireInState(project: Project, expirationDate: string, rotateBef
     assert.equal(tokens.length, 1);
     tokens[0].outputs.expirationDate = expirationDate;
     tokens[0].outputs.rotationDueAt = new Date(
-        Date.parse(expirationDate) - rotateBeforeDays * 86_400_000,
+        Date.parse(expirationDate) - rotateBeforeDays * DAY,
     ).toISOString();
     const file = join(project.home, "edited-state.json");
     writeFileSync(file, JSON.stringify(state));
@@ -48,7 +49,7 @@ describe("end to end: rotation", function () {
         await ctx.project.run(["preview", "--expect-no-changes"]);
 
         // Three days before expiry: inside the 7-day window. No refresh from here on.
-        const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
+        const soon = new Date(Date.now() + 3 * DAY).toISOString();
         ctx.h.emulator.patchToken(token.id, { expirationDate: soon });
         await expireInState(ctx.project, soon, 7);
 
@@ -93,7 +94,7 @@ describe("end to end: rotation", function () {
         assert.deepEqual(apiCalls(), [], "an overlapDays change alone is recorded, nothing is sent");
 
         const before = ctx.project.outputs(true);
-        const soon = new Date(Date.now() + 3 * 86_400_000).toISOString();
+        const soon = new Date(Date.now() + 3 * DAY).toISOString();
         ctx.h.emulator.patchToken(before.clientId as string, { expirationDate: soon });
         await expireInState(ctx.project, soon, 7);
         const preview = await ctx.project.run(["preview", "--diff"]);
@@ -129,7 +130,7 @@ describe("end to end: rotation", function () {
         assert.deepEqual(Object.keys(previous).sort(), ["id", "tokenName", "worksUntil"]);
         assert.equal(previous.id, before.clientId);
         const worksUntil = Date.parse(previous.worksUntil);
-        assert.ok(Math.abs(worksUntil - (Date.now() + 86_400_000)) < 600_000, previous.worksUntil);
+        assert.ok(Math.abs(worksUntil - (Date.now() + DAY)) < 600_000, previous.worksUntil);
         const outgoing = ctx.h.emulator.tokens().find((t) => t.id === before.clientId);
         assert.equal(Date.parse(outgoing?.expirationDate ?? ""), worksUntil);
         assert.ok(ctx.h.emulator.verifySecret(before.clientId as string, before.clientSecret as string));
@@ -150,7 +151,7 @@ describe("end to end: rotation", function () {
         // Two days on (the clock of the Node processes the CLI starts): the overlap has ended, and the
         // preview shows the update that deletes the previous token, naming it. The preview sends nothing.
         const env = ctx.project.env;
-        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(2 * 86_400_000, {});
+        const { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS } = shiftedEnv(2 * DAY, {});
         Object.assign(env, { NODE_OPTIONS, ISC_PAT_CLOCK_SHIFT_MS });
         try {
             ctx.h.emulator.resetRequests();

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
+import { configKey } from "../../provider/isc-client/settings";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
 
@@ -19,8 +20,11 @@ describe("end to end: secrets and credentials", function () {
         const project = new Project("e2e-program", {});
         try {
             await project.init(
-                { "sailpoint:baseUrl": ctx.h.emulator.baseUrl, "sailpoint:clientId": ctx.h.clientId },
-                { "sailpoint:clientSecret": ctx.h.clientSecret },
+                {
+                    [configKey("dynamic", "baseUrl")]: ctx.h.emulator.baseUrl,
+                    [configKey("dynamic", "clientId")]: ctx.h.clientId,
+                },
+                { [configKey("dynamic", "clientSecret")]: ctx.h.clientSecret },
             );
             await project.setConfig("token", { name: "from-config", expirationDate: inDays(30) });
             await project.run(["up", "--yes"]);
@@ -62,8 +66,10 @@ describe("end to end: secrets and credentials", function () {
             const newSecret = "rotated-client-secret-0123456789";
             hygiene.secret(newSecret);
             ctx.h.emulator.addClient({ clientId: "rotated-client", clientSecret: newSecret });
-            await project.run(["config", "set", "sailpoint:clientId", "rotated-client"]);
-            await project.run(["config", "set", "--secret", "sailpoint:clientSecret"], { input: newSecret });
+            await project.run(["config", "set", configKey("dynamic", "clientId"), "rotated-client"]);
+            await project.run(["config", "set", "--secret", configKey("dynamic", "clientSecret")], {
+                input: newSecret,
+            });
             ctx.h.emulator.resetRequests();
             await project.run(["destroy", "--yes", "--run-program"]);
             assert.equal(ctx.h.emulator.tokens().length, 0);

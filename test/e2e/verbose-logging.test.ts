@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
+import { configKey } from "../../provider/isc-client/settings";
 
 describe("end to end: the engine's verbose logging", function () {
     this.timeout(600_000);
@@ -14,8 +15,11 @@ describe("end to end: the engine's verbose logging", function () {
         const project = new Project("e2e-program", {});
         try {
             await project.init(
-                { "sailpoint:baseUrl": ctx.h.emulator.baseUrl, "sailpoint:clientId": ctx.h.clientId },
-                { "sailpoint:clientSecret": ctx.h.clientSecret },
+                {
+                    [configKey("dynamic", "baseUrl")]: ctx.h.emulator.baseUrl,
+                    [configKey("dynamic", "clientId")]: ctx.h.clientId,
+                },
+                { [configKey("dynamic", "clientSecret")]: ctx.h.clientSecret },
             );
             await project.setConfig("token", { name: "verbose", expirationDate: inDays(30) });
             await project.run(["up", "--yes"]);

@@ -14,6 +14,7 @@ import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project, recordInvocation } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
+import { configKey } from "../../provider/isc-client/settings";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -73,7 +74,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             "2c91808a7813090a017814121e121518": prod.clientId,
         };
         const secrets: Record<string, string> = {
-            "iscpat:clientSecret": sandbox.clientSecret,
+            [configKey("native", "clientSecret")]: sandbox.clientSecret,
             prodClientSecret: prod.clientSecret,
         };
         for (const command of commands) {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { CreatedTokenRecord, TokenRecord } from "../../wire/api-types";
 import type { IscEmulator } from "../../emulator/index";
 import { bearer, call, startEmulator, tokenRequest } from "./helpers";
+import { DAY } from "../support/time";
 
 function decodeJwt(jwt: string): Record<string, unknown> {
     const parts = jwt.split(".");
@@ -132,7 +133,7 @@ describe("emulator: /oauth/token", () => {
             token: admin,
             body: {
                 name: "ci",
-                expirationDate: new Date(emu.clock.nowMs() + 30 * 86_400_000).toISOString(),
+                expirationDate: new Date(emu.clock.nowMs() + 30 * DAY).toISOString(),
                 accessTokenValiditySeconds: 600,
             },
         });
@@ -161,7 +162,7 @@ describe("emulator: /oauth/token", () => {
         emu.clock.advance(3_600_000);
         await bearer(emu, pat.id, pat.secret);
         assert.equal(emu.tokens()[0].lastUsed, firstUse);
-        emu.clock.advance(86_400_000);
+        emu.clock.advance(DAY);
         await bearer(emu, pat.id, pat.secret);
         assert.notEqual(emu.tokens()[0].lastUsed, firstUse);
 
@@ -172,7 +173,7 @@ describe("emulator: /oauth/token", () => {
         });
         assert.equal(wrong.status, 401);
         // An expired PAT mints nothing.
-        emu.clock.advance(40 * 86_400_000);
+        emu.clock.advance(40 * DAY);
         const expired = await tokenRequest(emu, {
             grant_type: "client_credentials",
             client_id: pat.id,

@@ -1,5 +1,6 @@
 // Small fetch helpers for the emulator tests. Loopback only.
 import { IscEmulator, type EmulatorOptions } from "../../emulator/index";
+import { DAY } from "../support/time";
 
 export interface Response<T = unknown> {
     status: number;
@@ -62,5 +63,5 @@ export async function call<T = unknown>(
 
 /** An ISO date `days` from the emulator's now. */
 export function daysFromNow(emu: IscEmulator, days: number): string {
-    return new Date(emu.clock.nowMs() + days * 86_400_000).toISOString();
+    return new Date(emu.clock.nowMs() + days * DAY).toISOString();
 }

@@ -2,6 +2,7 @@
 // configurable, and off with null; each owner counts separately.
 import assert from "node:assert/strict";
 import { IscEmulator } from "../../emulator";
+import { DAY } from "../support/time";
 
 describe("emulator: tokens per owner", () => {
     it("caps each owner at 10 by default, counting owners separately; configurable and switchable off", async () => {
@@ -35,7 +36,7 @@ describe("emulator: tokens per owner", () => {
                         },
                         body: JSON.stringify({
                             name: `t-${i}`,
-                            expirationDate: new Date(Date.now() + 86_400_000).toISOString(),
+                            expirationDate: new Date(Date.now() + DAY).toISOString(),
                         }),
                     });
                     statuses.push(res.status);

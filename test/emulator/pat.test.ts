@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../wire/api-types";
 import { API_VERSIONS, collectionPath, type IscEmulator } from "../../emulator/index";
 import { bearer, call, daysFromNow, startEmulator } from "./helpers";
+import { DAY } from "../support/time";
 
 const ALICE = { id: "a".repeat(32), name: "Alice" };
 const BOB = { id: "b".repeat(32), name: "Bob" };
@@ -287,7 +288,7 @@ describe("emulator: personal access tokens", () => {
                 const res = await create(version, { name: `default-${version}` });
                 assert.equal(res.status, 200);
                 const expiry = new Date(res.body.expirationDate ?? "").getTime();
-                const days = (expiry - emu.clock.nowMs()) / 86_400_000;
+                const days = (expiry - emu.clock.nowMs()) / DAY;
                 assert.ok(days > 180 && days < 185, `expiry ${days} days ahead`);
                 assert.equal(
                     (
@@ -379,7 +380,7 @@ describe("emulator: personal access tokens", () => {
             assert.equal(ok.body.scope, null);
             assert.equal(ok.body.accessTokenValiditySeconds, 15);
             // Dates are normalised to UTC with milliseconds.
-            const offset = new Date(emu.clock.nowMs() + 10 * 86_400_000).toISOString().slice(0, 10);
+            const offset = new Date(emu.clock.nowMs() + 10 * DAY).toISOString().slice(0, 10);
             const dated = await create("v3", { name: "dated", expirationDate: `${offset}T12:00:00+02:00` });
             assert.equal(dated.body.expirationDate, `${offset}T10:00:00.000Z`);
         });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { addMonths, parseRfc3339 } from "../../emulator/dates";
 import { parseMultipart } from "../../emulator/forms";
 import { Clock } from "../../emulator/clock";
+import { DAY } from "../support/time";
 
 describe("emulator: helpers", () => {
     it("parses RFC 3339 strictly", () => {
@@ -53,7 +54,7 @@ describe("emulator: helpers", () => {
         const clock = new Clock();
         clock.set("2030-01-01T00:00:00Z");
         assert.ok(Math.abs(clock.nowMs() - Date.parse("2030-01-01T00:00:00Z")) < 1000);
-        clock.advance(86_400_000);
+        clock.advance(DAY);
         assert.equal(clock.now().toISOString().slice(0, 10), "2030-01-02");
     });
 });

@@ -1,6 +1,7 @@
 // The native plugin (plugin/pulumi-resource-iscpat) driven over gRPC as the engine drives it, one
 // plugin process per provider instance, against two emulators (two tenants, two API clients).
 import assert from "node:assert/strict";
+import { configKey } from "../../provider/isc-client/settings";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "../../scripts/pulumi-project";
@@ -8,7 +9,7 @@ import { empty } from "../../provider/native/grpc";
 import { packageSchema, RESOURCE_TOKEN } from "../../provider/native/package-schema";
 import { UNKNOWN, type Properties } from "../../provider/native/values";
 import { inDays, startHarness, type Harness } from "../support/harness";
-import { hygiene } from "../support/hygiene";
+import { hygiene, observe } from "../support/hygiene";
 import {
     checkRequest,
     configureRequest,
@@ -59,7 +60,7 @@ async function create(plugin: Plugin, news: Properties, name = "token") {
 
 function grpcMessage(error: unknown): string {
     const message = (error as { details?: string }).details ?? String(error);
-    hygiene.record("plugin gRPC error", message);
+    observe("plugin gRPC error", message);
     return message;
 }
 
@@ -278,7 +279,7 @@ describe("the native plugin over gRPC", function () {
                 (e: unknown) => e,
             ),
         );
-        assert.match(message, /iscpat:clientId/);
+        assert.ok(message.includes(configKey("native", "clientId")), message);
         assert.doesNotMatch(message, /sailpoint:/);
         assert.ok(!message.includes("wrong-secret-0123456789abcdef"));
         // Missing settings name the plugin's keys and the environment.
@@ -291,7 +292,7 @@ describe("the native plugin over gRPC", function () {
                 (e: unknown) => e,
             ),
         );
-        assert.match(missing, /iscpat:baseUrl.*SAIL_BASE_URL/s);
+        assert.match(missing, new RegExp(`${configKey("native", "baseUrl")}.*SAIL_BASE_URL`, "s"));
     });
 });
 
@@ -331,7 +332,12 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
     it("fails a tenant URL the client would refuse and an unknown API version, and passes unknowns", async () => {
         const checked = await plugin.call<CheckResponse>(
             "checkConfig",
-            checkRequest({ baseUrl: "http://acme.example.com", apiVersion: "v9" }),
+            checkRequest({
+                baseUrl: "http://acme.example.com",
+                clientId: "c",
+                clientSecret: "s",
+                apiVersion: "v9",
+            }),
         );
         const failures = checked.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
         assert.deepEqual(
@@ -341,26 +347,75 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
         assert.match(failures[0][1], /https:\/\//);
         const unknown = await plugin.call<CheckResponse>(
             "checkConfig",
-            checkRequest({ baseUrl: UNKNOWN, clientSecret: UNKNOWN }),
+            checkRequest({ baseUrl: UNKNOWN, clientId: "c", clientSecret: UNKNOWN }),
         );
         assert.deepEqual(unknown.getFailuresList(), []);
     });
 
-    it("replaces for another tenant URL, and changes in place for a new client secret, client id or API version", async () => {
-        assert.deepEqual(await diffConfig(base, base), { changes: DIFF_NONE, replaces: [], diffs: [] });
-        assert.deepEqual(await diffConfig(base, { ...base, baseUrl: "https://acme.api.identitynow.com" }), {
-            changes: DIFF_SOME,
-            replaces: ["baseUrl"],
-            diffs: ["baseUrl"],
-        });
-        for (const key of ["clientSecret", "clientId", "apiVersion"]) {
-            const diff = await diffConfig(base, { ...base, [key]: key === "apiVersion" ? "v1" : "other" });
-            assert.deepEqual(diff, { changes: DIFF_SOME, replaces: [], diffs: [key] }, key);
+    it("replaces for another tenant or identity; in place for a new secret or API version, an alias URL, another client of the identity", async () => {
+        const a = await startHarness();
+        const b = await startHarness();
+        try {
+            const at = (h: Harness, extra: Properties = {}) => ({
+                baseUrl: h.emulator.baseUrl,
+                clientId: h.clientId,
+                clientSecret: h.clientSecret,
+                apiVersion: "v2025",
+                ...extra,
+            });
+            const here = at(a);
+            assert.deepEqual(await diffConfig(here, here), { changes: DIFF_NONE, replaces: [], diffs: [] });
+            // Another tenant: each side's own token endpoint says so, each with its own credentials.
+            const other = await diffConfig(here, at(b));
+            assert.deepEqual(other, {
+                changes: DIFF_SOME,
+                replaces: ["baseUrl", "clientId"],
+                diffs: ["baseUrl", "clientId", "clientSecret"],
+            });
+            assert.ok(a.emulator.requests.every((r) => !JSON.stringify(r).includes(b.clientId)));
+            assert.ok(b.emulator.requests.every((r) => !JSON.stringify(r).includes(a.clientId)));
+            // A second URL of the same tenant: in place, so the tokens stay.
+            const alias = at(a, { baseUrl: a.emulator.baseUrl.replace("127.0.0.1", "localhost") });
+            assert.notEqual(alias.baseUrl, here.baseUrl);
+            assert.deepEqual(await diffConfig(here, alias), {
+                changes: DIFF_SOME,
+                replaces: [],
+                diffs: ["baseUrl"],
+            });
+            // Another API client of the same identity: in place; of another identity: like another tenant.
+            const sameIdentity = "second-client-secret-00112233445566";
+            const otherIdentity = "other-identity-secret-8899aabbccddeeff";
+            hygiene.secret(sameIdentity);
+            hygiene.secret(otherIdentity);
+            a.emulator.addClient({
+                clientId: "second",
+                clientSecret: sameIdentity,
+                identity: { id: a.identityId, name: "API Client" },
+            });
+            a.emulator.addClient({ clientId: "stranger", clientSecret: otherIdentity });
+            const second = await diffConfig(here, at(a, { clientId: "second", clientSecret: sameIdentity }));
+            assert.deepEqual(second.replaces, []);
+            const stranger = await diffConfig(
+                here,
+                at(a, { clientId: "stranger", clientSecret: otherIdentity }),
+            );
+            assert.deepEqual(stranger.replaces, ["clientId"]);
+            for (const key of ["clientSecret", "apiVersion"]) {
+                const diff = await diffConfig(here, {
+                    ...here,
+                    [key]: key === "apiVersion" ? "v1" : "other",
+                });
+                assert.deepEqual(diff, { changes: DIFF_SOME, replaces: [], diffs: [key] }, key);
+            }
+            // The same tenant spelled with a trailing slash is the same tenant, with no request.
+            const before = a.emulator.requests.length;
+            assert.deepEqual((await diffConfig(here, { ...here, baseUrl: `${here.baseUrl}/` })).replaces, []);
+            // A tenant not known yet (preview) may be another one.
+            assert.deepEqual((await diffConfig(here, { ...here, baseUrl: UNKNOWN })).replaces, ["baseUrl"]);
+            assert.equal(a.emulator.requests.length, before);
+        } finally {
+            await a.emulator.stop();
+            await b.emulator.stop();
         }
-        // The same tenant spelled with a trailing slash is the same tenant.
-        const slash = await diffConfig(base, { ...base, baseUrl: `${base.baseUrl}/` });
-        assert.deepEqual(slash.replaces, []);
-        // A tenant not known yet (preview) may be another one.
-        assert.deepEqual((await diffConfig(base, { ...base, baseUrl: UNKNOWN })).replaces, ["baseUrl"]);
     });
 });

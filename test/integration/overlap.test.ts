@@ -7,8 +7,8 @@ import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { createToken, failure, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { mints } from "../support/mint";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 interface State {
@@ -46,6 +46,32 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
             .find((t) => t.id === id)?.expirationDate;
 
     beforeEach(() => (notices = []));
+
+    /** Another resource, in process `p`, adopts generation `first` (as the API has it). */
+    async function adoptIn(
+        p: PersonalAccessTokenProvider,
+        first: State,
+        extra: Record<string, unknown> = {},
+    ) {
+        const kept = await createToken(p, {
+            name: "kept",
+            adoptTokenId: first.id,
+            expirationDate: expiryAtApi(first.id),
+            ...extra,
+        });
+        assert.equal(kept.id, first.id);
+    }
+
+    /** The notice that `first` stays, and that it still works. */
+    async function keptWorking(first: State) {
+        assert.ok(
+            notices.some(
+                (n) => n.includes(first.id) && n.includes("another resource of this stack holds it"),
+            ),
+            notices.join("\n"),
+        );
+        assert.ok(await works(first));
+    }
 
     /** One `pulumi up` of the resource in process `p`: check, diff, then create + delete, or update. */
     async function up(p: PersonalAccessTokenProvider, state: State, raw: Record<string, unknown>) {
@@ -377,20 +403,51 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
 
         // The next up: a new resource adopts the previous generation, and the old resource goes.
         const next = aProcess();
-        const kept = await createToken(next, {
-            name: "kept",
-            adoptTokenId: first.id,
-            expirationDate: expiryAtApi(first.id),
-        });
-        assert.equal(kept.id, first.id);
+        await adoptIn(next, first);
         await next.delete(second.id, second.outs);
         assert.deepEqual(atApi(), [first.id], "the adopted token stays; the resource's own token goes");
-        assert.ok(
-            notices.some(
-                (n) => n.includes(first.id) && n.includes("another resource of this stack holds it"),
-            ),
-            notices.join("\n"),
-        );
-        assert.ok(await works(first));
+        await keptWorking(first);
+    });
+
+    it("the end of an overlap (update) keeps a previous generation another resource adopted in the same run", async () => {
+        // beta cannot bring an expiry forward: the previous generation still works after its overlap.
+        const raw = {
+            name: "ending",
+            apiVersion: "beta",
+            rotation: { expiresInDays: 30, rotateBeforeDays: 3, overlapDays: 2 },
+        };
+        const first = await createToken(aProcess(), raw);
+        emulator().clock.advance(27 * DAY + HOUR);
+        const { state: second } = await up(aProcess(), first, raw);
+        assert.equal(second.outs.previousGeneration?.id, first.id);
+        emulator().clock.advance(2 * DAY + HOUR);
+
+        // The next up: a resource declared first adopts that generation, then the overlap's end.
+        const next = aProcess();
+        await adoptIn(next, first, { apiVersion: "beta" });
+        notices = [];
+        const ended = await up(next, second, raw);
+        assert.deepEqual([ended.diff.changes, ended.diff.replaces], [true, []], "an update");
+        assert.equal(ended.state.outs.previousGeneration, undefined, "no longer tracked");
+        assert.deepEqual(atApi(), [first.id, second.id].sort(), "the adopted token is not deleted");
+        await keptWorking(first);
+    });
+
+    it("the at-most-two-generations step keeps a previous generation another resource adopted in the same run", async () => {
+        const rotation = { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 };
+        const first = await createToken(aProcess(), { name: "three", rotation });
+        emulator().clock.advance(7 * DAY + HOUR);
+        const { state: second } = await up(aProcess(), first, { name: "three", rotation });
+        assert.equal(second.outs.previousGeneration?.id, first.id);
+
+        // In the overlap, a change that replaces (the new generation first) would end the older one.
+        emulator().clock.advance(HOUR);
+        const next = aProcess();
+        await adoptIn(next, first);
+        notices = [];
+        const third = await up(next, second, { name: "three", rotation, accessTokenValiditySeconds: 600 });
+        assert.ok((third.diff.replaces ?? []).includes("accessTokenValiditySeconds"));
+        assert.ok(atApi().includes(first.id), "the adopted token is not deleted");
+        await keptWorking(first);
     });
 });

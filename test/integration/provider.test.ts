@@ -1,5 +1,6 @@
 // The provider class driven through its whole lifecycle against the emulator over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
+import { configKey } from "../../provider/isc-client/settings";
 import type { ApiVersion } from "../../wire/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
@@ -36,7 +37,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             { name: "ci-deploy-2", scope: ["sp:scopes:default"], expirationDate: outs.expirationDate },
         );
         const diff = await p.diff(id, outs, renamed as CheckedInputs);
-        assert.deepEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: false });
+        assert.deepEqual(diff, { changes: true, replaces: [], deleteBeforeReplace: false, diffs: ["name"] });
         const updated = await p.update(id, outs, renamed as CheckedInputs);
         assert.equal(updated.outs?.name, "ci-deploy-2");
         assert.equal(updated.outs?.secret, outs.secret);
@@ -77,16 +78,16 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         });
     }
 
-    it("takes the stack config over the environment, including sailpoint:apiVersion", async () => {
+    it("takes the stack config over the environment, including the apiVersion setting", async () => {
         const p = new PersonalAccessTokenProvider({ env: () => ({}), retryPolicy: FAST_RETRIES });
-        const config = new Map([
-            ["sailpoint:baseUrl", ctx.h.emulator.baseUrl],
-            ["sailpoint:clientId", ctx.h.clientId],
-            ["sailpoint:clientSecret", ctx.h.clientSecret],
-            ["sailpoint:apiVersion", "v2025"],
-        ]);
         await p.configure({
-            config: { get: (k: string) => config.get(k), require: (k: string) => config.get(k) ?? "" },
+            given: {
+                baseUrl: ctx.h.emulator.baseUrl,
+                clientId: ctx.h.clientId,
+                clientSecret: ctx.h.clientSecret,
+                apiVersion: "v2025",
+            },
+            place: { door: "dynamic", explicit: false },
         });
         const { outs } = await createToken(p, { name: "from-config", userAwareTokenNeverExpires: true });
         assert.equal(outs.apiVersion, "v2025");
@@ -253,8 +254,14 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             "missing settings",
             createToken(missing, { name: "x", expirationDate: inDays(5) }),
         );
-        assert.match(error.message, /sailpoint:clientId, sailpoint:clientSecret/);
-        assert.match(error.message, /pulumi config set --secret sailpoint:clientSecret/);
+        assert.ok(
+            error.message.includes(
+                `${configKey("dynamic", "clientId")}, ${configKey("dynamic", "clientSecret")}`,
+            ),
+        );
+        assert.ok(
+            error.message.includes(`pulumi config set --secret ${configKey("dynamic", "clientSecret")}`),
+        );
         assert.match(error.message, /export SAIL_CLIENT_SECRET=/);
         const plain = new PersonalAccessTokenProvider({
             env: () => ({ ...ctx.h.env, SAIL_BASE_URL: "http://tenant.example.com" }),

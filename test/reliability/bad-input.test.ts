@@ -1,6 +1,7 @@
 // Hostile and mistaken input: each row fails clearly, naming the property (or setting) and the fix,
 // and makes no API call.
 import assert from "node:assert/strict";
+import { configKey } from "../../provider/isc-client/settings";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PersonalAccessTokenProvider } from "../../provider";
@@ -126,10 +127,17 @@ describe("bad input: clear failures and no API call", () => {
     it("missing credentials", async () => {
         const p = new PersonalAccessTokenProvider({ env: () => ({}) });
         const error = await failure("no credentials", p.delete("x", { apiVersion: "v1" } as never));
-        assert.match(error.message, /missing: sailpoint:baseUrl, sailpoint:clientId, sailpoint:clientSecret/);
         assert.match(
             error.message,
-            /pulumi config set sailpoint:baseUrl <value> {3}or {3}export SAIL_BASE_URL=<value>/,
+            new RegExp(
+                `missing: ${(["baseUrl", "clientId", "clientSecret"] as const).map((n) => configKey("dynamic", n)).join(", ")}`,
+            ),
+        );
+        assert.match(
+            error.message,
+            new RegExp(
+                `pulumi config set ${configKey("dynamic", "baseUrl")} <value> {3}or {3}export SAIL_BASE_URL=<value>`,
+            ),
         );
     });
 });

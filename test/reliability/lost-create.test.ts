@@ -141,6 +141,30 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
         assert.match(error.message, new RegExp(`DELETE /personal-access-tokens/v1/${foreign.id}`));
     });
 
+    it("never deletes a same-named token with the same fields made half a second before the attempt", async () => {
+        h = await startHarness();
+        const owner = await ownerOf(h);
+        const expirationDate = inDays(5);
+        // The foreign token is made half a second before a whole second of the server's clock, the
+        // attempt just after it: every answer's Date header then bounds the attempt's start to within
+        // the round trip, and a provider allowing a second of slack before it would take the foreign
+        // token for its own and delete it.
+        const second = Math.ceil(h.emulator.clock.nowMs() / 1_000) * 1_000 + 1_000;
+        h.emulator.clock.set(second - 500);
+        const foreign = h.emulator.createToken(owner, { name: "shared", expirationDate });
+        h.emulator.clock.set(second);
+        h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
+        const error = await failure(
+            "foreign token half a second before",
+            createToken(h.provider(), { name: "shared", expirationDate }),
+        );
+        await h.emulator.idle();
+        assert.ok(h.emulator.verifySecret(foreign.id, foreign.secret), "the foreign token is untouched");
+        assert.equal(h.emulator.counts().delete, 0);
+        assert.match(error.message, /created before this create began/);
+        assert.match(error.message, new RegExp(`id ${foreign.id}`));
+    });
+
     it("never deletes a same-named token made during the attempt with other fields", async () => {
         h = await startHarness();
         const owner = await ownerOf(h);

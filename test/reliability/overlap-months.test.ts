@@ -10,8 +10,8 @@ import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { mints } from "../support/mint";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 const DAYS = 120;
 
 interface Resource {

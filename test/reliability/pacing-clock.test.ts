@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { HttpTransport } from "../../provider/isc-client/http";
 import { RequestPacer } from "../../provider/isc-client/pacing";
 import { FAST_RETRIES, NO_PACING, startHarness, type Harness } from "../support/harness";
+import { DAY } from "../support/time";
 
-const YEARS_AHEAD_MS = 10 * 365 * 86_400_000;
+const YEARS_AHEAD_MS = 10 * 365 * DAY;
 
 describe("pacing on one clock", function () {
     this.timeout(30_000);

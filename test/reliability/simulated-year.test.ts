@@ -8,8 +8,7 @@ import type { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
-
-const DAY = 86_400_000;
+import { DAY } from "../support/time";
 
 interface Resource {
     name: string;

@@ -1,11 +1,11 @@
 // The package's bin (`isc-pat`) as `npx isc-pat` runs it in a user's project: from node_modules/.bin,
-// with the Pulumi CLI on PATH (for --stack); everything it prints goes to the hygiene log.
+// with the Pulumi CLI on PATH (for --stack); everything it prints goes through the secret check.
 import { spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { pulumiCli } from "../../scripts/pulumi-project";
-import { hygiene } from "./hygiene";
+import { observe } from "./hygiene";
 import type { Project } from "./pulumi";
 
 export interface BinResult {
@@ -28,7 +28,7 @@ export async function runIscPat(
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const status = await new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-    hygiene.record(`isc-pat ${args.join(" ")}`, stdout + stderr);
+    observe(`isc-pat ${args.join(" ")}`, stdout + stderr);
     return { status, stdout, stderr };
 }
 
@@ -42,7 +42,7 @@ export async function firstLines(stream: Readable, count: number): Promise<strin
     return lines;
 }
 
-/** Runs a command to its end, its output (stdout and stderr, interleaved) recorded for the hygiene check. */
+/** Runs a command to its end, its output (stdout and stderr, interleaved) through the secret check. */
 export async function runRecorded(
     command: string,
     args: string[],
@@ -53,6 +53,6 @@ export async function runRecorded(
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
     const code = await new Promise<number>((resolve) => child.on("close", (c) => resolve(c ?? -1)));
-    hygiene.record(`${command} ${args.join(" ")}`, output);
+    observe(`${command} ${args.join(" ")}`, output);
     return { code, output };
 }

@@ -8,6 +8,7 @@ import { BearerTokenSource } from "../../provider/isc-client/auth";
 import { HttpTransport } from "../../provider/isc-client/http";
 import { RequestPacer } from "../../provider/isc-client/pacing";
 import { hygiene } from "./hygiene";
+import { DAY } from "./time";
 
 /** Quick retries and timeouts, so fault tests stay short. */
 export const FAST_RETRIES: RetryPolicy = { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 50, timeoutMs: 1_000 };
@@ -95,7 +96,7 @@ export async function failure(source: string, promise: Promise<unknown>): Promis
  * program's constant does, unless a minute boundary falls between them (a second boundary often did).
  */
 export function inDays(days: number, from = new Date(Math.floor(Date.now() / 60_000) * 60_000)): string {
-    return new Date(from.getTime() + days * 86_400_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    return new Date(from.getTime() + days * DAY).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
 /** An emulator for a suite, made before it (or before each test) and stopped after. Read `.h` in tests. */

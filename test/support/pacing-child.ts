@@ -3,11 +3,12 @@
 // cross-process pacing test; prints nothing but a count.
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs } from "../../provider/rules/types";
+import { DAY } from "./time";
 
 async function main(): Promise<void> {
     const [prefix, count] = process.argv.slice(2);
     const provider = new PersonalAccessTokenProvider();
-    const expirationDate = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const expirationDate = new Date(Date.now() + 30 * DAY).toISOString();
     const { inputs, failures } = await provider.check({}, { name: prefix, expirationDate });
     if (failures && failures.length > 0) throw new Error(JSON.stringify(failures));
     const names = Array.from({ length: Number(count) }, (_, i) => `${prefix}-${i}`);

@@ -1,6 +1,6 @@
 // The native plugin as the engine runs it: the executable plugin/pulumi-resource-iscpat in its own
 // process, its port read from its first stdout line, called over gRPC on 127.0.0.1. Everything it
-// prints goes to the hygiene log when it stops.
+// prints goes through the secret check when it stops.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -9,7 +9,7 @@ import { grpc, providerGrpc, provider as pb, struct } from "../../provider/nativ
 import { RESOURCE_TOKEN } from "../../provider/native/package-schema";
 import { SECRET_SIG, SIG_KEY, type Properties } from "../../provider/native/values";
 import { CLOCK_SHIFT_VARIABLE } from "./clock-shift";
-import { hygiene } from "./hygiene";
+import { observe } from "./hygiene";
 
 export const PLUGIN = join(REPO, "plugin", "pulumi-resource-iscpat");
 
@@ -65,7 +65,7 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
             const exited = new Promise((resolve) => child.once("exit", resolve));
             if (child.exitCode === null) child.kill("SIGTERM");
             await exited;
-            hygiene.record("pulumi-resource-iscpat stderr", stderr);
+            observe("pulumi-resource-iscpat stderr", stderr);
         },
     };
 }

@@ -1,7 +1,7 @@
 // Waiting on an event the tests can only observe (a request in the emulator's log, tokens at the
 // API), never on a guessed time; and never past the moment it can no longer happen.
 import type { ChildProcess } from "node:child_process";
-import { hygiene } from "./hygiene";
+import { observe } from "./hygiene";
 
 /**
  * Resolves once `condition()` holds (checked at once, then every `everyMs`). Rejects, saying why,
@@ -27,14 +27,19 @@ export async function until(
 
 /**
  * Resolves when `child` (spawned with piped stdout and stderr) has exited, with why and how its
- * output ended; the output is recorded for the secret check.
+ * output ended; it fails if the output holds a secret (the secret check).
  */
 export function exitOf(child: ChildProcess, source: string): Promise<string> {
     let output = "";
     for (const stream of [child.stdout, child.stderr]) stream?.on("data", (c: Buffer) => (output += c));
-    return new Promise((resolve) =>
+    return new Promise((resolve, reject) =>
         child.on("close", (code, signal) => {
-            hygiene.record(source, output);
+            try {
+                observe(source, output);
+            } catch (error) {
+                reject(error as Error);
+                return;
+            }
             const tail = output.trimEnd().split("\n").slice(-12).join("\n");
             resolve(`${source} exited (${signal ?? code}); its output ended:\n${tail}`);
         }),

@@ -6,15 +6,28 @@ import {
     normalizeBaseUrl,
     resolveConnection,
     resolveDefaultApiVersion,
-    type ConfigSource,
+    givenFromConfig,
+    type ConnectionSettings,
     type Environment,
+    type GivenSettings,
 } from "../../provider/isc-client/config";
+import { configKey } from "../../provider/isc-client/settings";
+import { UNKNOWN } from "../../provider/rules/types";
 import { ConfigurationError } from "../../provider/isc-client/errors";
 import { MAX_SECRET_CHARS } from "../../provider/isc-client/redact";
 import { hygiene } from "../support/hygiene";
 
-function config(values: Record<string, string>): ConfigSource {
-    return { get: (key) => values[key] };
+const DYNAMIC = { door: "dynamic", explicit: false } as const;
+
+/** The connection without the note of where it came from. */
+function withoutSource(settings: ConnectionSettings): Omit<ConnectionSettings, "source"> {
+    const { source: _source, ...rest } = settings;
+    return rest;
+}
+
+/** The dynamic door's stack config, as its configure reads it. */
+function config(values: Record<string, string>): GivenSettings {
+    return givenFromConfig((key) => values[key], "dynamic");
 }
 
 /** Runs fn, expects a ConfigurationError, records its text for the suite's secret check. */
@@ -30,32 +43,36 @@ function configError(fn: () => unknown): ConfigurationError {
     return hygiene.error("unit config error", caught);
 }
 
+const BASE_URL = configKey("dynamic", "baseUrl");
+const CLIENT_ID = configKey("dynamic", "clientId");
+const CLIENT_SECRET = configKey("dynamic", "clientSecret");
+const API_VERSION = configKey("dynamic", "apiVersion");
 const SETTINGS = [
-    { key: "sailpoint:baseUrl", env: "SAIL_BASE_URL", field: "baseUrl", secret: false },
-    { key: "sailpoint:clientId", env: "SAIL_CLIENT_ID", field: "clientId", secret: false },
-    { key: "sailpoint:clientSecret", env: "SAIL_CLIENT_SECRET", field: "clientSecret", secret: true },
+    { key: BASE_URL, env: "SAIL_BASE_URL", field: "baseUrl", secret: false },
+    { key: CLIENT_ID, env: "SAIL_CLIENT_ID", field: "clientId", secret: false },
+    { key: CLIENT_SECRET, env: "SAIL_CLIENT_SECRET", field: "clientSecret", secret: true },
 ] as const;
 
-const FROM_CONFIG = {
-    "sailpoint:baseUrl": "https://config.api.identitynow.com",
-    "sailpoint:clientId": "config-client-id",
-    "sailpoint:clientSecret": "config-client-secret-9f8e7d6c5b4a39281706",
+const FROM_CONFIG: Record<string, string> = {
+    [BASE_URL]: "https://config.api.identitynow.com",
+    [CLIENT_ID]: "config-client-id",
+    [CLIENT_SECRET]: "config-client-secret-9f8e7d6c5b4a39281706",
 };
 const FROM_ENV = {
     SAIL_BASE_URL: "https://env.api.identitynow.com",
     SAIL_CLIENT_ID: "env-client-id",
     SAIL_CLIENT_SECRET: "env-client-secret-0a1b2c3d4e5f60718293",
 };
-hygiene.secret(FROM_CONFIG["sailpoint:clientSecret"]);
+hygiene.secret(FROM_CONFIG[CLIENT_SECRET]);
 hygiene.secret(FROM_ENV.SAIL_CLIENT_SECRET);
 
 describe("config", () => {
     describe("resolveConnection", () => {
         it("takes every setting from the stack config when both are set", () => {
-            assert.deepEqual(resolveConnection(config(FROM_CONFIG), FROM_ENV), {
+            assert.deepEqual(withoutSource(resolveConnection(config(FROM_CONFIG), DYNAMIC, FROM_ENV)), {
                 baseUrl: "https://config.api.identitynow.com",
                 clientId: "config-client-id",
-                clientSecret: FROM_CONFIG["sailpoint:clientSecret"],
+                clientSecret: FROM_CONFIG[CLIENT_SECRET],
             });
         });
 
@@ -65,60 +82,82 @@ describe("config", () => {
                 clientId: "env-client-id",
                 clientSecret: FROM_ENV.SAIL_CLIENT_SECRET,
             };
-            assert.deepEqual(resolveConnection(config({}), FROM_ENV), expected);
-            assert.deepEqual(resolveConnection(undefined, FROM_ENV), expected);
+            assert.deepEqual(withoutSource(resolveConnection(config({}), DYNAMIC, FROM_ENV)), expected);
+            assert.deepEqual(withoutSource(resolveConnection({}, DYNAMIC, FROM_ENV)), expected);
         });
 
         for (const s of SETTINGS) {
-            it(`resolves ${s.field} per key: config ${s.key} first, then ${s.env}`, () => {
-                // Only this key in the config: it wins over the environment, the others come from the environment.
-                const only = resolveConnection(config({ [s.key]: FROM_CONFIG[s.key] }), FROM_ENV);
-                for (const other of SETTINGS) {
-                    const expected = other === s ? FROM_CONFIG[other.key] : FROM_ENV[other.env];
-                    assert.equal(only[other.field], expected, `${other.field} with only ${s.key} in config`);
+            it(`takes the connection from one source: ${s.key} alone in the config does not borrow from the environment`, () => {
+                // Only this key in the config: the config is the source, and it lacks the others.
+                const only = configError(() =>
+                    resolveConnection(config({ [s.key]: FROM_CONFIG[s.key] }), DYNAMIC, FROM_ENV),
+                );
+                for (const other of SETTINGS.filter((o) => o !== s)) {
+                    assert.ok(only.message.includes(other.key), `${other.key} named in: ${only.message}`);
                 }
-                // Every key but this one in the config: this one comes from the environment.
+                assert.doesNotMatch(only.message, /export SAIL_/);
+                // Every key but this one in the config: this one is missing, not taken from the environment.
                 const allBut = Object.fromEntries(Object.entries(FROM_CONFIG).filter(([k]) => k !== s.key));
-                const resolved = resolveConnection(config(allBut), FROM_ENV);
-                for (const other of SETTINGS) {
-                    const expected = other === s ? FROM_ENV[other.env] : FROM_CONFIG[other.key];
-                    assert.equal(
-                        resolved[other.field],
-                        expected,
-                        `${other.field} with ${s.key} missing from config`,
-                    );
-                }
+                const error = configError(() => resolveConnection(config(allBut), DYNAMIC, FROM_ENV));
+                assert.match(error.message, new RegExp(`missing: ${s.key}\\.`));
+                assert.match(error.message, /one place/);
+            });
+
+            it(`an unknown ${s.field} (preview) is given: never replaced by ${s.env}`, () => {
+                const values = { ...FROM_CONFIG, [s.key]: UNKNOWN };
+                const error = configError(() => resolveConnection(config(values), DYNAMIC, FROM_ENV));
+                assert.match(error.message, /not known yet/);
+                assert.ok(!error.message.includes(FROM_ENV.SAIL_CLIENT_SECRET));
             });
 
             it(`treats an empty or blank ${s.key} as unset and trims values`, () => {
                 for (const blank of ["", "   "]) {
-                    const values = { ...FROM_CONFIG, [s.key]: blank };
-                    assert.equal(resolveConnection(config(values), FROM_ENV)[s.field], FROM_ENV[s.env]);
+                    const values = { [s.key]: blank };
+                    assert.equal(
+                        resolveConnection(config(values), DYNAMIC, FROM_ENV)[s.field],
+                        FROM_ENV[s.env],
+                    );
                 }
                 const padded = { ...FROM_ENV, [s.env]: `  ${FROM_ENV[s.env]}  ` };
-                assert.equal(resolveConnection(config({}), padded)[s.field], FROM_ENV[s.env]);
+                assert.equal(resolveConnection(config({}), DYNAMIC, padded)[s.field], FROM_ENV[s.env]);
             });
         }
 
+        it("a partial explicit provider names its missing properties, not the stack config", () => {
+            const given = { baseUrl: "https://b.api.identitynow.com", clientId: "b-client" };
+            const error = configError(() =>
+                resolveConnection(given, { door: "native", explicit: true }, FROM_ENV),
+            );
+            assert.match(error.message, /missing: the provider's clientSecret/);
+            assert.doesNotMatch(error.message, /pulumi config set|export SAIL_/);
+        });
+
+        it("refuses an environment that no longer names the tenant recorded for it", () => {
+            const recorded = { baseUrl: "https://env.api.identitynow.com", clientId: "env-client-id" };
+            assert.equal(resolveConnection({}, DYNAMIC, FROM_ENV, recorded).baseUrl, recorded.baseUrl);
+            const moved = { ...FROM_ENV, SAIL_BASE_URL: "https://other.api.identitynow.com" };
+            const error = configError(() => resolveConnection({}, DYNAMIC, moved, recorded));
+            assert.match(error.message, /https:\/\/env\.api\.identitynow\.com/);
+            assert.match(error.message, /https:\/\/other\.api\.identitynow\.com/);
+            const otherClient = { ...FROM_ENV, SAIL_CLIENT_ID: "another-client" };
+            configError(() => resolveConnection({}, DYNAMIC, otherClient, recorded));
+        });
+
         it("normalizes the base URL it resolves", () => {
             const env = { ...FROM_ENV, SAIL_BASE_URL: "https://acme.api.identitynow.com/" };
-            assert.equal(resolveConnection(undefined, env).baseUrl, "https://acme.api.identitynow.com");
+            assert.equal(resolveConnection({}, DYNAMIC, env).baseUrl, "https://acme.api.identitynow.com");
         });
 
         const subsets: string[][] = [
-            ["sailpoint:baseUrl"],
-            ["sailpoint:clientId"],
-            ["sailpoint:clientSecret"],
-            ["sailpoint:baseUrl", "sailpoint:clientSecret"],
-            ["sailpoint:baseUrl", "sailpoint:clientId", "sailpoint:clientSecret"],
+            [BASE_URL],
+            [CLIENT_ID],
+            [CLIENT_SECRET],
+            [BASE_URL, CLIENT_SECRET],
+            [BASE_URL, CLIENT_ID, CLIENT_SECRET],
         ];
         for (const missing of subsets) {
-            it(`one ConfigurationError naming both ways for exactly: ${missing.join(", ")}`, () => {
-                const present = Object.fromEntries(
-                    Object.entries(FROM_CONFIG).filter(([k]) => !missing.includes(k)),
-                );
+            it(`one ConfigurationError naming both ways for exactly: ${missing.join(", ")} (from the environment)`, () => {
                 for (const [cfg, env] of [
-                    [config(present), {}],
                     [
                         config({}),
                         Object.fromEntries(
@@ -128,8 +167,8 @@ describe("config", () => {
                             ]),
                         ),
                     ],
-                ] as [ConfigSource, Environment][]) {
-                    const error = configError(() => resolveConnection(cfg, env));
+                ] as [GivenSettings, Environment][]) {
+                    const error = configError(() => resolveConnection(cfg, DYNAMIC, env));
                     const message = error.message;
                     for (const s of SETTINGS) {
                         if (missing.includes(s.key)) {
@@ -144,7 +183,7 @@ describe("config", () => {
                             assert.ok(!message.includes(s.env), `${s.env} is present but named: ${message}`);
                         }
                     }
-                    assert.ok(!message.includes(FROM_CONFIG["sailpoint:clientSecret"]));
+                    assert.ok(!message.includes(FROM_CONFIG[CLIENT_SECRET]));
                     assert.ok(!message.includes(FROM_ENV.SAIL_CLIENT_SECRET));
                 }
             });
@@ -153,19 +192,20 @@ describe("config", () => {
         it("refuses a client secret longer than any secret (the scrubber could not mask it), without showing it", () => {
             const secret = "e".repeat(MAX_SECRET_CHARS + 1);
             const error = configError(() =>
-                resolveConnection(config({}), { ...FROM_ENV, SAIL_CLIENT_SECRET: secret }),
+                resolveConnection(config({}), DYNAMIC, { ...FROM_ENV, SAIL_CLIENT_SECRET: secret }),
             );
             assert.match(
                 error.message,
                 new RegExp(
-                    `SAIL_CLIENT_SECRET\\) is ${MAX_SECRET_CHARS + 1} characters long, more than the ${MAX_SECRET_CHARS}`,
+                    `SAIL_CLIENT_SECRET is ${MAX_SECRET_CHARS + 1} characters long, more than the ${MAX_SECRET_CHARS}`,
                 ),
             );
             assert.ok(!error.message.includes("eeeeeeee"), error.message);
             const longest = "e".repeat(MAX_SECRET_CHARS);
             hygiene.secret(longest);
             assert.equal(
-                resolveConnection(config({}), { ...FROM_ENV, SAIL_CLIENT_SECRET: longest }).clientSecret,
+                resolveConnection(config({}), DYNAMIC, { ...FROM_ENV, SAIL_CLIENT_SECRET: longest })
+                    .clientSecret,
                 longest,
             );
         });
@@ -175,8 +215,10 @@ describe("config", () => {
             hygiene.secret(secret);
             // The user swapped the two variables: the secret is in SAIL_BASE_URL and is echoed as "not a URL".
             const error = configError(() =>
-                resolveConnection(config({ "sailpoint:clientSecret": secret, "sailpoint:clientId": "id" }), {
+                resolveConnection(config({}), DYNAMIC, {
                     SAIL_BASE_URL: secret,
+                    SAIL_CLIENT_ID: "id",
+                    SAIL_CLIENT_SECRET: secret,
                 }),
             );
             assert.match(error.message, /not a URL/);
@@ -184,9 +226,15 @@ describe("config", () => {
             assert.ok(!String(error.stack).includes(secret));
             // In the URL's credentials.
             const inUrl = configError(() =>
-                resolveConnection(config({ "sailpoint:clientSecret": secret, "sailpoint:clientId": "id" }), {
-                    SAIL_BASE_URL: `https://id:${secret}@acme.api.identitynow.com`,
-                }),
+                resolveConnection(
+                    config({
+                        [CLIENT_SECRET]: secret,
+                        [CLIENT_ID]: "id",
+                        [BASE_URL]: `https://id:${secret}@acme.api.identitynow.com`,
+                    }),
+                    DYNAMIC,
+                    {},
+                ),
             );
             assert.ok(!inUrl.message.includes(secret), inUrl.message);
         });
@@ -260,26 +308,26 @@ describe("config", () => {
     });
 
     describe("resolveDefaultApiVersion", () => {
-        it("returns a valid sailpoint:apiVersion", () => {
+        it("returns a valid apiVersion setting", () => {
             for (const version of ["beta", "v3", "v2024", "v2025", "v2026", "v1"]) {
-                assert.equal(resolveDefaultApiVersion(config({ "sailpoint:apiVersion": version })), version);
+                assert.equal(resolveDefaultApiVersion(config({ [API_VERSION]: version }), DYNAMIC), version);
             }
-            assert.equal(resolveDefaultApiVersion(config({ "sailpoint:apiVersion": " v3 " })), "v3");
+            assert.equal(resolveDefaultApiVersion(config({ [API_VERSION]: " v3 " }), DYNAMIC), "v3");
         });
 
         it("defaults to v1 when empty or unset", () => {
-            assert.equal(resolveDefaultApiVersion(undefined), "v1");
-            assert.equal(resolveDefaultApiVersion(config({})), "v1");
-            assert.equal(resolveDefaultApiVersion(config({ "sailpoint:apiVersion": "" })), "v1");
-            assert.equal(resolveDefaultApiVersion(config({ "sailpoint:apiVersion": "  " })), "v1");
+            assert.equal(resolveDefaultApiVersion({}, DYNAMIC), "v1");
+            assert.equal(resolveDefaultApiVersion(config({}), DYNAMIC), "v1");
+            assert.equal(resolveDefaultApiVersion(config({ [API_VERSION]: "" }), DYNAMIC), "v1");
+            assert.equal(resolveDefaultApiVersion(config({ [API_VERSION]: "  " }), DYNAMIC), "v1");
         });
 
         for (const bad of ["v4", "V3", "2025", "latest"]) {
             it(`refuses ${bad} and lists the valid versions`, () => {
                 const error = configError(() =>
-                    resolveDefaultApiVersion(config({ "sailpoint:apiVersion": bad })),
+                    resolveDefaultApiVersion(config({ [API_VERSION]: bad }), DYNAMIC),
                 );
-                assert.match(error.message, new RegExp(`sailpoint:apiVersion is "${bad}"`));
+                assert.match(error.message, new RegExp(`${API_VERSION} is "${bad}"`));
                 assert.match(error.message, /beta, v3, v2024, v2025, v2026, v1/);
             });
         }

@@ -7,8 +7,8 @@ import { wireDate } from "../../provider/rules/dates";
 import { planDiff, planPatch, staleExpiryWarning } from "../../provider/rules/plan";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 const T0 = new Date("2026-03-10T08:00:00Z");
 const inDays = (days: number, from = T0) => new Date(from.getTime() + days * DAY);
 const iso = (date: Date) => date.toISOString().replace(/\.000Z$/, "Z");

@@ -27,6 +27,7 @@ import {
     NATIVE_PERSONAL_ACCESS_TOKEN_TYPE as NATIVE_TOKEN_TYPE,
     PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE,
 } from "../../provider/rules/types";
+import { DAY } from "../support/time";
 
 const NOW = new Date("2030-03-01T00:00:00Z");
 const ME = { type: "IDENTITY" as const, id: "me-id", name: "CI Client" };
@@ -154,7 +155,6 @@ describe("inventory (pure)", () => {
     });
 
     it("a token made today is not never-used; one made 40 days ago and never used is, as in the pack", () => {
-        const DAY = 86_400_000;
         for (const [ageDays, expected] of [
             [0, false],
             [1 / 24, false],

@@ -12,7 +12,6 @@ import {
     rmSync,
     statSync,
     symlinkSync,
-    unlinkSync,
     utimesSync,
     writeFileSync,
 } from "node:fs";
@@ -22,6 +21,7 @@ import { FileLock, HOLDER_LIMIT_MS, STALE_LOCK_MS } from "../../provider/isc-cli
 import { LEDGER_FILE_NAME, ledgerFor, type SharedLedger } from "../../provider/isc-client/ledger";
 import { RequestPacer, sleep } from "../../provider/isc-client/pacing";
 import { fileSystemNow } from "../support/fs-clock";
+import { DAY } from "../support/time";
 
 const LIMITS = { requests: 3, windowMs: 1_000, marginMs: 50 };
 
@@ -68,7 +68,7 @@ describe("shared pacing ledger", () => {
 
     it("ignores entries further ahead than the window plus the capped Retry-After (a clock a year ahead)", async () => {
         const a = open();
-        const yearAhead = now + 366 * 86_400_000;
+        const yearAhead = now + 366 * DAY;
         writeFileSync(
             a.file,
             `- p ${yearAhead}\n1.abc.1 s ${yearAhead}\n1.abc.1 a ${yearAhead}\n`.repeat(3),
@@ -79,8 +79,7 @@ describe("shared pacing ledger", () => {
         const r = await open().reserve();
         assert.ok(r && "id" in r, `a slot now, not at ${JSON.stringify(r)}`);
         // At the edge, a pause is still honoured: the window (here 1 s) + 120 s + the margin.
-        a.pause(now + 121_050);
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await a.pause(now + 121_050);
         assert.deepEqual(await open().reserve(), { retryAt: now + 121_050 });
     });
 
@@ -95,7 +94,7 @@ describe("shared pacing ledger", () => {
             });
             const ledger = ledgerFor("c", { ...LIMITS, requests: 3 }, Date.now, dir);
             assert.ok(ledger);
-            const yearAhead = Date.now() + 366 * 86_400_000;
+            const yearAhead = Date.now() + 366 * DAY;
             writeFileSync(ledger.file, `- p ${yearAhead}\n`, { mode: 0o600 });
             const answered = await pacer.acquire("c");
             answered();
@@ -178,29 +177,41 @@ describe("shared pacing ledger", () => {
         for (const name of names) assert.match(name.replace(`${dir}/`, ""), LEDGER_FILE_NAME);
     });
 
-    it("waits for a live holder's lock past the stale age instead of taking it over", async () => {
-        const a = open();
-        const lock = `${a.file}.lock`;
+    it("waits for a live holder's lock from the stale age to the holder limit, and takes it over after", async () => {
+        const lock = `${ledgerFor("https://t.example client-a v3", LIMITS, clock, dir)!.file}.lock`;
         writeFileSync(lock, `${process.pid}.cccccccccccc`);
-        const age = (ms: number) => {
-            const past = new Date(fileSystemNow() - ms);
-            utimesSync(lock, past, past);
-        };
-        age(STALE_LOCK_MS + 1);
+        const written = statSync(lock).mtimeMs;
+        // The lock's age is read on an injected clock: each reading is the ledger judging the lock
+        // once, at the age set for that step, whatever the machine's load.
+        let age = 0;
+        let judged: () => void = () => undefined;
+        const a = ledgerFor("https://t.example client-a v3", LIMITS, clock, dir, {
+            now: () => {
+                judged();
+                return written + age;
+            },
+        })!;
+        const judgedAt = (ms: number) =>
+            new Promise<void>((resolve) => {
+                age = ms;
+                judged = resolve;
+            });
         let settled = false;
         const reserved = a.reserve().then((r) => {
             settled = true;
             return r;
         });
-        // The whole window in which the holder counts as live: its lock ages from the stale age to
-        // the holder limit, and the ledger (retrying every few ms) keeps waiting at each age.
-        for (let ms = STALE_LOCK_MS + 1; ms < HOLDER_LIMIT_MS - 100; ms += 250) {
-            age(ms);
-            await sleep(15);
+        // The whole window in which the holder counts as live, its last millisecond included.
+        const ages = [STALE_LOCK_MS + 1, 4_000, 6_000, HOLDER_LIMIT_MS - 1, HOLDER_LIMIT_MS];
+        for (const ms of ages) {
+            // Judged twice at that age (the first judgement did not take it), unless it was taken.
+            for (const _ of [1, 2]) await Promise.race([judgedAt(ms), reserved]);
             assert.equal(settled, false, `taken at a lock age of ${ms} ms`);
             assert.equal(readFileSync(lock, "utf8"), `${process.pid}.cccccccccccc`);
         }
-        unlinkSync(lock);
+        // Past the holder limit a live holder is taken to be stuck: the lock is taken over.
+        age = HOLDER_LIMIT_MS + 1;
+        judged = () => undefined;
         assert.ok(await reserved.then((r) => r && "id" in r));
     });
 });

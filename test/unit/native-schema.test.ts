@@ -5,14 +5,15 @@ import fc from "fast-check";
 import schema from "../../schema.json";
 import { packageSchema, RESOURCE_TOKEN } from "../../provider/native/package-schema";
 import {
+    checkedSettings,
     checkSettings,
-    configSource,
     diffSettings,
-    nativeWording,
+    placeOf,
     settingsFrom,
 } from "../../provider/native/settings";
 import { SECRET_SIG, SIG_KEY, UNKNOWN, unwrap, wrap } from "../../provider/native/values";
 import { INPUT_NAMES, OUTPUT_ONLY_NAMES } from "../../provider/rules/types";
+import { configKey, SETTINGS } from "../../provider/isc-client/settings";
 
 type Spec = { type?: string; $ref?: string; items?: Spec; description?: string; secret?: boolean };
 type Resource = {
@@ -89,21 +90,20 @@ describe("the native plugin's package schema (generated from schema.json)", () =
             ["outputs", resource.properties],
         ] as const) {
             for (const [name, spec] of Object.entries(props)) {
-                assert.equal(
-                    spec.description,
-                    nativeWording(defs[kind].properties[name].description ?? ""),
-                    `${kind}.${name}`,
-                );
+                assert.equal(spec.description, defs[kind].properties[name].description, `${kind}.${name}`);
             }
         }
         assert.deepEqual(resource.requiredInputs, defs.inputs.required);
         assert.deepEqual(resource.required, defs.outputs.required);
     });
 
-    it("words its descriptions for the plugin: iscpat: settings, never the dynamic resource's sailpoint: keys", () => {
-        const text = JSON.stringify(packageSchema("0.0.0"));
-        assert.doesNotMatch(text, /sailpoint:(baseUrl|clientId|clientSecret|apiVersion)/);
-        assert.match(resource.inputProperties.apiVersion.description ?? "", /iscpat:apiVersion/);
+    it("takes the provider's settings from the settings table: names, secrecy, descriptions", () => {
+        for (const settings of [generated.config.variables, generated.provider.inputProperties]) {
+            for (const s of SETTINGS) {
+                assert.equal(Boolean(settings[s.name].secret), s.secret, s.name);
+                assert.ok(settings[s.name].description?.startsWith(s.description), s.name);
+            }
+        }
     });
 
     it("maps types: nullable to optional, objects and enums to named types, every reference resolvable", () => {
@@ -163,54 +163,97 @@ describe("the native plugin's property values", () => {
 
 describe("the native plugin's provider settings", () => {
     const base = { baseUrl: "https://acme.api.identitynow.com", clientId: "c", clientSecret: "s" };
-    it("reads args first, else the variables in every key form; unknown or empty counts as unset", () => {
+    const EXPLICIT = { door: "native", explicit: true } as const;
+    const DEFAULT = { door: "native", explicit: false } as const;
+    it("reads args first, else the variables in every key form; empty counts as unset, an unknown as given", () => {
         assert.deepEqual(
             settingsFrom({ ...base, apiVersion: UNKNOWN }, new Map([["iscpat:config:apiVersion", "v3"]])),
-            base,
+            { ...base, apiVersion: UNKNOWN },
         );
-        for (const key of ["iscpat:config:clientId", "iscpat:clientId", "clientId"]) {
+        for (const key of ["iscpat:config:clientId", configKey("native", "clientId"), "clientId"]) {
             assert.deepEqual(settingsFrom(undefined, new Map([[key, "c"]])), { clientId: "c" }, key);
         }
         assert.deepEqual(settingsFrom({ baseUrl: " " }, new Map()), {});
-        const source = configSource({ baseUrl: "u", apiVersion: "v2025" });
-        assert.equal(source.get("sailpoint:baseUrl"), "u");
-        assert.equal(source.get("sailpoint:apiVersion"), "v2025");
-        assert.equal(source.get("sailpoint:clientId"), undefined);
-        assert.equal(source.get("iscpat:baseUrl"), undefined);
     });
-    it("words messages with the plugin's keys", () => {
-        assert.equal(
-            nativeWording("check sailpoint:clientId / SAIL_CLIENT_ID and sailpoint:baseUrl"),
-            "check iscpat:clientId / SAIL_CLIENT_ID and iscpat:baseUrl",
-        );
+    it("tells a default provider (stack config) from an explicit one by its URN's name", () => {
+        assert.deepEqual(placeOf("urn:pulumi:dev::p::pulumi:providers:iscpat::default_1_2_3"), DEFAULT);
+        assert.deepEqual(placeOf("urn:pulumi:dev::p::pulumi:providers:iscpat::prod"), EXPLICIT);
+        assert.deepEqual(placeOf(""), DEFAULT);
     });
-    it("checks the tenant URL and API version, and lets unknowns pass", () => {
-        assert.deepEqual(checkSettings(base), []);
-        assert.deepEqual(checkSettings({ baseUrl: UNKNOWN, apiVersion: UNKNOWN }), []);
+    it("checks each setting with the table's check, and lets unknowns pass", () => {
+        assert.deepEqual(checkSettings(base, EXPLICIT), []);
         assert.deepEqual(
-            checkSettings({
-                baseUrl: "https://acme.api.identitynow.com/v3",
-                apiVersion: "v4",
-                clientId: 7,
-            }).map((f) => f.property),
-            ["baseUrl", "clientId", "apiVersion"],
+            checkSettings(
+                { baseUrl: UNKNOWN, clientId: UNKNOWN, clientSecret: UNKNOWN, apiVersion: UNKNOWN },
+                EXPLICIT,
+            ),
+            [],
+        );
+        assert.deepEqual(
+            checkSettings(
+                {
+                    baseUrl: "https://acme.api.identitynow.com/v3",
+                    apiVersion: "v4",
+                    clientId: 7,
+                    clientSecret: "s",
+                },
+                EXPLICIT,
+            ).map((f) => f.property),
+            ["baseUrl", "clientId", "apiVersion", "clientId"],
         );
     });
-    it("replaces for another tenant only: the environment's when the setting is absent, the URL normalised", () => {
-        const env = { SAIL_BASE_URL: "https://acme.api.identitynow.com/" };
-        assert.deepEqual(diffSettings(base, { ...base, baseUrl: undefined }, env), {
-            changed: ["baseUrl"],
-            replaces: [],
+    it("fails a partial connection, naming each missing setting, whatever else is unknown", () => {
+        for (const [given, missing] of [
+            [{ baseUrl: base.baseUrl }, ["clientId", "clientSecret"]],
+            [{ baseUrl: base.baseUrl, clientId: "c" }, ["clientSecret"]],
+            [{ baseUrl: UNKNOWN, clientId: UNKNOWN, clientSecret: "" }, ["clientSecret"]],
+            [{ clientSecret: UNKNOWN }, ["baseUrl", "clientId"]],
+        ] as [Record<string, string>, string[]][]) {
+            const failures = checkSettings(given, EXPLICIT);
+            assert.deepEqual(
+                failures.map((f) => f.property),
+                missing,
+                JSON.stringify(given),
+            );
+            for (const f of failures)
+                assert.match(f.reason, /is missing: this provider takes its connection from its properties/);
+        }
+        assert.match(checkSettings({ clientId: "c" }, DEFAULT)[0].reason, /from its stack config/);
+        // None of the three: the environment is the source, and nothing is missing yet.
+        assert.deepEqual(checkSettings({ apiVersion: "v3" }, EXPLICIT), []);
+    });
+    it("records the environment's tenant and client (never its secret) when it is the source", () => {
+        const env = {
+            SAIL_BASE_URL: "https://acme.api.identitynow.com/",
+            SAIL_CLIENT_ID: "e",
+            SAIL_CLIENT_SECRET: "x",
+        };
+        assert.deepEqual(checkedSettings({ apiVersion: "v3" }, env), {
+            apiVersion: "v3",
+            fromEnvironment: { baseUrl: "https://acme.api.identitynow.com", clientId: "e" },
         });
-        assert.deepEqual(diffSettings(base, { ...base, baseUrl: undefined }, {}), {
-            changed: ["baseUrl"],
-            replaces: ["baseUrl"],
-        });
-        assert.deepEqual(diffSettings({}, {}, env), { changed: [], replaces: [] });
-        assert.deepEqual(diffSettings(base, { ...base, clientSecret: "t", clientId: "d" }, {}), {
-            changed: ["clientId", "clientSecret"],
-            replaces: [],
-        });
-        assert.deepEqual(diffSettings(base, { ...base, baseUrl: UNKNOWN }, {}).replaces, ["baseUrl"]);
+        assert.deepEqual(checkedSettings(base, env), base);
+    });
+    it("diffs the effective settings: the environment's record included, a stack without it unchanged", () => {
+        const envA = checkedSettings(
+            {},
+            { SAIL_BASE_URL: "https://a.api.identitynow.com", SAIL_CLIENT_ID: "e" },
+        );
+        const envB = checkedSettings(
+            {},
+            { SAIL_BASE_URL: "https://b.api.identitynow.com", SAIL_CLIENT_ID: "e" },
+        );
+        assert.deepEqual(diffSettings(envA, envA), { changed: [], moved: false });
+        const moved = diffSettings(envA, envB);
+        assert.deepEqual(moved.changed, ["fromEnvironment"]);
+        assert.equal(moved.environmentMoved?.from.baseUrl, "https://a.api.identitynow.com");
+        assert.equal(moved.environmentMoved?.to.baseUrl, "https://b.api.identitynow.com");
+        // Written before the record: no change.
+        assert.deepEqual(diffSettings({}, envB), { changed: [], moved: false });
+        // Given settings: a trailing slash is the same tenant; a new client id may be another identity.
+        assert.equal(diffSettings(base, { ...base, baseUrl: `${base.baseUrl}/` }).moved, false);
+        assert.equal(diffSettings(base, { ...base, clientSecret: "t" }).moved, false);
+        assert.equal(diffSettings(base, { ...base, clientId: "d" }).moved, true);
+        assert.equal(diffSettings(base, { ...base, baseUrl: UNKNOWN }).moved, true);
     });
 });

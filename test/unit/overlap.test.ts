@@ -15,8 +15,8 @@ import { planDiff } from "../../provider/rules/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
 import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 /** Every decision is made at NOW (an argument): the dates below derive from it. */
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 const at = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();

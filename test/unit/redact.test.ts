@@ -8,6 +8,7 @@ import {
     scrub,
     secretRanges,
 } from "../../provider/isc-client/redact";
+import { resolveConnection } from "../../provider/isc-client/config";
 
 // Values unique to this file: the registry is process-wide, so they must not occur in other tests' text.
 const CLIENT_SECRET = "redact-test-client-secret-5b4a39281706f5e4";
@@ -72,7 +73,32 @@ describe("redact", () => {
             text: "client_secret=ab",
             expected: "client_secret=[secret]",
         },
+        {
+            title: "an environment variable's value that looks like a placeholder but is not one",
+            text: "export SAIL_CLIENT_SECRET=<value>x and client_secret=<value>&more=<value>",
+            expected: "export SAIL_CLIENT_SECRET=[secret] and client_secret=<value>&more=<value>",
+        },
     ];
+
+    for (const place of [
+        { door: "native", explicit: true },
+        { door: "native", explicit: false },
+        { door: "dynamic", explicit: false },
+    ] as const) {
+        it(`keeps the missing-settings hint's placeholder, in its provider's words (${place.door}${place.explicit ? ", explicit provider" : ""})`, () => {
+            let hint = "";
+            try {
+                resolveConnection({}, place, {});
+            } catch (error) {
+                hint = scrub((error as Error).message);
+            }
+            assert.match(hint, /export SAIL_CLIENT_SECRET=<value>/);
+            assert.ok(!hint.includes("[secret]"), hint);
+            // An explicit provider's settings are its properties: no stack config key names them.
+            if (place.explicit) assert.doesNotMatch(hint, /pulumi config set|iscpat:/, hint);
+            else assert.match(hint, /pulumi config set --secret (sailpoint|iscpat):clientSecret <value>/);
+        });
+    }
     for (const { title, text, expected } of cases) {
         it(`scrubs ${title}`, () => {
             const result = scrub(text);

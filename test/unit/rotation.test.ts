@@ -12,8 +12,8 @@ import {
 } from "../../provider/rules/rotation";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 const T0 = new Date("2026-11-23T10:00:00Z");
 const at = (days: number) => new Date(T0.getTime() + days * DAY);
 const rotation = { expiresInDays: 90, rotateBeforeDays: 14 };

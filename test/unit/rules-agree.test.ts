@@ -7,8 +7,8 @@ import { validateCreate } from "../../emulator/rules";
 import { createRequestFrom } from "../../provider/rules/outputs";
 import { validateInputs } from "../../provider/rules/validate";
 import { API_VERSIONS } from "../../provider/rules/versions";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 /** The fuzz spans four years from here: every month end, one leap day. */
 const FROM = Date.parse("2026-01-01T00:00:00Z");
 

@@ -10,8 +10,8 @@ import { PersonalAccessTokenProvider } from "../../provider/lifecycle/provider";
 import { INPUT_NAMES, UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
 import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";
+import { DAY } from "../support/time";
 
-const DAY = 86_400_000;
 /** The moment the token was made; the fuzz moves "now" from there. Every date derives from it. */
 const T0 = new Date("2026-03-10T08:00:00Z");
 

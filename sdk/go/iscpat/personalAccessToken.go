@@ -109,7 +109,7 @@ type personalAccessTokenArgs struct {
 	AccessTokenValiditySeconds *int `pulumi:"accessTokenValiditySeconds"`
 	// Take over the existing token with this id at creation instead of making a new one: it must belong to the API client's identity; what differs from the declaration is patched, the id is kept. Its secret stays unknown (secretKnown false). Read only at creation.
 	AdoptTokenId *string `pulumi:"adoptTokenId"`
-	// The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+	// The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
 	ApiVersion *ApiVersion `pulumi:"apiVersion"`
 	// When the token expires (RFC 3339), in the future; at most 6 months ahead on beta/v3/v2024, where omitting it means 6 months after creation. On v2025/v2026/v1 omitting it means never, which needs userAwareTokenNeverExpires. Updates in place on v2025/v2026/v1, replaces on older versions. Excludes rotation.
 	ExpirationDate *string `pulumi:"expirationDate"`
@@ -133,7 +133,7 @@ type PersonalAccessTokenArgs struct {
 	AccessTokenValiditySeconds pulumi.IntPtrInput
 	// Take over the existing token with this id at creation instead of making a new one: it must belong to the API client's identity; what differs from the declaration is patched, the id is kept. Its secret stays unknown (secretKnown false). Read only at creation.
 	AdoptTokenId pulumi.StringPtrInput
-	// The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+	// The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
 	ApiVersion ApiVersionPtrInput
 	// When the token expires (RFC 3339), in the future; at most 6 months ahead on beta/v3/v2024, where omitting it means 6 months after creation. On v2025/v2026/v1 omitting it means never, which needs userAwareTokenNeverExpires. Updates in place on v2025/v2026/v1, replaces on older versions. Excludes rotation.
 	ExpirationDate pulumi.StringPtrInput

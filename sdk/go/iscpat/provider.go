@@ -36,25 +36,25 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
-	// The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
+	// The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
 	ApiVersion *ApiVersion `pulumi:"apiVersion"`
-	// The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
+	// The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	BaseUrl *string `pulumi:"baseUrl"`
-	// The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
+	// The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	ClientId *string `pulumi:"clientId"`
-	// The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+	// The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	ClientSecret *string `pulumi:"clientSecret"`
 }
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
-	// The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
+	// The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
 	ApiVersion ApiVersionPtrInput
-	// The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
+	// The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	BaseUrl pulumi.StringPtrInput
-	// The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
+	// The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	ClientId pulumi.StringPtrInput
-	// The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+	// The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
 	ClientSecret pulumi.StringPtrInput
 }
 

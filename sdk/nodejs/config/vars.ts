@@ -11,7 +11,7 @@ declare var exports: any;
 const __config = new pulumi.Config("iscpat");
 
 /**
- * The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
+ * The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
  */
 export declare const apiVersion: enums.ApiVersion | undefined;
 Object.defineProperty(exports, "apiVersion", {
@@ -22,7 +22,7 @@ Object.defineProperty(exports, "apiVersion", {
 });
 
 /**
- * The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
+ * The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
  */
 export declare const baseUrl: string | undefined;
 Object.defineProperty(exports, "baseUrl", {
@@ -33,7 +33,7 @@ Object.defineProperty(exports, "baseUrl", {
 });
 
 /**
- * The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
+ * The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
  */
 export declare const clientId: string | undefined;
 Object.defineProperty(exports, "clientId", {
@@ -44,7 +44,7 @@ Object.defineProperty(exports, "clientId", {
 });
 
 /**
- * The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+ * The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
  */
 export declare const clientSecret: string | undefined;
 Object.defineProperty(exports, "clientSecret", {

@@ -16,7 +16,7 @@ __all__ = [
 @pulumi.type_token("iscpat:index:ApiVersion")
 class ApiVersion(_builtins.str, Enum):
     """
-    The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+    The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
     """
     BETA = "beta"
     V3 = "v3"

@@ -38,7 +38,7 @@ class PersonalAccessTokenArgs:
         :param pulumi.Input[_builtins.str] name: The token's name. Unique among the owner's tokens. Updates in place.
         :param pulumi.Input[_builtins.int] access_token_validity_seconds: Lifetime in seconds of the bearer tokens minted with this token, 15 to 43200 (the default). A change replaces the token.
         :param pulumi.Input[_builtins.str] adopt_token_id: Take over the existing token with this id at creation instead of making a new one: it must belong to the API client's identity; what differs from the declaration is patched, the id is kept. Its secret stays unknown (secretKnown false). Read only at creation.
-        :param pulumi.Input['ApiVersion'] api_version: The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+        :param pulumi.Input['ApiVersion'] api_version: The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
         :param pulumi.Input[_builtins.str] expiration_date: When the token expires (RFC 3339), in the future; at most 6 months ahead on beta/v3/v2024, where omitting it means 6 months after creation. On v2025/v2026/v1 omitting it means never, which needs userAwareTokenNeverExpires. Updates in place on v2025/v2026/v1, replaces on older versions. Excludes rotation.
         :param pulumi.Input['OnNameConflict'] on_name_conflict: What creation does when the owner already has a token of this name: fail (the default) names that token and how to recover; adopt takes it over as adoptTokenId does; replace deletes it and makes a new one.
         :param pulumi.Input[_builtins.bool] replace_if_secret_unknown: true: the next up replaces a token whose secret is unknown (an adopted one), so that the state holds a usable secret. Default false: an adopted token is kept.
@@ -106,7 +106,7 @@ class PersonalAccessTokenArgs:
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional['ApiVersion']]:
         """
-        The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+        The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
         """
         return pulumi.get(self, "api_version")
 
@@ -211,7 +211,7 @@ class PersonalAccessToken(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.int] access_token_validity_seconds: Lifetime in seconds of the bearer tokens minted with this token, 15 to 43200 (the default). A change replaces the token.
         :param pulumi.Input[_builtins.str] adopt_token_id: Take over the existing token with this id at creation instead of making a new one: it must belong to the API client's identity; what differs from the declaration is patched, the id is kept. Its secret stays unknown (secretKnown false). Read only at creation.
-        :param pulumi.Input['ApiVersion'] api_version: The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the stack config iscpat:apiVersion, else v1. A change alone changes nothing.
+        :param pulumi.Input['ApiVersion'] api_version: The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
         :param pulumi.Input[_builtins.str] expiration_date: When the token expires (RFC 3339), in the future; at most 6 months ahead on beta/v3/v2024, where omitting it means 6 months after creation. On v2025/v2026/v1 omitting it means never, which needs userAwareTokenNeverExpires. Updates in place on v2025/v2026/v1, replaces on older versions. Excludes rotation.
         :param pulumi.Input[_builtins.str] name: The token's name. Unique among the owner's tokens. Updates in place.
         :param pulumi.Input['OnNameConflict'] on_name_conflict: What creation does when the owner already has a token of this name: fail (the default) names that token and how to recover; adopt takes it over as adoptTokenId does; replace deletes it and makes a new one.

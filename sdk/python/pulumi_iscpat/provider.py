@@ -27,10 +27,10 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
-        :param pulumi.Input['ApiVersion'] api_version: The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
-        :param pulumi.Input[_builtins.str] base_url: The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
-        :param pulumi.Input[_builtins.str] client_id: The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
-        :param pulumi.Input[_builtins.str] client_secret: The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+        :param pulumi.Input['ApiVersion'] api_version: The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
+        :param pulumi.Input[_builtins.str] base_url: The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
+        :param pulumi.Input[_builtins.str] client_id: The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
+        :param pulumi.Input[_builtins.str] client_secret: The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
         """
         if api_version is not None:
             pulumi.set(__self__, "api_version", api_version)
@@ -45,7 +45,7 @@ class ProviderArgs:
     @pulumi.getter(name="apiVersion")
     def api_version(self) -> pulumi.Input[Optional['ApiVersion']]:
         """
-        The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
+        The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
         """
         return pulumi.get(self, "api_version")
 
@@ -57,7 +57,7 @@ class ProviderArgs:
     @pulumi.getter(name="baseUrl")
     def base_url(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
+        The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
         """
         return pulumi.get(self, "base_url")
 
@@ -69,7 +69,7 @@ class ProviderArgs:
     @pulumi.getter(name="clientId")
     def client_id(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
+        The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
         """
         return pulumi.get(self, "client_id")
 
@@ -81,7 +81,7 @@ class ProviderArgs:
     @pulumi.getter(name="clientSecret")
     def client_secret(self) -> pulumi.Input[Optional[_builtins.str]]:
         """
-        The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+        The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
         """
         return pulumi.get(self, "client_secret")
 
@@ -106,10 +106,10 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
-        :param pulumi.Input['ApiVersion'] api_version: The API version for tokens that name none: beta, v3, v2024, v2025, v2026 or v1 (the default).
-        :param pulumi.Input[_builtins.str] base_url: The tenant's API root, e.g. https://acme.api.identitynow.com. Default: the SAIL_BASE_URL environment variable. A change replaces this provider's tokens (they belong to the other tenant).
-        :param pulumi.Input[_builtins.str] client_id: The API client's id (OAuth client credentials). Default: the SAIL_CLIENT_ID environment variable. A change replaces nothing.
-        :param pulumi.Input[_builtins.str] client_secret: The API client's secret, a Pulumi secret. Default: the SAIL_CLIENT_SECRET environment variable. A change replaces nothing.
+        :param pulumi.Input['ApiVersion'] api_version: The API version for tokens that name none: beta, v3, v2024, v2025, v2026, v1 (the default is v1).
+        :param pulumi.Input[_builtins.str] base_url: The tenant's API root, e.g. https://acme.api.identitynow.com; https:// only (plain http:// only on loopback). Environment variable: SAIL_BASE_URL. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
+        :param pulumi.Input[_builtins.str] client_id: The API client (OAuth2 client credentials) that owns and manages the tokens. Environment variable: SAIL_CLIENT_ID. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
+        :param pulumi.Input[_builtins.str] client_secret: The API client's secret; a Pulumi secret in the state. Environment variable: SAIL_CLIENT_SECRET. A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.
         """
         ...
     @overload

@@ -1,0 +1,64 @@
+// A mocha root-hook plugin (.mocharc.json `require`) that runs the suite-wide checks once, over every
+// worker. In parallel mode mocha loads it in its main process and in each worker:
+// - main process, before the workers start (mochaGlobalSetup): a private directory for the workers'
+//   records, named in the environment the workers and their children inherit; the test files that run
+//   are noted from the runner's events;
+// - each worker, after each test file (a root afterAll hook, which parallel mode runs per file): the
+//   word that it ran that file, after what the file saw (written as it happened, test/support/
+//   suite-record.ts);
+// - main process, after every worker is done (mochaGlobalTeardown): the checks of suite-check.ts over
+//   all of it; a failure fails the run (mocha exits non-zero).
+// A serial run (--no-parallel) does the same in one process.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Runner, Suite } from "mocha";
+import { checkSuite } from "./suite-check";
+import {
+    appendEntry,
+    EMULATOR_SECRETS_ENV,
+    issuedSecrets,
+    readEntries,
+    RECORD_ENV,
+    sourceOf,
+} from "./suite-record";
+
+const ran = new Set<string>();
+let dir = "";
+
+export function mochaGlobalSetup(this: Runner): void {
+    // Private (0700): the records hold the run's secrets. A nested run keeps its own.
+    dir = mkdtempSync(join(tmpdir(), "pat-suite-"));
+    process.env[RECORD_ENV] = dir;
+    process.env[EMULATOR_SECRETS_ENV] = join(dir, "issued-secrets");
+    const note = (runnable: { file?: string }) => runnable.file && ran.add(sourceOf(runnable.file));
+    this.on("test end", note);
+    this.on("fail", note);
+}
+
+export function mochaGlobalTeardown(): void {
+    const { failures, seen } = checkSuite({
+        entries: readEntries(dir),
+        issued: issuedSecrets(process.env[EMULATOR_SECRETS_ENV] ?? ""),
+        ran: [...ran],
+    });
+    rmSync(dir, { recursive: true, force: true });
+    console.log(
+        `suite-wide checks: ${seen.files} of ${ran.size} test files reported by ${seen.workers} workers; ` +
+            `${seen.secrets} secrets, ${seen.texts} texts, ${seen.invocations} README-command invocations`,
+    );
+    if (failures.length > 0) throw new Error(`the suite-wide checks failed:\n- ${failures.join("\n- ")}`);
+}
+
+/** The test files directly under the root suite (one in a parallel worker, all of them in a serial run). */
+function filesOf(root: Suite): string[] {
+    const files = [...root.suites, ...root.tests].map((r) => r.file).filter((f): f is string => !!f);
+    return [...new Set(files.map(sourceOf))];
+}
+
+export const mochaHooks = {
+    afterAll(this: Mocha.Context): void {
+        const root = this.test?.parent;
+        if (root) appendEntry({ kind: "files", files: filesOf(root), pid: process.pid });
+    },
+};

@@ -1,0 +1,48 @@
+// The lint rules that hold owners to their concerns (eslint.config.mjs): instants are read and spelled
+// by provider/rules/dates.ts alone in provider/ and policy/, and the tests share one DAY. Run through
+// ESLint itself, on made sources, so a rule that stops firing fails here.
+import assert from "node:assert/strict";
+import { ESLint } from "eslint";
+import { REPO } from "../../scripts/pulumi-project";
+
+async function refusals(filePath: string, code: string): Promise<string[]> {
+    const eslint = new ESLint({ cwd: REPO });
+    const [result] = await eslint.lintText(code, { filePath: `${REPO}/${filePath}` });
+    return result.messages.filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+}
+
+const DATES = [
+    'export const a = Date.parse("2030-01-01T00:00:00Z");',
+    'export const b = new Date("2030-01-01");',
+    "export const c = (s: string) => new Date(s);",
+    'export const d = new Date().toISOString().replace(/\\.\\d{3}Z$/, "Z");',
+    "export const e = new Date().toISOString().slice(0, 10);",
+];
+const ALLOWED = [
+    "export const f = new Date();",
+    "export const g = new Date(Date.now() + 5);",
+    "export const h = new Date(Date.UTC(2030, 0, 1));",
+    "export const i = (d: Date) => new Date(d.getTime());",
+    "export const j = new Date().toISOString();",
+];
+
+describe("lint: owners that are enforced", function () {
+    this.timeout(60_000);
+
+    for (const file of ["provider/rules/x.ts", "provider/audit/x.ts", "policy/x.ts"]) {
+        it(`${file}: Date.parse, new Date(<string>) and trimmed toISOString are refused`, async () => {
+            for (const code of DATES) assert.equal((await refusals(file, code)).length, 1, code);
+            for (const code of ALLOWED) assert.deepEqual(await refusals(file, code), [], code);
+        });
+    }
+
+    it("provider/rules/dates.ts, their owner, may use them", async () => {
+        for (const code of DATES) assert.deepEqual(await refusals("provider/rules/dates.ts", code), [], code);
+    });
+
+    it("tests spell a day only as test/support/time.ts's DAY", async () => {
+        assert.equal((await refusals("test/unit/x.test.ts", "export const DAY = 86_400_000;")).length, 2);
+        assert.equal((await refusals("test/e2e/x.test.ts", "export const t = 3 * 86400000;")).length, 1);
+        assert.deepEqual(await refusals("test/support/time.ts", "export const DAY = 86_400_000;"), []);
+    });
+});
