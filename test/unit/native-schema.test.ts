@@ -13,6 +13,7 @@ import {
 } from "../../provider/native/settings";
 import { SECRET_SIG, SIG_KEY, UNKNOWN, unwrap, wrap } from "../../provider/native/values";
 import { INPUT_NAMES, OUTPUT_ONLY_NAMES } from "../../provider/rules/types";
+import { API_VERSIONS } from "../../provider/rules/versions";
 import { configKey, SETTINGS } from "../../provider/isc-client/settings";
 
 type Spec = { type?: string; $ref?: string; items?: Spec; description?: string; secret?: boolean };
@@ -78,7 +79,7 @@ describe("the native plugin's package schema (generated from schema.json)", () =
         assert.equal(resource.inputProperties.rotation.$ref, "#/types/iscpat:index:Rotation");
         assert.deepEqual(
             generated.types["iscpat:index:ApiVersion"].enum?.map((e) => e.value),
-            ["beta", "v3", "v2024", "v2025", "v2026", "v1"],
+            API_VERSIONS,
         );
         const refs = JSON.stringify(generated).match(/#\/types\/[^"]+/g) ?? [];
         for (const ref of refs) assert.ok(generated.types[ref.slice("#/types/".length)], ref);
