@@ -17,6 +17,7 @@ import {
 } from "../isc-client/config";
 import { configKey, CONNECTION_NAMES, envVariable, type SettingsPlace } from "../isc-client/settings";
 import { adoptable, emitProgram } from "./emit";
+import { importFile, stackProviders, type StackProvider } from "./import-file";
 import { IscApiError } from "../isc-client/errors";
 import {
     FINDINGS,
@@ -39,6 +40,7 @@ import { isApiVersion } from "../rules/versions";
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
          [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]
          [--json | --markdown] [--fail-on FINDING,...] [--max FINDING=N]... [--emit-program FILE]
+         [--emit-import FILE]
 
 Options and their defaults:
   --stack NAME          join with this stack's state, read with the Pulumi CLI (default: none)
@@ -55,6 +57,9 @@ Options and their defaults:
   --fail-on FINDING,... exit 1 if any token has one of these findings (default: none)
   --max FINDING=N       exit 1 if more than N tokens have this finding (default: none)
   --emit-program FILE   write a module adopting the caller's unmanaged, unexpired tokens (default: none)
+  --emit-import FILE    write the file \`pulumi import --file FILE\` reads for those tokens (plugin type
+                        iscpat:index:PersonalAccessToken; the provider of the first --stack at this
+                        tenant and client when it has several) (default: none)
 The day thresholds are the policy pack's (sailpoint-pat-expiring-without-rotation, -unused, -never-used).
 
 Settings: the stack config of the first --stack (${configKey("dynamic", "baseUrl")}, clientId, clientSecret, apiVersion,
@@ -159,6 +164,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
             "fail-on": { type: "string", multiple: true },
             max: { type: "string", multiple: true },
             "emit-program": { type: "string" },
+            "emit-import": { type: "string" },
             help: { type: "boolean", short: "h" },
         },
     });
@@ -171,8 +177,12 @@ async function audit(argv: string[], now: Date): Promise<number> {
     // The state first: a malformed file is a usage error before any setting or request.
     const refs: StateRef[] = [];
     for (const file of values.state ?? []) refs.push(...stateFile(file));
-    for (const stack of stacks)
-        refs.push(...stateRefs(JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd))));
+    let providers: StackProvider[] = [];
+    for (const [i, stack] of stacks.entries()) {
+        const exported: unknown = JSON.parse(pulumi(["stack", "export", "--stack", stack], values.cwd));
+        refs.push(...stateRefs(exported));
+        if (i === 0) providers = stackProviders(exported);
+    }
     const config =
         stacks.length > 0
             ? stackConfig(stacks[0], values.cwd)
@@ -218,7 +228,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
     else process.stdout.write(values.markdown ? renderMarkdown(entries) : renderTable(entries));
     for (const note of notes(entries)) process.stderr.write(`${note}\n`);
 
-    if (values["emit-program"]) {
+    if (values["emit-program"] || values["emit-import"]) {
         const own = values["all-owners"] ? await client.list(version, { ownerId: "me" }) : tokens;
         const ownerIds = new Set(own.map((t) => t.owner?.id));
         // The rotator's generations are managed too (by ESC): they are not emitted for adoption.
@@ -227,10 +237,25 @@ async function audit(argv: string[], now: Date): Promise<number> {
             ...entries.filter((e) => e.managed).map((e) => e.id),
         ]);
         const emitted = adoptable(tokens, managed, [...ownerIds][0] ?? "", now);
-        writeFileSync(values["emit-program"], emitProgram(emitted, version, now));
-        process.stderr.write(
-            `wrote ${emitted.length} adopting declaration(s) to ${values["emit-program"]}\n`,
-        );
+        if (values["emit-program"]) {
+            writeFileSync(values["emit-program"], emitProgram(emitted, version, now));
+            process.stderr.write(
+                `wrote ${emitted.length} adopting declaration(s) to ${values["emit-program"]}\n`,
+            );
+        }
+        if (values["emit-import"]) {
+            const made = importFile(emitted, providers, settings);
+            writeFileSync(values["emit-import"], `${JSON.stringify(made.file, null, 4)}\n`);
+            const via = made.provider ? ` through provider ${made.provider}` : "";
+            process.stderr.write(
+                `wrote ${emitted.length} token(s) to import${via} to ${values["emit-import"]}: pulumi import --file ${values["emit-import"]} adopts them (their secrets stay unknown)\n`,
+            );
+            if (made.unmatched) {
+                process.stderr.write(
+                    `note: the stack has several iscpat providers and not exactly one at ${settings.baseUrl} with client ${settings.clientId}: no provider is named; add "provider" to each entry (and its URN to "nameTable") before importing\n`,
+                );
+            }
+        }
     }
     const breaches = gate(entries, limits);
     for (const b of breaches) process.stderr.write(`threshold exceeded: ${b}\n`);

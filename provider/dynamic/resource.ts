@@ -76,6 +76,8 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly replaceIfSecretUnknown: pulumi.Output<boolean | undefined>;
     /** Whether `secret` holds the token's secret: false for an adopted token until it is replaced. */
     declare readonly secretKnown: pulumi.Output<boolean>;
+    /** The tenant's canonical API root where the token lives. */
+    declare readonly tenant: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: PersonalAccessTokenArgs, opts?: pulumi.CustomResourceOptions) {
         super(

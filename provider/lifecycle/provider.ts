@@ -17,6 +17,7 @@ import {
 import type { SettingsPlace } from "../isc-client/settings";
 import type { RetryPolicy } from "../isc-client/retry";
 import { keepPreviousGeneration, OverlapHandoffs } from "./overlap";
+import { confirmHere, hereOf, recordedElsewhere } from "./tenancy";
 import type { PacingLimits } from "../isc-client/pacing";
 import { inputsFrom, outputsFrom } from "../rules/outputs";
 import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
@@ -122,10 +123,12 @@ export class PersonalAccessTokenProvider {
         if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
         this.sameName.note(id, news, plan.movesOldAside === true);
+        // A token recorded at another URL than the provider's: update confirms where it is and records it.
+        const moved = recordedElsewhere(olds, this.tenant());
         const diffs = [...new Set([...plan.updates, ...plan.replaces])];
         if (overlap.changes && !diffs.includes("previousGeneration")) diffs.push("previousGeneration");
         return {
-            changes: plan.changes || overlap.changes,
+            changes: plan.changes || overlap.changes || moved,
             replaces: plan.replaces,
             deleteBeforeReplace: plan.deleteBeforeReplace,
             diffs,
@@ -161,7 +164,13 @@ export class PersonalAccessTokenProvider {
         if (movedAside !== undefined) this.sameName.movedAsideBy(inputs, movedAside);
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
         if (outs.adoptTokenId !== undefined) this.held.add(id);
-        return { id, outs: this.overlaps.afterCreate(handoff, inputs, outs, now) };
+        return {
+            id,
+            outs: {
+                ...this.overlaps.afterCreate(handoff, inputs, outs, now),
+                tenant: client.settings.baseUrl,
+            },
+        };
     }
 
     async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
@@ -171,20 +180,24 @@ export class PersonalAccessTokenProvider {
         if (!imported) this.requireState(id, props, "refresh");
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
         const owner = props.owner?.id ?? "me";
+        const client = this.client();
+        const here = await hereOf(client);
+        // A token recorded elsewhere is read here only if this identity's tokens here include it.
+        await confirmHere(client, here, id, props, version, "read");
         // Only a successful list that lacks the id means "gone"; any failure throws.
-        const listed = await this.client().listShared(version, owner);
+        const listed = await client.listShared(version, owner);
         const record = listed.get(id);
         if (!record) return {};
         if (imported) {
             // An imported token is an adopted one: the next up keeps it (its users hold its secret),
             // its secret stays unknown (the API shows it only at creation) until the program asks
             // for a new token with replaceIfSecretUnknown: true.
-            const outputs = importedOutputs(record, version);
+            const outputs = { ...importedOutputs(record, version), tenant: here.tenant };
             this.notify(importNotice(outputs));
             return { id, props: outputs, inputs: inputsFrom(outputs) };
         }
         const kept = keepAdoption(props, outputsFrom(record, inputsFrom(props), props.secret ?? ""));
-        const outputs = keepPreviousGeneration(props, kept, listed);
+        const outputs = { ...keepPreviousGeneration(props, kept, listed), tenant: here.tenant };
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
@@ -193,14 +206,28 @@ export class PersonalAccessTokenProvider {
         // An unchanged declared date that has passed since must not block an unrelated change.
         const news = this.validated(unchecked, olds);
         const operations = planPatch(olds, news, this.now());
+        const client = this.client();
+        // Where the token lives is confirmed when a request is made anyway, or when it is recorded elsewhere.
+        if (operations.length > 0 || recordedElsewhere(olds, client.settings.baseUrl)) {
+            await confirmHere(
+                client,
+                await hereOf(client),
+                id,
+                olds,
+                olds.apiVersion ?? news.apiVersion,
+                "changed",
+            );
+        }
         const record: TokenRecord =
             operations.length > 0
-                ? await this.client().patch(news.apiVersion, id, operations)
+                ? await client.patch(news.apiVersion, id, operations)
                 : recordFrom(id, olds);
-        const outs = keepAdoption(olds, outputsFrom(record, news, olds.secret));
+        const outs = {
+            ...keepAdoption(olds, outputsFrom(record, news, olds.secret)),
+            tenant: client.settings.baseUrl,
+        };
         const version = olds.apiVersion ?? news.apiVersion;
         const notify = (message: string) => this.notify(message);
-        const client = this.client();
         return {
             outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
         };
@@ -212,6 +239,9 @@ export class PersonalAccessTokenProvider {
         const misplaced = this.sameName.deleted(props, id);
         if (misplaced) this.notify(misplaced);
         const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
+        const here = this.client();
+        await confirmHere(here, await hereOf(here), id, props, version, "deleted");
         // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
         const client = () => this.client();
         if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
@@ -256,6 +286,15 @@ export class PersonalAccessTokenProvider {
             this.options.retryPolicy,
             this.options.rateLimit,
         );
+    }
+
+    /** The provider's canonical API root, when its settings resolve (no request). */
+    private tenant(): string | undefined {
+        try {
+            return this.client().settings.baseUrl;
+        } catch {
+            return undefined;
+        }
     }
 
     private now(): Date {

@@ -115,7 +115,12 @@ export async function start(argv: string[]): Promise<Server | undefined> {
     process.stdout.write(`${plain ? "http" : "https"}://${shown}:${address.port}\n`);
     if (allowEnvs.length === 0)
         process.stderr.write("isc-pat rotator: no --allow-env given: every request is refused (403)\n");
-    const stop = () => server.close(() => process.exit(0));
+    // A stop lets running rotations finish (their answers are sent), then exits.
+    const stop = () => {
+        server.close();
+        server.closeIdleConnections();
+        void handler.settled().then(() => process.exit(0));
+    };
     process.once("SIGTERM", stop);
     process.once("SIGINT", stop);
     return server;

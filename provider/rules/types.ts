@@ -56,6 +56,8 @@ export interface TokenOutputs extends CheckedInputs {
     previousGeneration?: PreviousGeneration;
     /** Whether `secret` holds the token's secret (false for an adopted token). */
     secretKnown?: boolean;
+    /** The tenant's canonical API root where the token lives (absent in states written before it). */
+    tenant?: string;
 }
 
 export const INPUT_NAMES = [
@@ -82,6 +84,7 @@ export const OUTPUT_ONLY_NAMES = [
     "rotationDueAt",
     "previousGeneration",
     "secretKnown",
+    "tenant",
 ] as const satisfies readonly Exclude<keyof TokenOutputs, keyof TokenInputs>[];
 
 // Compile-time proof that the lists above name every key.

@@ -110,6 +110,10 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly secretKnown: pulumi.Output<boolean | undefined>;
     /**
+     * The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
+     */
+    declare public /*out*/ readonly tenant: pulumi.Output<string | undefined>;
+    /**
      * With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
      */
     declare public /*out*/ readonly tokenName: pulumi.Output<string | undefined>;
@@ -151,6 +155,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
             resourceInputs["rotationDueAt"] = undefined /*out*/;
             resourceInputs["secret"] = undefined /*out*/;
             resourceInputs["secretKnown"] = undefined /*out*/;
+            resourceInputs["tenant"] = undefined /*out*/;
             resourceInputs["tokenName"] = undefined /*out*/;
         } else {
             resourceInputs["accessTokenValiditySeconds"] = undefined /*out*/;
@@ -171,6 +176,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
             resourceInputs["scope"] = undefined /*out*/;
             resourceInputs["secret"] = undefined /*out*/;
             resourceInputs["secretKnown"] = undefined /*out*/;
+            resourceInputs["tenant"] = undefined /*out*/;
             resourceInputs["tokenName"] = undefined /*out*/;
             resourceInputs["userAwareTokenNeverExpires"] = undefined /*out*/;
         }

@@ -65,7 +65,13 @@ describe("end to end: secrets and credentials", function () {
             // --run-program reads the current config (the README says so).
             const newSecret = "rotated-client-secret-0123456789";
             hygiene.secret(newSecret);
-            ctx.h.emulator.addClient({ clientId: "rotated-client", clientSecret: newSecret });
+            // The same identity's new API client: a token's owner is its identity (another identity
+            // would be treated like another tenant: test/integration/tenancy.test.ts).
+            ctx.h.emulator.addClient({
+                clientId: "rotated-client",
+                clientSecret: newSecret,
+                identity: { id: ctx.h.identityId, name: "API Client" },
+            });
             await project.run(["config", "set", configKey("dynamic", "clientId"), "rotated-client"]);
             await project.run(["config", "set", "--secret", configKey("dynamic", "clientSecret")], {
                 input: newSecret,

@@ -352,6 +352,78 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
         assert.deepEqual(unknown.getFailuresList(), []);
     });
 
+    /** CheckConfig for a provider of this name (default… for the default provider), in a plugin with `env`. */
+    async function checkConfig(news: Properties, name: string, env: Record<string, string> = {}) {
+        const own = await startPlugin(env);
+        try {
+            const request = checkRequest(news);
+            request.setUrn(`urn:pulumi:dev::yaml::pulumi:providers:iscpat::${name}`);
+            return await own.call<CheckResponse>("checkConfig", request);
+        } finally {
+            await own.stop();
+        }
+    }
+
+    it("a partial explicit provider fails CheckConfig naming what is missing, and never takes SAIL_* for it", async () => {
+        const env = {
+            SAIL_BASE_URL: "https://a.api.identitynow.com",
+            SAIL_CLIENT_ID: "a",
+            SAIL_CLIENT_SECRET: "env-secret-of-tenant-a-00112233",
+        };
+        hygiene.secret(env.SAIL_CLIENT_SECRET);
+        for (const missing of [{ clientSecret: "" }, {}]) {
+            const checked = await checkConfig(
+                { baseUrl: "https://b.api.identitynow.com", clientId: "b", ...missing },
+                "prod",
+                env,
+            );
+            const failures = checked.getFailuresList().map((f) => [f.getProperty(), f.getReason()]);
+            assert.deepEqual(
+                failures.map(([p]) => p),
+                ["clientSecret"],
+            );
+            assert.match(
+                failures[0][1],
+                /is missing: this provider takes its connection from its properties/,
+            );
+            assert.ok(!JSON.stringify(plain(checked.getInputs())).includes(env.SAIL_CLIENT_SECRET));
+        }
+        // Unknown at preview: no failure, and still nothing from the environment.
+        const unknown = await checkConfig(
+            { baseUrl: "https://b.api.identitynow.com", clientId: "b", clientSecret: UNKNOWN },
+            "prod",
+            env,
+        );
+        assert.deepEqual(unknown.getFailuresList(), []);
+        assert.ok(!JSON.stringify(plain(unknown.getInputs())).includes(env.SAIL_CLIENT_SECRET));
+    });
+
+    it("records the environment a default provider takes; DiffConfig refuses it moved, naming both tenants", async () => {
+        const at = (url: string) => ({ SAIL_BASE_URL: url, SAIL_CLIENT_ID: "c", SAIL_CLIENT_SECRET: "s" });
+        const first = plain(
+            (await checkConfig({}, "default_0_1_0", at("https://a.api.identitynow.com/"))).getInputs(),
+        );
+        assert.deepEqual(first.fromEnvironment, { baseUrl: "https://a.api.identitynow.com", clientId: "c" });
+        const same = plain(
+            (await checkConfig({}, "default_0_1_0", at("https://a.api.identitynow.com"))).getInputs(),
+        );
+        assert.deepEqual(await diffConfig(first, same), { changes: DIFF_NONE, replaces: [], diffs: [] });
+        // A stack written before the record: no change.
+        assert.deepEqual(await diffConfig({}, same), { changes: DIFF_NONE, replaces: [], diffs: [] });
+        const moved = plain(
+            (await checkConfig({}, "default_0_1_0", at("https://b.api.identitynow.com"))).getInputs(),
+        );
+        const refused = grpcMessage(
+            await diffConfig(first, moved).then(
+                () => assert.fail("DiffConfig accepted a moved environment"),
+                (e: unknown) => e,
+            ),
+        );
+        assert.match(refused, /https:\/\/a\.api\.identitynow\.com/);
+        assert.match(refused, /https:\/\/b\.api\.identitynow\.com/);
+        assert.match(refused, /pulumi destroy/);
+    });
+
     it("replaces for another tenant or identity; in place for a new secret or API version, an alias URL, another client of the identity", async () => {
         const a = await startHarness();
         const b = await startHarness();

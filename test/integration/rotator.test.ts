@@ -7,24 +7,14 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rotatorHandler, type RotatorHandler } from "../../provider/rotator";
-import { ESC_ENV, FakeEsc, type EscAnswer } from "../support/esc";
+import { ESC_ENV, FakeEsc, readmeRequest, type EscAnswer } from "../support/esc";
 import { FAST_RETRIES, NO_PACING, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { DAY } from "../support/time";
 import { mints } from "../support/mint";
 import { until } from "../support/until";
-import { blocks } from "../support/readme";
 
 const PUBLIC_URL = "https://rotator.acme.example/isc-pat";
-
-/** The request object of the README's ESC environment (a JSON flow mapping, which YAML reads as is). */
-export function readmeRequest(): Record<string, unknown> {
-    const block = blocks("yaml").find((b) => b.includes("fn::rotate::external"));
-    assert.ok(block, "the README shows an ESC environment with fn::rotate::external");
-    const line = /^\s*request: (\{.*\})$/m.exec(block)?.[1];
-    assert.ok(line, "its request is one line of JSON");
-    return JSON.parse(line) as Record<string, unknown>;
-}
 
 interface Rotator {
     handler: RotatorHandler;

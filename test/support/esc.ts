@@ -6,11 +6,22 @@ import { once } from "node:events";
 import { createServer, request as httpRequest, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { AddressInfo } from "node:net";
+import assert from "node:assert/strict";
 import { hygiene } from "./hygiene";
+import { blocks } from "./readme";
 
 type Jose = typeof import("jose");
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const jose = require("jose") as Jose;
+
+/** The request object of the README's ESC environment (a JSON flow mapping, which YAML reads as is). */
+export function readmeRequest(): Record<string, unknown> {
+    const block = blocks("yaml").find((b) => b.includes("fn::rotate::external"));
+    assert.ok(block, "the README shows an ESC environment with fn::rotate::external");
+    const line = /^\s*request: (\{.*\})$/m.exec(block)?.[1];
+    assert.ok(line, "its request is one line of JSON");
+    return JSON.parse(line) as Record<string, unknown>;
+}
 
 export const ESC_ISSUER = "https://api.pulumi.com";
 export const ESC_ENV = "acme/prod";

@@ -211,7 +211,7 @@ describe("inventory (pure)", () => {
             },
         );
         const options = [...new Set([...help.split("\n\n")[0].matchAll(/(--[a-z-]+)/g)].map((m) => m[1]))];
-        assert.ok(options.length === 14, options.join(" "));
+        assert.ok(options.length === 15, options.join(" "));
         for (const option of options)
             assert.match(
                 help,

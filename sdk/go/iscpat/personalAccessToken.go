@@ -52,6 +52,8 @@ type PersonalAccessToken struct {
 	Secret pulumi.StringOutput `pulumi:"secret"`
 	// Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
 	SecretKnown pulumi.BoolPtrOutput `pulumi:"secretKnown"`
+	// The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
+	Tenant pulumi.StringPtrOutput `pulumi:"tenant"`
 	// With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
 	TokenName pulumi.StringPtrOutput `pulumi:"tokenName"`
 	// The never-expires acknowledgment, on v2025/v2026/v1.
@@ -276,6 +278,11 @@ func (o PersonalAccessTokenOutput) Secret() pulumi.StringOutput {
 // Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
 func (o PersonalAccessTokenOutput) SecretKnown() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.BoolPtrOutput { return v.SecretKnown }).(pulumi.BoolPtrOutput)
+}
+
+// The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
+func (o PersonalAccessTokenOutput) Tenant() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.Tenant }).(pulumi.StringPtrOutput)
 }
 
 // With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.

@@ -284,6 +284,7 @@ class PersonalAccessToken(pulumi.CustomResource):
             __props__.__dict__["rotation_due_at"] = None
             __props__.__dict__["secret"] = None
             __props__.__dict__["secret_known"] = None
+            __props__.__dict__["tenant"] = None
             __props__.__dict__["token_name"] = None
         secret_opts = pulumi.ResourceOptions(additional_secret_outputs=["secret"])
         opts = pulumi.ResourceOptions.merge(opts, secret_opts)
@@ -327,6 +328,7 @@ class PersonalAccessToken(pulumi.CustomResource):
         __props__.__dict__["scope"] = None
         __props__.__dict__["secret"] = None
         __props__.__dict__["secret_known"] = None
+        __props__.__dict__["tenant"] = None
         __props__.__dict__["token_name"] = None
         __props__.__dict__["user_aware_token_never_expires"] = None
         return PersonalAccessToken(resource_name, opts=opts, __props__=__props__)
@@ -474,6 +476,14 @@ class PersonalAccessToken(pulumi.CustomResource):
         Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
         """
         return pulumi.get(self, "secret_known")
+
+    @_builtins.property
+    @pulumi.getter
+    def tenant(self) -> pulumi.Output[Optional[_builtins.str]]:
+        """
+        The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
+        """
+        return pulumi.get(self, "tenant")
 
     @_builtins.property
     @pulumi.getter(name="tokenName")

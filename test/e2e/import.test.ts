@@ -1,0 +1,159 @@
+// `pulumi import` under the real CLI with the plugin and Pulumi YAML: the CLI writes the program
+// (--out), the test adds it to the project, and the next `pulumi up` keeps each token (same id, its
+// users' secret still works, nothing made or deleted). First one token by id, then the file
+// `isc-pat audit --emit-import` writes for the tokens no stack manages. One project for both; each
+// pulumi command is a new plugin process.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pulumiCli, REPO } from "../../scripts/pulumi-project";
+import { PLUGIN } from "../support/plugin";
+import { createToken, inDays, startHarness, type Harness } from "../support/harness";
+import { observe } from "../support/hygiene";
+import { mints } from "../support/mint";
+import { Project } from "../support/pulumi";
+
+/** Requests that change something at the tenant. */
+function writes(h: Harness): number {
+    const c = h.emulator.counts();
+    return c.create + c.patch + c.delete;
+}
+
+describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", function () {
+    this.timeout(900_000);
+    let h: Harness;
+    let dir: string;
+    let project: Project | undefined;
+
+    /** A token its users made and hold the secret of: no stack knows it. */
+    async function unmanaged(name: string) {
+        const made = await createToken(h.provider({ notify: () => undefined }), {
+            name,
+            expirationDate: inDays(60),
+            scope: ["sp:scopes:default"],
+        });
+        return { id: made.id, secret: made.outs.secret };
+    }
+
+    /** Adds the resources the CLI wrote (`--out`) to the project's program. */
+    function adopt(generated: string, first: boolean) {
+        const text = readFileSync(join(dir, generated), "utf8");
+        assert.match(text, /^resources:\n/, text);
+        appendFileSync(join(dir, "Pulumi.yaml"), first ? text : text.replace(/^resources:\n/, ""));
+    }
+
+    before(async () => {
+        h = await startHarness();
+        dir = mkdtempSync(join(tmpdir(), "pat-import-yaml-"));
+        writeFileSync(
+            join(dir, "Pulumi.yaml"),
+            [
+                "name: pat-import",
+                "runtime: yaml",
+                "plugins:",
+                "    providers:",
+                "        - name: iscpat",
+                `          path: ${dirname(PLUGIN)}`,
+                "",
+            ].join("\n"),
+        );
+        // The default provider takes the tenant from SAIL_*.
+        project = new Project(dir, h.env);
+        await project.init();
+    });
+    after(async () => {
+        await project?.run(["destroy", "--yes"], { allowFailure: true });
+        project?.cleanup();
+        rmSync(dir, { recursive: true, force: true });
+        await h?.emulator.stop();
+    });
+
+    it("pulumi import <type> <name> <id>, then pulumi up: the same token, its users' secret works, no replacement", async () => {
+        const users = await unmanaged("imported-one");
+        const p = project as Project;
+        const imported = await p.run([
+            "import",
+            "iscpat:index:PersonalAccessToken",
+            "importedOne",
+            users.id,
+            "--protect=false",
+            "--yes",
+            "--out",
+            "imported-one.yaml",
+        ]);
+        assert.match(imported.output, /1 imported/, imported.output);
+        adopt("imported-one.yaml", true);
+        h.emulator.resetRequests();
+        const up = await p.run(["up", "--yes"]);
+        assert.doesNotMatch(up.output, /replace|deleted|created/, up.output);
+        assert.equal(writes(h), 0, "nothing made, changed or deleted");
+        assert.deepEqual(
+            h.emulator.tokens().map((t) => [t.id, t.name]),
+            [[users.id, "imported-one"]],
+        );
+        assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret), "its users' secret works");
+        const { deployment } = await p.exportState();
+        const token = deployment.resources.find((r) => r.type === "iscpat:index:PersonalAccessToken") as {
+            outputs: Record<string, unknown>;
+        };
+        assert.equal(token.outputs.adoptTokenId, users.id, "recorded as adopted");
+        assert.equal(token.outputs.secretKnown, false, "its secret is not known");
+        await p.run(["preview", "--expect-no-changes"]);
+    });
+
+    it("isc-pat audit --emit-import, then pulumi import --file: the CLI writes the program; the next up keeps every token", async () => {
+        const a = await unmanaged("audited-a");
+        const b = await unmanaged("audited-b");
+        const p = project as Project;
+        const file = join(dir, "import.json");
+        // The package's bin, with the Pulumi CLI on PATH for --stack (as npx isc-pat runs it).
+        const audit = await new Promise<{ code: number; output: string }>((resolve) => {
+            const child = spawn(
+                process.execPath,
+                [
+                    join(REPO, "dist", "provider", "bin.js"),
+                    "audit",
+                    "--stack",
+                    p.stack,
+                    "--emit-import",
+                    file,
+                ],
+                { cwd: dir, env: { ...p.env, PATH: `${dirname(pulumiCli())}:${p.env.PATH}` } },
+            );
+            let output = "";
+            child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+            child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+            child.on("close", (code) => resolve({ code: code ?? -1, output }));
+        });
+        observe("isc-pat audit --emit-import", audit.output);
+        assert.equal(audit.code, 0, audit.output);
+        const written = JSON.parse(readFileSync(file, "utf8")) as { resources: Record<string, string>[] };
+        assert.deepEqual(
+            written.resources.map((r) => [r.type, r.name, r.id]).sort(),
+            [
+                ["iscpat:index:PersonalAccessToken", "audited-a", a.id],
+                ["iscpat:index:PersonalAccessToken", "audited-b", b.id],
+            ],
+            "the unmanaged tokens only (imported-one is in the stack)",
+        );
+        const imported = await p.run([
+            "import",
+            "--file",
+            file,
+            "--protect=false",
+            "--yes",
+            "--out",
+            "audited.yaml",
+        ]);
+        assert.match(imported.output, /2 imported/, imported.output);
+        adopt("audited.yaml", false);
+        h.emulator.resetRequests();
+        await p.run(["up", "--yes"]);
+        assert.equal(writes(h), 0, "nothing made, changed or deleted");
+        for (const users of [a, b]) assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret));
+        assert.equal(h.emulator.tokens().length, 3);
+        await p.run(["preview", "--expect-no-changes"]);
+    });
+});
