@@ -35,7 +35,7 @@ import {
     type Thresholds,
 } from "./inventory";
 import { scrub } from "../isc-client/redact";
-import { isApiVersion } from "../rules/versions";
+import { API_VERSIONS, API_VERSIONS_TEXT, isApiVersion, orList } from "../rules/versions";
 
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
          [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]
@@ -47,7 +47,7 @@ Options and their defaults:
   --state FILE          join with a \`pulumi stack export\` file (default: none)
   --cwd DIR             the Pulumi project for --stack (default: the current directory)
   --all-owners          every identity's tokens (default: the API client's own)
-  --api-version V       beta, v3, v2024, v2025, v2026 or v1 (default: the stack config
+  --api-version V       ${orList(API_VERSIONS)} (default: the stack config
                         ${configKey("dynamic", "apiVersion")} of the first --stack, else v1)
   --expiring-days N     expiring: expires within N days (default: ${AUDIT_DEFAULTS.expiringDays})
   --unused-days N       unused: last used more than N days ago (default: ${AUDIT_DEFAULTS.unusedDays})
@@ -190,7 +190,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
     const settings = resolveConnection(config.given, config.place, process.env);
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
-        throw new UsageError(`--api-version must be one of beta, v3, v2024, v2025, v2026, v1`);
+        throw new UsageError(`--api-version must be one of ${API_VERSIONS_TEXT}`);
     const version: ApiVersion =
         (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config.given, config.place);
     const options = {

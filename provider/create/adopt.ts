@@ -12,7 +12,7 @@ import { planDiff, planPatch } from "../rules/plan";
 import { scrub } from "../isc-client/redact";
 import { rotationExpiry } from "../rules/rotation";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
-import { collectionPath, hasModernExpiry, itemPath } from "../rules/versions";
+import { collectionPath, hasModernExpiry, itemPath, MODERN_VERSIONS_TEXT } from "../rules/versions";
 
 export type { CreateOutcome };
 
@@ -186,7 +186,7 @@ export function adoptionPatch(record: TokenRecord, inputs: CheckedInputs, now: D
             // The older versions cannot patch an expiry, and replacing would break the token's users.
             if (!hasModernExpiry(inputs.apiVersion)) {
                 throw new AdoptionError(
-                    `${describeToken(record)} expires on ${current.expirationDate ?? "never"}, later than rotation.expiresInDays (${inputs.rotation.expiresInDays} days: by ${target}) allows, and apiVersion ${inputs.apiVersion} cannot change a token's expiry in place; adopting never replaces a token its users hold, so nothing was changed. Adopt it with apiVersion v2025, v2026 or v1 (its expiry is then brought to ${target}), or without rotation (declare its expirationDate), or remove adoptTokenId to make a new rotating token`,
+                    `${describeToken(record)} expires on ${current.expirationDate ?? "never"}, later than rotation.expiresInDays (${inputs.rotation.expiresInDays} days: by ${target}) allows, and apiVersion ${inputs.apiVersion} cannot change a token's expiry in place; adopting never replaces a token its users hold, so nothing was changed. Adopt it with apiVersion ${MODERN_VERSIONS_TEXT} (its expiry is then brought to ${target}), or without rotation (declare its expirationDate), or remove adoptTokenId to make a new rotating token`,
                 );
             }
             ops.push({ op: "replace", path: "/expirationDate", value: target });

@@ -7,8 +7,9 @@ import { addDays, hasPassed, instantMs, isLeapSecond, isRfc3339, wireInstant } f
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, isUnknown, type CheckedInputs } from "./types";
 import {
-    API_VERSIONS,
+    API_VERSIONS_TEXT,
     LEGACY_MAX_EXPIRES_IN_DAYS,
+    MODERN_VERSIONS_TEXT,
     hasModernExpiry,
     isApiVersion,
     legacyExpiryLimit,
@@ -200,7 +201,7 @@ const TYPE_HINT: Record<string, string> = {
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
     userAwareTokenNeverExpires: "true or false",
     accessTokenValiditySeconds: "a whole number of seconds from 15 to 43200",
-    apiVersion: `one of ${API_VERSIONS.join(", ")}`,
+    apiVersion: `one of ${API_VERSIONS_TEXT}`,
     adoptTokenId: "the id of an existing token of the API client's identity",
     onNameConflict: '"fail", "adopt" or "replace"',
     replaceIfSecretUnknown: "true or false",
@@ -257,7 +258,7 @@ function crossFieldFailures(
             } else if (version && !hasModernExpiry(version) && at > legacyExpiryLimit(now).getTime()) {
                 failures.push({
                     property: "expirationDate",
-                    reason: `must be at most 6 months ahead on apiVersion ${version} (here: no later than ${legacyExpiryLimit(now).toISOString()}, 6 calendar months less a day of margin); choose an earlier date, or apiVersion v2025, v2026 or v1, which have no upper limit`,
+                    reason: `must be at most 6 months ahead on apiVersion ${version} (here: no later than ${legacyExpiryLimit(now).toISOString()}, 6 calendar months less a day of margin); choose an earlier date, or apiVersion ${MODERN_VERSIONS_TEXT}, which have no upper limit`,
                 });
             }
         }
@@ -291,7 +292,7 @@ function crossFieldFailures(
         ) {
             failures.push({
                 property: "rotation.expiresInDays",
-                reason: `must be at most ${LEGACY_MAX_EXPIRES_IN_DAYS} days (6 months less a day of margin) on apiVersion ${version}; use a smaller value, or apiVersion v2025, v2026 or v1`,
+                reason: `must be at most ${LEGACY_MAX_EXPIRES_IN_DAYS} days (6 months less a day of margin) on apiVersion ${version}; use a smaller value, or apiVersion ${MODERN_VERSIONS_TEXT}`,
             });
         }
     }
@@ -306,7 +307,7 @@ function crossFieldFailures(
     } else if (version && ack !== undefined && ack !== null && !isUnknown(ack)) {
         failures.push({
             property: "userAwareTokenNeverExpires",
-            reason: `is not supported on apiVersion ${version} (tokens there always expire, within 6 months); remove it, or use apiVersion v2025, v2026 or v1`,
+            reason: `is not supported on apiVersion ${version} (tokens there always expire, within 6 months); remove it, or use apiVersion ${MODERN_VERSIONS_TEXT}`,
         });
     }
     return failures;

@@ -2,7 +2,41 @@
 import type { ApiVersion } from "../../wire/api-types";
 import { DAY_MS } from "./dates";
 
-export const API_VERSIONS: readonly ApiVersion[] = ["beta", "v3", "v2024", "v2025", "v2026", "v1"];
+/** What differs between the API versions, one row each: a new version is one row here (and schema.json's enum). */
+interface VersionFacts {
+    /**
+     * v2025 and later (and the per-resource v1) allow never-expiring tokens and patching the expiry;
+     * the older versions cap expiry at 6 months and default to it.
+     */
+    modernExpiry: boolean;
+}
+
+/** The versions in the order messages list them (schema.json's enum; test/unit/versions.test.ts). */
+export const VERSION_FACTS = {
+    beta: { modernExpiry: false },
+    v3: { modernExpiry: false },
+    v2024: { modernExpiry: false },
+    v2025: { modernExpiry: true },
+    v2026: { modernExpiry: true },
+    v1: { modernExpiry: true },
+} as const satisfies Record<ApiVersion, VersionFacts>;
+
+export const API_VERSIONS = Object.keys(VERSION_FACTS) as readonly ApiVersion[];
+/** The versions with modern expiry, and the older ones (6-month expiry). */
+export const MODERN_VERSIONS = API_VERSIONS.filter((v) => VERSION_FACTS[v].modernExpiry);
+export const LEGACY_VERSIONS = API_VERSIONS.filter((v) => !VERSION_FACTS[v].modernExpiry);
+
+/** "a, b or c", as messages name a choice of versions. */
+export function orList(versions: readonly string[]): string {
+    return versions.length < 2
+        ? versions.join("")
+        : `${versions.slice(0, -1).join(", ")} or ${versions.at(-1)}`;
+}
+
+/** Every version, as the messages that refuse another name them: "beta, v3, v2024, v2025, v2026, v1". */
+export const API_VERSIONS_TEXT = API_VERSIONS.join(", ");
+/** The versions with modern expiry, as the messages that suggest one name them: "v2025, v2026 or v1". */
+export const MODERN_VERSIONS_TEXT = orList(MODERN_VERSIONS);
 
 export const DEFAULT_API_VERSION: ApiVersion = "v1";
 
@@ -16,12 +50,9 @@ export function isApiVersion(value: unknown): value is ApiVersion {
     return typeof value === "string" && (API_VERSIONS as readonly string[]).includes(value);
 }
 
-/**
- * v2025 and later (and the per-resource v1) allow never-expiring tokens and patching the expiry;
- * the older versions cap expiry at 6 months and default to it.
- */
+/** See VersionFacts.modernExpiry; false for what is no version (an unknown at preview). */
 export function hasModernExpiry(version: ApiVersion): boolean {
-    return version === "v2025" || version === "v2026" || version === "v1";
+    return isApiVersion(version) && VERSION_FACTS[version].modernExpiry;
 }
 
 /** The collection path, relative to the base URL. */

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { pulumiCli, REPO } from "../../scripts/pulumi-project";
+import { pulumiCli, pulumiYamlCli, REPO } from "../../scripts/pulumi-project";
 import { PLUGIN } from "../support/plugin";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 import { observe } from "../support/hygiene";
@@ -45,6 +45,8 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
     }
 
     before(async () => {
+        // The CLI with the YAML language host beside it (built on first use), for every run below.
+        pulumiYamlCli();
         h = await startHarness();
         dir = mkdtempSync(join(tmpdir(), "pat-import-yaml-"));
         writeFileSync(

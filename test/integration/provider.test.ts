@@ -1,12 +1,12 @@
 // The provider class driven through its whole lifecycle against the emulator over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
 import { configKey } from "../../provider/isc-client/settings";
-import type { ApiVersion } from "../../wire/api-types";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { RIGHTS } from "../../emulator";
 import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
+import { API_VERSIONS } from "../../provider/rules/versions";
 
 describe("PersonalAccessTokenProvider against the emulator", () => {
     const ctx = useHarness({ perTest: true });
@@ -51,7 +51,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.deepEqual(await p.read(id, updated.outs as TokenOutputs), {}, "gone from a successful list");
     });
 
-    for (const version of ["beta", "v3", "v2024", "v2025", "v2026", "v1"] as ApiVersion[]) {
+    for (const version of API_VERSIONS) {
         it(`runs the lifecycle on apiVersion ${version}`, async () => {
             const p = ctx.h.provider();
             // One instant for both: two calls a second boundary apart would change the expiry.

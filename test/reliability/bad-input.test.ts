@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { PersonalAccessTokenProvider } from "../../provider";
 import { FAST_RETRIES, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
+import { API_VERSIONS_TEXT, MODERN_VERSIONS_TEXT } from "../../provider/rules/versions";
 
 interface InputRow {
     title: string;
@@ -72,7 +73,7 @@ const rows: InputRow[] = [
         title: "beyond 6 months on v2024",
         inputs: { apiVersion: "v2024", expirationDate: inDays(200) },
         property: "expirationDate",
-        fix: /at most 6 months ahead .* or apiVersion v2025, v2026 or v1/,
+        fix: new RegExp(`at most 6 months ahead .* or apiVersion ${MODERN_VERSIONS_TEXT}`),
     },
     {
         title: "never-expiring without acknowledgment",
@@ -96,7 +97,7 @@ const rows: InputRow[] = [
         title: "unknown apiVersion",
         inputs: { apiVersion: "v4" },
         property: "apiVersion",
-        fix: /must be one of beta, v3, v2024, v2025, v2026, v1/,
+        fix: new RegExp(`must be one of ${API_VERSIONS_TEXT}`),
     },
 ];
 

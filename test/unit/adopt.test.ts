@@ -7,6 +7,7 @@ import { AdoptionError, adoptionPatch, keepAdoption, nameConflictMessage } from 
 import { outputsFrom } from "../../provider/rules/outputs";
 import { planDiff } from "../../provider/rules/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
+import { LEGACY_VERSIONS, MODERN_VERSIONS_TEXT } from "../../provider/rules/versions";
 
 const NOW = new Date("2026-11-23T10:00:00Z");
 const LATER = "2027-06-30T00:00:00Z";
@@ -119,7 +120,7 @@ describe("adoption (pure)", () => {
     });
 
     it("with rotation on beta/v3/v2024, refuses a token expiring later than expiresInDays allows (its expiry cannot be patched there)", () => {
-        for (const apiVersion of ["beta", "v3", "v2024"] as const) {
+        for (const apiVersion of LEGACY_VERSIONS) {
             const rotating: CheckedInputs = {
                 name: "legacy-ci",
                 scope: ["sp:scopes:default"],
@@ -138,7 +139,7 @@ describe("adoption (pure)", () => {
                     new RegExp(`apiVersion ${apiVersion} cannot change a token's expiry in place`).test(
                         e.message,
                     ) &&
-                    /apiVersion v2025, v2026 or v1/.test(e.message),
+                    e.message.includes(`apiVersion ${MODERN_VERSIONS_TEXT}`),
             );
             // Within the rotation's lifetime: adopted as it is, its real expiry in the state.
             const soon = record({ expirationDate: "2026-12-20T00:00:00Z" });

@@ -1,13 +1,14 @@
 // createRequestFrom, outputsFrom and inputsFrom: between the API's record and the resource's
 // inputs and outputs.
 import assert from "node:assert/strict";
-import type { ApiVersion, TokenRecord } from "../../wire/api-types";
+import type { TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/rules/outputs";
 import { planDiff } from "../../provider/rules/plan";
 import type { CheckedInputs } from "../../provider/rules/types";
+import { LEGACY_VERSIONS, MODERN_VERSIONS } from "../../provider/rules/versions";
 
-const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
-const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
+const LEGACY = LEGACY_VERSIONS;
+const MODERN = MODERN_VERSIONS;
 const SECRET = "unit-test-pat-secret-0000000000000000000000000000000000000000000000";
 
 function record(fields: Partial<TokenRecord> = {}): TokenRecord {

@@ -14,14 +14,19 @@ import {
 import { planDiff } from "../../provider/rules/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
-import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";
+import {
+    API_VERSIONS,
+    hasModernExpiry,
+    LEGACY_VERSIONS,
+    MODERN_VERSIONS,
+} from "../../provider/rules/versions";
 import { DAY } from "../support/time";
 
 /** Every decision is made at NOW (an argument): the dates below derive from it. */
 const NOW = new Date("2026-06-01T00:00:00.000Z");
 const at = (days: number) => new Date(NOW.getTime() + days * DAY).toISOString();
-const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
-const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
+const LEGACY = LEGACY_VERSIONS;
+const MODERN = MODERN_VERSIONS;
 
 /** The outgoing generation's outputs: it expires in `expiresIn` days (null: never). */
 function outgoing(expiresIn: number | null, extra: Partial<TokenOutputs> = {}): Partial<TokenOutputs> {

@@ -1,12 +1,12 @@
 // planDiff and planPatch: what an update of the state's outputs to the new checked inputs does.
 import assert from "node:assert/strict";
-import type { ApiVersion } from "../../wire/api-types";
 import { sameInstant, sameScope } from "../../provider/rules/equality";
 import { planDiff, planPatch } from "../../provider/rules/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
+import { LEGACY_VERSIONS, MODERN_VERSIONS } from "../../provider/rules/versions";
 
-const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
-const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
+const LEGACY = LEGACY_VERSIONS;
+const MODERN = MODERN_VERSIONS;
 
 const DATE = "2027-01-01T00:00:00Z";
 const OTHER_DATE = "2027-02-01T00:00:00Z";

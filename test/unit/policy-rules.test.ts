@@ -9,6 +9,7 @@ import * as stackRules from "../../policy/stack-rules";
 import { UNKNOWN_VALUE } from "../../policy/values";
 import { INPUT_NAMES, OUTPUT_ONLY_NAMES, UNKNOWN as U } from "../../provider/rules/types";
 import { inDays } from "../support/harness";
+import { API_VERSIONS, LEGACY_VERSIONS } from "../../provider/rules/versions";
 
 const NOW = new Date();
 /** Every property a token has, inputs and outputs: a new one is covered without editing this file. */
@@ -57,7 +58,7 @@ describe("policy: maximum lifetime", () => {
         }
     });
     it("on beta/v3/v2024 an omitted expirationDate means 6 months, refused under a shorter limit", () => {
-        for (const version of ["beta", "v3", "v2024"]) {
+        for (const version of LEGACY_VERSIONS) {
             assert.match(
                 decide({ apiVersion: version }) ?? "",
                 /expires 6 months after creation, more than the 90 days allowed/,
@@ -392,7 +393,7 @@ describe("policy decisions: properties", () => {
             expirationDate: fc.oneof(fc.constant(null), instant, fc.string()),
             userAwareTokenNeverExpires: fc.oneof(fc.constant(null), fc.boolean()),
             accessTokenValiditySeconds: fc.oneof(fc.constant(null), fc.integer({ min: 15, max: 43200 })),
-            apiVersion: fc.constantFrom("beta", "v3", "v2024", "v2025", "v2026", "v1", "v9"),
+            apiVersion: fc.constantFrom(...API_VERSIONS, "v9"),
             rotation: fc.record({
                 expiresInDays: fc.integer({ min: 1, max: 400 }),
                 rotateBeforeDays: fc.integer({ min: 0, max: 30 }),

@@ -4,6 +4,12 @@ import assert from "node:assert/strict";
 import type { ApiVersion } from "../../wire/api-types";
 import { INPUT_NAMES, UNKNOWN } from "../../provider/rules/types";
 import { PROVIDER_KEY, validateInputs, type CheckFailure } from "../../provider/rules/validate";
+import {
+    API_VERSIONS_TEXT,
+    LEGACY_VERSIONS,
+    MODERN_VERSIONS,
+    MODERN_VERSIONS_TEXT,
+} from "../../provider/rules/versions";
 
 const NOW = new Date("2026-06-01T00:00:00Z");
 /** Within 6 months of NOW. */
@@ -12,8 +18,8 @@ const SOON = "2026-09-01T00:00:00Z";
 const FAR = "2027-06-30T00:00:00Z";
 const PAST = "2026-05-01T00:00:00Z";
 
-const LEGACY: ApiVersion[] = ["beta", "v3", "v2024"];
-const MODERN: ApiVersion[] = ["v2025", "v2026", "v1"];
+const LEGACY = LEGACY_VERSIONS;
+const MODERN = MODERN_VERSIONS;
 
 function check(raw: Record<string, unknown>, defaultApiVersion: ApiVersion = "v1") {
     return validateInputs(raw, { now: NOW, defaultApiVersion });
@@ -318,7 +324,7 @@ describe("validateInputs", () => {
                     /at most 6 months ahead/,
                     /2026-11-30T00:00:00.000Z/,
                     new RegExp(`apiVersion ${version}`),
-                    /v2025, v2026 or v1/,
+                    new RegExp(MODERN_VERSIONS_TEXT),
                 ]);
             });
 
@@ -394,7 +400,7 @@ describe("validateInputs", () => {
                             [
                                 new RegExp(`not supported on apiVersion ${version}`),
                                 /remove it/,
-                                /v2025, v2026 or v1/,
+                                new RegExp(MODERN_VERSIONS_TEXT),
                             ],
                         );
                     }
@@ -417,9 +423,7 @@ describe("validateInputs", () => {
     describe("apiVersion", () => {
         for (const value of ["v4", "V3", "2025", "", 3]) {
             it(`fails for ${JSON.stringify(value)} and lists the versions`, () => {
-                assertFails({ name: "x", apiVersion: value }, "apiVersion", [
-                    /beta, v3, v2024, v2025, v2026, v1/,
-                ]);
+                assertFails({ name: "x", apiVersion: value }, "apiVersion", [new RegExp(API_VERSIONS_TEXT)]);
             });
         }
     });
