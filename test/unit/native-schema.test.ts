@@ -126,7 +126,10 @@ describe("the native plugin's package schema (generated from schema.json)", () =
             .map(([n]) => n);
         assert.deepEqual(secrets, ["secret"]);
         for (const settings of [generated.config.variables, generated.provider.inputProperties]) {
-            assert.deepEqual(Object.keys(settings), ["baseUrl", "clientId", "clientSecret", "apiVersion"]);
+            assert.deepEqual(
+                Object.keys(settings),
+                SETTINGS.map((s) => s.name),
+            );
             assert.equal(settings.clientSecret.secret, true);
             assert.ok(!settings.clientId.secret && !settings.baseUrl.secret);
         }
