@@ -10,28 +10,15 @@ export const LANGUAGES = ["nodejs", "python", "go"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
 /**
- * The Go module path of the Go SDK (sdk/go.mod): the repository's sdk/ folder, as Pulumi providers lay
- * theirs out. The package is `<module>/go/iscpat`.
- */
-export const GO_MODULE = "github.com/isc-pat/pulumi-sailpoint-pat/sdk";
-
-/**
  * The version the SDKs are generated with. The committed SDKs carry none: each generator writes a
  * `${VERSION}` placeholder that a release fills in (test/sdk/ fills in package.json's), so a version
  * bump does not change generated files.
  */
 const GENERATED_VERSION = "0.0.0";
 
-/** The package schema with each SDK's own names (the engine ignores `language`). */
+/** The package schema the SDKs are generated from (its `language` section names each SDK's package). */
 export function sdkSchema(): Record<string, unknown> {
-    return {
-        ...packageSchema(GENERATED_VERSION),
-        language: {
-            nodejs: { packageName: "@isc-pat/iscpat", packageDescription: "The iscpat native plugin's SDK." },
-            python: { packageName: "pulumi_iscpat" },
-            go: { importBasePath: `${GO_MODULE}/go/iscpat` },
-        },
-    };
+    return packageSchema(GENERATED_VERSION);
 }
 
 /**

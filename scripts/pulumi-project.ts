@@ -2,7 +2,16 @@
 // temporary local file backend, and example projects that install this package from its packed
 // tarball, as a user's project does.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+    cpSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 
@@ -66,6 +75,11 @@ function installedExample(example: string): string {
         const source =
             example === "e2e-program" ? join(REPO, "test", "e2e-program") : join(REPO, "examples", example);
         cpSync(source, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+        // A YAML project whose plugin is installed by name has no package.json: nothing to install.
+        if (!existsSync(join(dir, "package.json"))) {
+            installed.set(example, dir);
+            return dir;
+        }
         const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
         manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
         manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();

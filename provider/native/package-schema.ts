@@ -166,6 +166,63 @@ function providerSettings(): Record<string, PropertySpec> {
     );
 }
 
+/**
+ * The Go module of the Go SDK (sdk/go.mod): the repository's sdk/ folder, as Pulumi providers lay theirs
+ * out. The package is `<module>/go/iscpat`.
+ */
+export const GO_MODULE = "github.com/isc-pat/pulumi-sailpoint-pat/sdk";
+const REPOSITORY = "https://github.com/isc-pat/pulumi-sailpoint-pat";
+
+/**
+ * What the registry and the SDKs show of the package. No pluginDownloadURL: no public place serves the
+ * plugin's tarballs yet (they are installed with `pulumi plugin install … --file`).
+ */
+function packageMetadata(version: string): Record<string, unknown> {
+    return {
+        name: PACKAGE,
+        displayName: "SailPoint ISC personal access tokens",
+        version,
+        description:
+            "SailPoint Identity Security Cloud personal access tokens (PATs): the native plugin of @isc-pat/pulumi-sailpoint-pat.",
+        keywords: ["pulumi", "sailpoint", "identitynow", "category/utility", "kind/native"],
+        publisher: "isc-pat",
+        license: "Apache-2.0",
+        repository: REPOSITORY,
+        homepage: `${REPOSITORY}#readme`,
+        meta: { moduleFormat: "(.*)" },
+        language: {
+            nodejs: {
+                packageName: "@isc-pat/iscpat",
+                packageDescription: "The iscpat native plugin's SDK.",
+            },
+            python: { packageName: "pulumi_iscpat" },
+            go: { importBasePath: `${GO_MODULE}/go/iscpat` },
+        },
+    };
+}
+
+/**
+ * The named types, each described: an object or enum type without a description of its own takes that
+ * of the first property that refers to it.
+ */
+function describedTypes(
+    types: Map<string, ObjectTypeSpec | EnumTypeSpec>,
+    referrers: Record<string, PropertySpec>[],
+): Record<string, ObjectTypeSpec | EnumTypeSpec> {
+    const described: Record<string, ObjectTypeSpec | EnumTypeSpec> = {};
+    for (const [name, spec] of types) {
+        const ref = typeRef(name);
+        const referrer = referrers
+            .flatMap((properties) => Object.values(properties))
+            .find((property) => property.$ref === ref && property.description !== undefined);
+        described[`${PACKAGE}:index:${name}`] =
+            spec.description === undefined && referrer
+                ? { ...spec, description: referrer.description }
+                : spec;
+    }
+    return described;
+}
+
 /** How a provider picks its source, said in every setting's description. */
 const SOURCE_RULE =
     "A provider takes its connection (baseUrl, clientId, clientSecret) from one place: its own settings when any of them is set (then all three are needed), else the SAIL_* environment variables.";
@@ -180,15 +237,7 @@ export function packageSchema(version: string): Record<string, unknown> {
     for (const name of SECRET_OUTPUTS) properties[name] = { ...properties[name], secret: true };
     namedType("ApiVersion", definitions.apiVersion, types);
     return {
-        name: PACKAGE,
-        displayName: "SailPoint ISC personal access tokens",
-        version,
-        description:
-            "SailPoint Identity Security Cloud personal access tokens (PATs): the native plugin of @isc-pat/pulumi-sailpoint-pat.",
-        keywords: ["pulumi", "sailpoint", "identitynow", "category/utility"],
-        license: "Apache-2.0",
-        repository: "https://github.com/isc-pat/pulumi-sailpoint-pat",
-        meta: { moduleFormat: "(.*)" },
+        ...packageMetadata(version),
         config: { variables: providerSettings() },
         provider: {
             description:
@@ -205,6 +254,6 @@ export function packageSchema(version: string): Record<string, unknown> {
                 required: [...(outputs.required ?? [])],
             },
         },
-        types: Object.fromEntries([...types].map(([name, spec]) => [`${PACKAGE}:index:${name}`, spec])),
+        types: describedTypes(types, [inputProperties, properties]),
     };
 }

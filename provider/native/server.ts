@@ -31,8 +31,12 @@ import { unwrap, wrap, type Properties } from "./values";
 type Struct = InstanceType<typeof struct.Struct>;
 type Empty = InstanceType<typeof empty.Empty>;
 
+/** Written in by the bundler (scripts/bundle-plugin.ts): the bundled plugin has no package.json beside it. */
+declare const ISC_PAT_BUNDLED_VERSION: string | undefined;
+
 /** The package's version: the plugin's, and the schema's. */
 export function packageVersion(): string {
+    if (typeof ISC_PAT_BUNDLED_VERSION === "string") return ISC_PAT_BUNDLED_VERSION;
     const manifest = join(__dirname, "..", "..", "..", "package.json");
     return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }

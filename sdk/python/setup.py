@@ -24,7 +24,8 @@ setup(name='pulumi_iscpat',
       description="SailPoint Identity Security Cloud personal access tokens (PATs): the native plugin of @isc-pat/pulumi-sailpoint-pat.",
       long_description=readme(),
       long_description_content_type='text/markdown',
-      keywords='pulumi sailpoint identitynow category/utility',
+      keywords='pulumi sailpoint identitynow category/utility kind/native',
+      url='https://github.com/isc-pat/pulumi-sailpoint-pat#readme',
       project_urls={
           'Repository': 'https://github.com/isc-pat/pulumi-sailpoint-pat'
       },

@@ -1,14 +1,18 @@
 // examples/yaml under the real CLI with the Pulumi YAML language host, against two emulators (two
 // tenants): the default provider from the iscpat: stack config at one, an explicit provider at the
-// other. One project, one sequence of steps (each pulumi command is a new plugin process per provider).
+// other. The plugin is installed by name from the tarball `npm run plugin-tarballs` builds, into the
+// project's own PULUMI_HOME; the program names no plugin path. One project, one sequence of steps (each pulumi command is a new plugin process per provider).
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { pulumiYamlCli } from "../../scripts/pulumi-project";
+import { execFileSync } from "node:child_process";
+import { lockedPulumiVersion, packedPackage, pulumiYamlCli, REPO } from "../../scripts/pulumi-project";
+import { packageVersion } from "../../scripts/bundle-plugin";
+import { packageSchema } from "../../provider/native/package-schema";
 import { runIscPat } from "../support/bin";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
-import { Project } from "../support/pulumi";
+import { Project, recordInvocation } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
 import { configKey } from "../../provider/isc-client/settings";
 
@@ -44,18 +48,25 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         await prod?.emulator.stop();
     });
 
-    it("up, no-change preview, rename, bad input, a new tenant URL, destroy: each token at its own tenant", async () => {
+    it("installed by name: up, no-change preview, rename, bad input, a new tenant URL, destroy: each token at its own tenant", async () => {
         // No SAIL_* in the environment: the default provider reads the iscpat: stack config. The
         // README's commands for a YAML project, in order, the placeholders standing for the emulators.
         project = new Project("yaml", {});
+        assert.ok(!existsSync(join(project.dir, "package.json")), "the YAML project installs no npm package");
+        // The README's one command for the tarballs, in this clone (it builds first: the bundle and
+        // dist/ are rewritten whole, as npm test had built them).
+        recordInvocation(["run", "plugin-tarballs"], "npm");
+        execFileSync("npm", ["run", "plugin-tarballs", "--silent"], {
+            cwd: REPO,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const version = packageVersion();
         const commands = yamlCommands();
-        assert.equal(commands[0], "npm install @isc-pat/pulumi-sailpoint-pat @pulumi/pulumi");
-        for (const name of ["@isc-pat/pulumi-sailpoint-pat", "@pulumi/pulumi"]) {
-            assert.ok(
-                existsSync(join(project.dir, "node_modules", name, "package.json")),
-                `${name} is installed (from the packed tarball)`,
-            );
-        }
+        const install = /^pulumi plugin install resource iscpat (\S+) --file (\S+)$/.exec(commands[0]);
+        assert.ok(install, `the YAML project's commands start with the plugin's install: ${commands[0]}`);
+        assert.equal(install[1], version, "the README installs this package's version");
+        const tarball = join(REPO, "dist", "plugins", install[2]);
+        assert.ok(existsSync(tarball), `npm run plugin-tarballs wrote ${install[2]}`);
         const placeholders: Record<string, string> = {
             "https://acme-sb.api.identitynow.com": sandbox.emulator.baseUrl,
             "2c9180835d2e5168015d32f890ca1581": sandbox.clientId,
@@ -66,20 +77,29 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             [configKey("native", "clientSecret")]: sandbox.clientSecret,
             prodClientSecret: prod.clientSecret,
         };
-        for (const command of commands.slice(1)) {
+        for (const command of commands) {
             const [tool, ...args] = command.split(" ");
             assert.equal(tool, "pulumi", command);
             if (command === "pulumi stack init dev") {
                 await project.init();
                 continue;
             }
-            const mapped = args.map((a) => placeholders[a] ?? a);
+            const mapped = args.map((a) => (a === install[2] ? tarball : (placeholders[a] ?? a)));
             const input = mapped.includes("--secret") ? secrets[mapped[mapped.length - 1]] : undefined;
             if (mapped.includes("--secret")) assert.ok(input, `a secret for ${command}`);
             const run = await project.run(mapped, { input });
             // up: the rotating token at the default provider's tenant, the other at the explicit provider's.
             if (mapped[0] === "up") assert.match(run.output, /\+ 4 created/);
         }
+
+        // Installed by name in this project's own PULUMI_HOME: listed, and its schema printed by name.
+        const listed = await project.run(["plugin", "ls"]);
+        assert.match(
+            listed.stdout,
+            new RegExp(`^iscpat\\s+resource\\s+${version.replace(/\./g, "\\.")}\\s`, "m"),
+        );
+        const printed = await project.run(["package", "get-schema", "iscpat"]);
+        assert.deepEqual(JSON.parse(printed.stdout), packageSchema(version));
 
         const [ci] = sandbox.emulator.tokens("v1");
         assert.equal(sandbox.emulator.tokens().length, 1);
@@ -128,7 +148,21 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             );
         }
 
-        // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config.
+        // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
+        // it comes with the npm package, which this project installs only for it.
+        execFileSync(
+            "npm",
+            [
+                "install",
+                "--prefer-offline",
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                packedPackage(),
+                `@pulumi/pulumi@${lockedPulumiVersion()}`,
+            ],
+            { cwd: project.dir, stdio: ["ignore", "ignore", "inherit"] },
+        );
         const audit = await runIscPat(project, ["audit", "--stack", project.stack, "--json"]);
         assert.equal(audit.status, 0, audit.stderr);
         const entries = JSON.parse(audit.stdout) as { id: string; managed: boolean; stack?: string }[];

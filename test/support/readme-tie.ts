@@ -40,6 +40,10 @@ export const INLINE: Record<string, Tie> = {
         extra: ["--port", "--client-id", "--client-secret-file"],
     },
     "npx isc-pat emulator --help": { file: "test/e2e/emulator-bin.test.ts" },
+    // The plugin's tarballs, installed by name in the YAML project.
+    "npm run plugin-tarballs": { file: "test/e2e/yaml.test.ts" },
+    "pulumi plugin ls": { file: "test/e2e/yaml.test.ts" },
+    "pulumi package get-schema iscpat": { file: "test/e2e/yaml.test.ts" },
 };
 
 /**

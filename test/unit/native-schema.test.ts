@@ -45,6 +45,41 @@ describe("the native plugin's package schema (generated from schema.json)", () =
         assert.deepEqual(Object.keys(generated.resources), ["iscpat:index:PersonalAccessToken"]);
     });
 
+    it("carries the metadata the registry and the SDKs read, and no pluginDownloadURL (nothing serves the tarballs)", () => {
+        const meta = generated as unknown as Record<string, unknown>;
+        for (const key of ["displayName", "publisher", "license", "repository", "homepage", "description"])
+            assert.ok(typeof meta[key] === "string" && (meta[key] as string).length > 0, key);
+        assert.equal(meta.license, "Apache-2.0");
+        const keywords = meta.keywords as string[];
+        assert.equal(keywords.filter((k) => k.startsWith("category/")).length, 1, "one category keyword");
+        assert.ok(keywords.includes("kind/native"));
+        assert.equal(meta.pluginDownloadURL, undefined);
+        assert.deepEqual(meta.language, {
+            nodejs: { packageName: "@isc-pat/iscpat", packageDescription: "The iscpat native plugin's SDK." },
+            python: { packageName: "pulumi_iscpat" },
+            go: { importBasePath: "github.com/isc-pat/pulumi-sailpoint-pat/sdk/go/iscpat" },
+        });
+    });
+
+    it("describes every property, the provider, its config and every named type", () => {
+        const described = (where: string, props: Record<string, Spec> | undefined) => {
+            for (const [name, spec] of Object.entries(props ?? {}))
+                assert.ok(
+                    spec.description && spec.description.length > 0,
+                    `${where}.${name} has a description`,
+                );
+        };
+        described("config", generated.config.variables);
+        described("provider", generated.provider.inputProperties);
+        assert.ok((generated.provider as { description?: string }).description);
+        described("inputs", resource.inputProperties);
+        described("outputs", resource.properties);
+        for (const [name, type] of Object.entries(generated.types)) {
+            assert.ok((type as { description?: string }).description, `type ${name} has a description`);
+            described(name, type.properties);
+        }
+    });
+
     it("has every input and output of schema.json, with its description and required list", () => {
         assert.deepEqual(Object.keys(resource.inputProperties).sort(), [...INPUT_NAMES].sort());
         assert.deepEqual(
@@ -91,7 +126,10 @@ describe("the native plugin's package schema (generated from schema.json)", () =
             .map(([n]) => n);
         assert.deepEqual(secrets, ["secret"]);
         for (const settings of [generated.config.variables, generated.provider.inputProperties]) {
-            assert.deepEqual(Object.keys(settings), ["baseUrl", "clientId", "clientSecret", "apiVersion"]);
+            assert.deepEqual(
+                Object.keys(settings),
+                SETTINGS.map((s) => s.name),
+            );
             assert.equal(settings.clientSecret.secret, true);
             assert.ok(!settings.clientId.secret && !settings.baseUrl.secret);
         }

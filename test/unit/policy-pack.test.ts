@@ -301,15 +301,40 @@ describe("policy pack: shipped in the package", () => {
             leastPrivilege({ resource: "token", props: { name: "ci" } }, DEFAULTS.leastPrivilege),
         );
     });
-    it("sync-version (npm version's hook) carries the root version into policy/package.json and the README", () => {
+    it("sync-version (npm version's hook) carries the root version into policy/package.json, the READMEs and the changelog", () => {
         const dir = mkdtempSync(join(tmpdir(), "pat-version-"));
         try {
             mkdirSync(join(dir, "policy"));
             cpSync(join(REPO, "policy", "package.json"), join(dir, "policy", "package.json"));
             cpSync(join(REPO, "README.md"), join(dir, "README.md"));
+            mkdirSync(join(dir, "examples", "yaml"), { recursive: true });
+            cpSync(join(REPO, "examples", "yaml", "README.md"), join(dir, "examples", "yaml", "README.md"));
+            cpSync(join(REPO, "CHANGELOG.md"), join(dir, "CHANGELOG.md"));
             const root = JSON.parse(readFileSync(join(REPO, "package.json"), "utf8"));
             writeFileSync(join(dir, "package.json"), JSON.stringify({ ...root, version: "9.8.7-rc.1" }));
-            assert.deepEqual(syncVersion(dir), ["policy/package.json", "README.md"]);
+            const now = new Date(Date.UTC(2031, 4, 6, 12));
+            assert.deepEqual(syncVersion(dir, now), [
+                "policy/package.json",
+                "README.md",
+                "examples/yaml/README.md",
+                "CHANGELOG.md",
+            ]);
+            for (const file of ["README.md", "examples/yaml/README.md"])
+                assert.match(
+                    readFileSync(join(dir, file), "utf8"),
+                    / iscpat 9\.8\.7-rc\.1 --file pulumi-resource-iscpat-v9\.8\.7-rc\.1-linux-amd64\.tar\.gz\n/,
+                    `${file} installs the new version's plugin`,
+                );
+            assert.match(
+                readFileSync(join(dir, "README.md"), "utf8"),
+                /pulumi-resource-iscpat-v9\.8\.7-rc\.1-<os>-<arch>/,
+            );
+            const changelog = readFileSync(join(dir, "CHANGELOG.md"), "utf8");
+            assert.match(
+                changelog,
+                /\n## Unreleased\n\n## 9\.8\.7-rc\.1 - 2031-05-06\n\n- /,
+                "the entries move under the version",
+            );
             const pack = JSON.parse(readFileSync(join(dir, "policy", "package.json"), "utf8"));
             const before = JSON.parse(readFileSync(join(REPO, "policy", "package.json"), "utf8"));
             assert.deepEqual(pack, { ...before, version: "9.8.7-rc.1" });
@@ -317,7 +342,7 @@ describe("policy pack: shipped in the package", () => {
                 readFileSync(join(dir, "README.md"), "utf8"),
                 /sailpoint-pat-hygiene@v9\.8\.7-rc\.1 \(local/,
             );
-            assert.deepEqual(syncVersion(dir), [], "idempotent");
+            assert.deepEqual(syncVersion(dir, now), [], "idempotent");
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

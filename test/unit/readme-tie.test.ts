@@ -8,7 +8,7 @@ import type { Invocation } from "../support/suite-record";
 const ADOPT = "test/e2e/adopt.test.ts";
 const at = (file: string, ...args: string[]): Invocation => ({ program: "pulumi", args, files: [file] });
 /** The README's clone commands tied to .ci/run (the clone block's, which readme.test.ts reads). */
-const CLONE = ["npm ci", "npm run demo", "npm test"];
+const CLONE = ["npm ci", "npm run demo", "npm test", "npm run plugin-tarballs"];
 
 describe("the README tie", () => {
     it("ties the README as it is: every entry quoted, every advised sequence named", () => {

@@ -10,6 +10,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
+// The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
 type ApiVersion string
 
 const (

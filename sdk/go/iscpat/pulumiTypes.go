@@ -13,6 +13,7 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// The identity that owns the token: {type, id, name}.
 type Owner struct {
 	// The owner identity's id.
 	Id string `pulumi:"id"`
@@ -22,6 +23,7 @@ type Owner struct {
 	Type string `pulumi:"type"`
 }
 
+// The identity that owns the token: {type, id, name}.
 type OwnerOutput struct{ *pulumi.OutputState }
 
 func (OwnerOutput) ElementType() reflect.Type {
@@ -51,6 +53,7 @@ func (o OwnerOutput) Type() pulumi.StringOutput {
 	return o.ApplyT(func(v Owner) string { return v.Type }).(pulumi.StringOutput)
 }
 
+// With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
 type PreviousGeneration struct {
 	// The previous token's id (its client id).
 	Id string `pulumi:"id"`
@@ -60,6 +63,7 @@ type PreviousGeneration struct {
 	WorksUntil string `pulumi:"worksUntil"`
 }
 
+// With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
 type PreviousGenerationOutput struct{ *pulumi.OutputState }
 
 func (PreviousGenerationOutput) ElementType() reflect.Type {
@@ -143,6 +147,7 @@ func (o PreviousGenerationPtrOutput) WorksUntil() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
 type Rotation struct {
 	// Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
 	ExpiresInDays int `pulumi:"expiresInDays"`
@@ -163,6 +168,7 @@ type RotationInput interface {
 	ToRotationOutputWithContext(context.Context) RotationOutput
 }
 
+// Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
 type RotationArgs struct {
 	// Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
 	ExpiresInDays pulumi.IntInput `pulumi:"expiresInDays"`
@@ -225,6 +231,7 @@ func (i *rotationPtrType) ToRotationPtrOutputWithContext(ctx context.Context) Ro
 	return pulumi.ToOutputWithContext(ctx, i).(RotationPtrOutput)
 }
 
+// Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
 type RotationOutput struct{ *pulumi.OutputState }
 
 func (RotationOutput) ElementType() reflect.Type {

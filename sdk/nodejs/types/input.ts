@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+ */
 export interface RotationArgs {
     /**
      * Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.

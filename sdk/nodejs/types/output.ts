@@ -6,6 +6,9 @@ import * as inputs from "../types/input";
 import * as outputs from "../types/output";
 import * as enums from "../types/enums";
 
+/**
+ * The identity that owns the token: {type, id, name}.
+ */
 export interface Owner {
     /**
      * The owner identity's id.
@@ -21,6 +24,9 @@ export interface Owner {
     type: string;
 }
 
+/**
+ * With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+ */
 export interface PreviousGeneration {
     /**
      * The previous token's id (its client id).
@@ -36,6 +42,9 @@ export interface PreviousGeneration {
     worksUntil: string;
 }
 
+/**
+ * Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+ */
 export interface Rotation {
     /**
      * Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.

@@ -15,6 +15,9 @@ __all__ = [
 
 @pulumi.type_token("iscpat:index:ApiVersion")
 class ApiVersion(_builtins.str, Enum):
+    """
+    The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
+    """
     BETA = "beta"
     V3 = "v3"
     V2024 = "v2024"

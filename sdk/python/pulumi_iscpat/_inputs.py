@@ -21,6 +21,9 @@ __all__ = [
 ]
 
 class RotationArgsDict(TypedDict):
+    """
+    Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+    """
     expires_in_days: pulumi.Input[_builtins.int]
     """
     Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
@@ -41,6 +44,8 @@ class RotationArgs:
                  rotate_before_days: pulumi.Input[_builtins.int],
                  overlap_days: pulumi.Input[Optional[_builtins.int]] = None):
         """
+        Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+
         :param pulumi.Input[_builtins.int] expires_in_days: Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
         :param pulumi.Input[_builtins.int] rotate_before_days: From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
         :param pulumi.Input[_builtins.int] overlap_days: After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.

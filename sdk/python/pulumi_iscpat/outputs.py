@@ -23,11 +23,16 @@ __all__ = [
 
 @pulumi.output_type
 class Owner(dict):
+    """
+    The identity that owns the token: {type, id, name}.
+    """
     def __init__(__self__, *,
                  id: _builtins.str,
                  name: _builtins.str,
                  type: _builtins.str):
         """
+        The identity that owns the token: {type, id, name}.
+
         :param _builtins.str id: The owner identity's id.
         :param _builtins.str name: The owner identity's name.
         :param _builtins.str type: Always IDENTITY.
@@ -63,6 +68,9 @@ class Owner(dict):
 
 @pulumi.output_type
 class PreviousGeneration(dict):
+    """
+    With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+    """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
@@ -87,6 +95,8 @@ class PreviousGeneration(dict):
                  token_name: _builtins.str,
                  works_until: _builtins.str):
         """
+        With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output.
+
         :param _builtins.str id: The previous token's id (its client id).
         :param _builtins.str token_name: The previous token's name at the API.
         :param _builtins.str works_until: Until when the previous token works: the rotation time plus overlapDays, or its own expiry if earlier.
@@ -122,6 +132,9 @@ class PreviousGeneration(dict):
 
 @pulumi.output_type
 class Rotation(dict):
+    """
+    Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+    """
     @staticmethod
     def __key_warning(key: str):
         suggest = None
@@ -148,6 +161,8 @@ class Rotation(dict):
                  rotate_before_days: _builtins.int,
                  overlap_days: Optional[_builtins.int] = None):
         """
+        Automatic renewal, {expiresInDays, rotateBeforeDays, overlapDays}: every token expires expiresInDays after creation, and the first preview/up inside the last rotateBeforeDays replaces it, the new token first; the previous token keeps working overlapDays more (default 0). Excludes expirationDate.
+
         :param _builtins.int expires_in_days: Each token this resource makes expires this many days after its creation: at most 36500 (100 years), and at most 180 (6 months less a day of margin) on beta/v3/v2024.
         :param _builtins.int rotate_before_days: From this many days before expiry on, the next preview/up replaces the token with a fresh one. Smaller than expiresInDays.
         :param _builtins.int overlap_days: After a rotation the previous token keeps working this many days more, at most until its own expiry, for consumers outside the program that pick up the new secret later. Default 0: it is deleted in the same up.

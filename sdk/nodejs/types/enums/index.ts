@@ -11,6 +11,9 @@ export const ApiVersion = {
     V1: "v1",
 } as const;
 
+/**
+ * The API version to call: beta, v3, v2024, v2025, v2026 or v1. Default: the provider's apiVersion setting (see Configuration), else v1. A change alone changes nothing.
+ */
 export type ApiVersion = (typeof ApiVersion)[keyof typeof ApiVersion];
 
 export const ExpirationDateSource = {

@@ -1,0 +1,100 @@
+// Several tenants under the real CLI (issue 26, items 2 and 3), on examples/yaml: the default provider
+// takes the SAIL_* environment (tenant a), the explicit provider `prod` its properties (tenant b). A
+// partial explicit provider fails at preview and sends nothing; a provider that moves never claims
+// success for the tokens it left behind. Each `pulumi` command is a new plugin process per provider.
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { pulumiYamlCli } from "../../scripts/pulumi-project";
+import { startHarness, type Harness } from "../support/harness";
+import { hygiene } from "../support/hygiene";
+import { Project } from "../support/pulumi";
+
+describe("end to end: tokens at several tenants keep to their own (examples/yaml)", function () {
+    this.timeout(900_000);
+    let a: Harness;
+    let b: Harness;
+    let c: Harness;
+    let project: Project | undefined;
+
+    before(async function () {
+        const host = join(dirname(pulumiYamlCli()), "pulumi-language-yaml");
+        assert.ok(existsSync(host), `the Pulumi YAML language host is not beside the CLI (${host})`);
+        a = await startHarness();
+        b = await startHarness();
+        c = await startHarness();
+    });
+    after(async () => {
+        project?.cleanup();
+        for (const h of [a, b, c]) await h?.emulator.stop();
+    });
+
+    it("a partial explicit provider fails at preview; a moved provider and a moved environment never claim success", async () => {
+        project = new Project("yaml", a.env);
+        await project.init(
+            { prodBaseUrl: b.emulator.baseUrl, prodClientId: b.clientId },
+            { prodClientSecret: "" },
+        );
+
+        // Tenant b's provider has no secret of its own: it fails naming it, and tenant a's secret (in
+        // SAIL_CLIENT_SECRET) goes nowhere: tenant b hears nothing at all.
+        const partial = await project.run(["preview"], { allowFailure: true });
+        assert.notEqual(partial.status, 0);
+        assert.match(partial.output, /clientSecret/);
+        assert.match(partial.output, /is missing/);
+        assert.equal(b.emulator.requests.length, 0);
+
+        await project.run(["config", "set", "--secret", "prodClientSecret"], { input: b.clientSecret });
+        await project.run(["up", "--yes"]);
+        assert.equal(a.emulator.tokens().length, 1);
+        assert.deepEqual(
+            b.emulator.tokens().map((t) => t.name),
+            ["prod-reporting"],
+        );
+        const { deployment } = await project.exportState();
+        const tenants = deployment.resources
+            .filter((r) => r.type === "iscpat:index:PersonalAccessToken")
+            .map((r) => (r.outputs as Record<string, unknown>).tenant)
+            .sort();
+        assert.deepEqual(tenants, [a.emulator.baseUrl, b.emulator.baseUrl].sort());
+
+        // `prod` moves to tenant c with a secret c refuses: the up fails, and b's token stays.
+        const wrong = "not-the-secret-of-tenant-c-00998877";
+        hygiene.secret(wrong);
+        await project.run(["config", "set", "prodBaseUrl", c.emulator.baseUrl]);
+        await project.run(["config", "set", "--secret", "prodClientSecret"], { input: wrong });
+        const failed = await project.run(["up", "--yes"], { allowFailure: true });
+        assert.notEqual(failed.status, 0);
+        assert.equal(b.emulator.tokens().length, 1);
+        assert.equal(c.emulator.tokens().length, 0);
+
+        // The default provider's environment now names tenant c: a destroy (no program: the providers
+        // of the state) must not count a's token gone, nor send the environment's secret to a.
+        project.env.SAIL_BASE_URL = c.emulator.baseUrl;
+        project.env.SAIL_CLIENT_ID = c.clientId;
+        project.env.SAIL_CLIENT_SECRET = c.clientSecret;
+        a.emulator.resetRequests();
+        const destroy = await project.run(["destroy", "--yes"], { allowFailure: true });
+        assert.notEqual(destroy.status, 0, destroy.output);
+        assert.ok(destroy.output.includes(a.emulator.baseUrl), destroy.output);
+        assert.ok(destroy.output.includes(c.emulator.baseUrl), destroy.output);
+        assert.equal(a.emulator.tokens().length, 1, "a's token is not deleted, and not forgotten");
+        assert.equal(a.emulator.counts().delete, 0);
+        assert.ok(a.emulator.requests.every((r) => r.clientId !== c.clientId));
+        // b's token: deleted at b by the provider recorded for it, or kept with both tenants named.
+        if (b.emulator.tokens().length > 0) {
+            assert.ok(destroy.output.includes(b.emulator.baseUrl), destroy.output);
+        }
+        const remaining = (await project.exportState()).deployment.resources.filter(
+            (r) => r.type === "iscpat:index:PersonalAccessToken",
+        );
+        assert.equal(remaining.length, a.emulator.tokens().length + b.emulator.tokens().length);
+
+        // Back to each token's own settings: the destroy finishes, every tenant empty.
+        Object.assign(project.env, a.env);
+        await project.run(["config", "set", "prodBaseUrl", b.emulator.baseUrl]);
+        await project.run(["config", "set", "--secret", "prodClientSecret"], { input: b.clientSecret });
+        await project.run(["destroy", "--yes", "--run-program"]);
+        assert.equal(a.emulator.tokens().length + b.emulator.tokens().length + c.emulator.tokens().length, 0);
+    });
+});
