@@ -5,7 +5,7 @@ import { createServer as createHttp, type Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { isLoopbackHost } from "../isc-client/config";
+import { isLoopbackHost, resolveConnection } from "../isc-client/config";
 import { scrub } from "../isc-client/redact";
 import { rotatorHandler } from "./handler";
 import { PULUMI_CLOUD_ISSUER, PULUMI_CLOUD_JWKS_URL } from "./verify";
@@ -92,6 +92,15 @@ export async function start(argv: string[]): Promise<Server | undefined> {
     for (const env of allowEnvs)
         if (!/^[^/\s]+\/[^/\s]+$/.test(env))
             throw new UsageError(`--allow-env ${env}: expected ORG/ENV, e.g. acme/prod`);
+    // The ISC credentials are the rotator's own: checked now, not at the first rotation.
+    const missing = ["SAIL_BASE_URL", "SAIL_CLIENT_ID", "SAIL_CLIENT_SECRET"].filter(
+        (name) => !process.env[name]?.trim(),
+    );
+    if (missing.length > 0)
+        throw new UsageError(
+            `the ISC credentials come from the rotator's own environment: set ${missing.join(", ")}`,
+        );
+    resolveConnection({}, { door: "dynamic", explicit: false }, process.env);
     const handler = rotatorHandler({
         publicUrl: httpsUrl(values["public-url"], "--public-url", false),
         jwksUrl: httpsUrl(values["jwks-url"] ?? PULUMI_CLOUD_JWKS_URL, "--jwks-url", true),

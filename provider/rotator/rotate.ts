@@ -43,7 +43,8 @@ export class Rotations {
 
     /** Runs the rotation after any other of the same token in this process. */
     rotate(client: IscPatClient, env: string, body: ParsedBody, now: () => Date): Promise<RotationAnswer> {
-        const key = `${client.settings.baseUrl} ${body.request.apiVersion} ${body.request.name}`;
+        // Every API version lists the same tokens: one queue per tenant and base name.
+        const key = `${client.settings.baseUrl} ${body.request.name}`;
         const before = this.queues.get(key) ?? Promise.resolve();
         const run = before.then(
             () => this.once(client, env, body, now()),

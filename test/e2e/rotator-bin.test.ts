@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPairSync } from "node:crypto";
-import { firstLines } from "../support/bin";
+import { firstLines, runIscPat } from "../support/bin";
 import { ESC_ENV, FakeEsc, readmeRequest } from "../support/esc";
 import { useHarness } from "../support/harness";
 import { observe } from "../support/hygiene";
@@ -90,6 +90,15 @@ describe("end to end: isc-pat rotator from the installed package, over HTTPS", f
             assert.deepEqual(ids, [answers[1].tokenId, answers[2].tokenId].sort(), "the oldest deleted");
             assert.ok((await works(answers[1])) && (await works(answers[2])));
 
+            // The audit counts both generations as the rotator's.
+            const audit = await runIscPat(project, ["audit", "--json", "--api-version", "v2025"], ctx.h.env);
+            assert.equal(audit.status, 0, audit.stderr);
+            const entries = JSON.parse(audit.stdout) as { id: string; managed: boolean; rotator?: string }[];
+            assert.deepEqual(
+                entries.map((e) => [e.id, e.managed, e.rotator]).sort(),
+                ids.map((id) => [id, true, readmeRequest().name]).sort(),
+            );
+
             ctx.h.emulator.resetRequests();
             const other = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey;
             for (const [sign, status] of [
@@ -152,6 +161,10 @@ describe("end to end: isc-pat rotator from the installed package, over HTTPS", f
         observe("isc-pat rotator --plain-http-behind-proxy", plain.stdout + plain.stderr);
         assert.equal(plain.status, 2);
         assert.match(plain.stderr, /loopback host only/);
+        const bare = spawnSync(bin, args, { cwd: project.dir, env: project.env, encoding: "utf8" });
+        observe("isc-pat rotator without SAIL_*", bare.stdout + bare.stderr);
+        assert.equal(bare.status, 2);
+        assert.match(bare.stderr, /set SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET/);
         const exported = spawnSync(
             process.execPath,
             [

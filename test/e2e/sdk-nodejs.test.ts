@@ -3,7 +3,11 @@
 // own provider's tenant with its own credentials, and destroy empties both. The plugin is the one
 // the installed npm package ships, named in the project's Pulumi.yaml.
 import assert from "node:assert/strict";
-import { inDays, startHarness, type Harness } from "../support/harness";
+import { appendFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { runIscPat } from "../support/bin";
+import { createToken, inDays, startHarness, type Harness } from "../support/harness";
+import { mints } from "../support/mint";
 import { hygiene } from "../support/hygiene";
 import { Project } from "../support/pulumi";
 import { installedSdkProgram, removeSdkBuilds } from "../support/sdk";
@@ -122,6 +126,59 @@ describe("end to end: the generated Node.js SDK with two provider instances", fu
                 "a no-change preview writes nothing",
             );
         }
+
+        // A token no stack manages, at the sandbox: isc-pat audit --emit-import names the provider at
+        // that tenant (the stack has two), pulumi import --file writes the TypeScript, and the next up
+        // keeps the token.
+        const users = await createToken(sandbox.provider({ notify: () => undefined }), {
+            name: "audited-sdk",
+            expirationDate: inDays(30),
+        });
+        const file = join(project.dir, "import.json");
+        const audit = await runIscPat(
+            project,
+            ["audit", "--stack", project.stack, "--emit-import", file],
+            sandbox.env,
+        );
+        assert.equal(audit.status, 0, audit.stderr);
+        const written = JSON.parse(readFileSync(file, "utf8"));
+        const sandboxUrn = (deployment.resources as StateResource[]).find(
+            (r) => r.type === "pulumi:providers:iscpat" && r.urn.endsWith("::sandbox"),
+        )?.urn;
+        assert.deepEqual(written, {
+            resources: [
+                {
+                    type: "iscpat:index:PersonalAccessToken",
+                    name: "audited-sdk",
+                    id: users.id,
+                    provider: "sandbox",
+                },
+            ],
+            nameTable: { sandbox: sandboxUrn },
+        });
+        // The Node.js language host this CLI is built with has no code generation (GenerateProgram):
+        // the import records the token, and the declaration it would write is added here.
+        const imported = await project.run([
+            "import",
+            "--file",
+            file,
+            "--protect=false",
+            "--yes",
+            "--generate-code=false",
+        ]);
+        assert.match(imported.output, /1 imported/, imported.output);
+        appendFileSync(
+            join(project.dir, "index.ts"),
+            `\nnew iscpat.PersonalAccessToken("audited-sdk", { name: "audited-sdk", expirationDate: ${JSON.stringify(users.outs.expirationDate)} }, { provider: sandboxProvider });\n`,
+        );
+        sandbox.emulator.resetRequests();
+        await project.run(["up", "--yes"]);
+        const kept = sandbox.emulator.counts();
+        assert.equal(kept.create + kept.patch + kept.delete, 0, "the imported token is kept");
+        assert.ok(
+            await mints(sandbox.emulator.baseUrl, users.id, users.outs.secret),
+            "its users' secret works",
+        );
 
         await project.run(["destroy", "--yes"]);
         assert.deepEqual(sandbox.emulator.tokens(), [], "destroy empties the sandbox tenant");

@@ -450,4 +450,34 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.ok(atApi().includes(first.id), "the adopted token is not deleted");
         await keptWorking(first);
     });
+
+    it("two rotating resources of one declared name and version in one run: neither gets an overlap (ambiguous), both outgoing tokens go", async () => {
+        const raw = { name: "twin", rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 } };
+        // A rotating token's API name carries its creation second: a second apart, they do not clash.
+        const a = await createToken(aProcess(), raw);
+        emulator().clock.advance(1_000);
+        const b = await createToken(aProcess(), raw);
+        emulator().clock.advance(7 * DAY + HOUR); // both inside the window
+        // The engine diffs both before it creates either (its steps run in parallel): create gets only
+        // the inputs, identical for the two, so it cannot tell whose outgoing generation is whose.
+        const p = aProcess();
+        const inputs = (await p.check(a.inputs, raw)).inputs as CheckedInputs;
+        for (const old of [a, b]) {
+            const diff = await p.diff(old.id, old.outs, inputs);
+            assert.ok((diff.replaces ?? []).length > 0 && diff.deleteBeforeReplace === false);
+        }
+        emulator().resetRequests();
+        const made = [];
+        for (const _ of [a, b]) {
+            const created = await p.create(inputs);
+            hygiene.secret(created.outs?.secret);
+            made.push(created);
+            emulator().clock.advance(1_000);
+        }
+        for (const old of [a, b]) await p.delete(old.id, old.outs);
+        for (const created of made)
+            assert.equal(created.outs?.previousGeneration, undefined, "no overlap: whose would it be?");
+        assert.deepEqual(atApi(), made.map((c) => c.id).sort(), "both outgoing tokens are deleted");
+        assert.deepEqual(calls().sort(), ["create", "create", `delete ${a.id}`, `delete ${b.id}`].sort());
+    });
 });

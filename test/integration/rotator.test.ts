@@ -161,6 +161,20 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
         assert.ok((await works(retried)) && (await works(recovered)));
     });
 
+    it("a retry more than an hour after the lost answer: the lost attempt's token is deleted, a new one made", async () => {
+        const r = await rotator();
+        const request = readmeRequest();
+        const first = ok(await rotate(r, request, null));
+        await rotate(r, request, first, { lose: afterCreate() });
+        await r.handler.settled();
+        const lost = ids().find((id) => id !== first.tokenId)!;
+        ctx.h.emulator.clock.advance(61 * 60_000);
+        const retried = ok(await rotate(r, request, first));
+        assert.notEqual(retried.tokenId, lost);
+        assert.match(String(retried.notes), new RegExp(`token ${lost}, made by an earlier attempt`));
+        assert.deepEqual(ids(), [first.tokenId, retried.tokenId].sort());
+    });
+
     it("a retry racing a new rotation: serialized, never more than two generations, every answer works", async () => {
         const r = await rotator();
         const request = readmeRequest();

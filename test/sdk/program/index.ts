@@ -16,10 +16,12 @@ function tenant(key: string, apiVersion?: iscpat.ApiVersion): iscpat.Provider {
     });
 }
 
+// A variable: the code `pulumi import --file` writes for this tenant's tokens names its provider.
+const sandboxProvider = tenant("sandbox");
 const sandbox = new iscpat.PersonalAccessToken(
     "sandbox-ci",
     { name: "sandbox-ci", scope: ["sp:scopes:default"], expirationDate },
-    { provider: tenant("sandbox") },
+    { provider: sandboxProvider },
 );
 const production = new iscpat.PersonalAccessToken(
     "production-ci",
