@@ -10,6 +10,7 @@ import {
     API_VERSIONS_TEXT,
     LEGACY_MAX_EXPIRES_IN_DAYS,
     MODERN_VERSIONS_TEXT,
+    orList,
     hasModernExpiry,
     isApiVersion,
     legacyExpiryLimit,
@@ -191,27 +192,32 @@ const REQUIRED_HINT: Record<string, string> = {
     name: "a non-empty string, unique among the owner's tokens",
 };
 
+// The bounds and choices come from schema.json, which ajv checks: each is written there once.
+const ROTATION = schema.definitions.rotation.properties;
+const { accessTokenValiditySeconds: VALIDITY, onNameConflict: ON_NAME_CONFLICT } =
+    schema.definitions.inputs.properties;
+
 const TYPE_HINT: Record<string, string> = {
-    rotation: "an object {expiresInDays, rotateBeforeDays, overlapDays}",
-    "rotation.expiresInDays": "a whole number of days (at least 1)",
-    "rotation.rotateBeforeDays": "a whole number of days (0 or more)",
-    "rotation.overlapDays": "a whole number of days (0 or more)",
+    rotation: `an object {${Object.keys(ROTATION).join(", ")}}`,
+    "rotation.expiresInDays": `a whole number of days (at least ${ROTATION.expiresInDays.minimum})`,
+    "rotation.rotateBeforeDays": `a whole number of days (${ROTATION.rotateBeforeDays.minimum} or more)`,
+    "rotation.overlapDays": `a whole number of days (${ROTATION.overlapDays.minimum} or more)`,
     name: "a non-empty string",
     scope: 'an array of scope strings such as ["sp:scopes:default"], or null for sp:scopes:all',
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
     userAwareTokenNeverExpires: "true or false",
-    accessTokenValiditySeconds: "a whole number of seconds from 15 to 43200",
+    accessTokenValiditySeconds: `a whole number of seconds from ${VALIDITY.minimum} to ${VALIDITY.maximum}`,
     apiVersion: `one of ${API_VERSIONS_TEXT}`,
     adoptTokenId: "the id of an existing token of the API client's identity",
-    onNameConflict: '"fail", "adopt" or "replace"',
+    onNameConflict: orList(ON_NAME_CONFLICT.enum.map((v) => JSON.stringify(v))),
     replaceIfSecretUnknown: "true or false",
 };
 
 const RANGE_HINT: Record<string, string> = {
-    "rotation.expiresInDays": "must be a whole number of days from 1 to 36500 (100 years)",
-    "rotation.rotateBeforeDays": "must be a whole number of days, 0 or more",
-    "rotation.overlapDays": "must be a whole number of days from 0 to 36500",
-    accessTokenValiditySeconds: "must be a whole number of seconds from 15 to 43200",
+    "rotation.expiresInDays": `must be a whole number of days from ${ROTATION.expiresInDays.minimum} to ${ROTATION.expiresInDays.maximum} (${ROTATION.expiresInDays.maximum / 365} years)`,
+    "rotation.rotateBeforeDays": `must be a whole number of days, ${ROTATION.rotateBeforeDays.minimum} or more`,
+    "rotation.overlapDays": `must be a whole number of days from ${ROTATION.overlapDays.minimum} to ${ROTATION.overlapDays.maximum}`,
+    accessTokenValiditySeconds: `must be a whole number of seconds from ${VALIDITY.minimum} to ${VALIDITY.maximum}`,
 };
 
 /** The rules JSON Schema cannot say: they depend on each other, on the API version and on "now". */

@@ -5,10 +5,12 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { pulumiYamlCli } from "../../scripts/pulumi-project";
+import { execFileSync } from "node:child_process";
+import { pulumiYamlCli, REPO } from "../../scripts/pulumi-project";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
-import { Project } from "../support/pulumi";
+import { Project, recordInvocation } from "../support/pulumi";
+import { yamlCommands } from "../support/readme";
 
 describe("end to end: tokens at several tenants keep to their own (examples/yaml)", function () {
     this.timeout(900_000);
@@ -31,6 +33,26 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
 
     it("a partial explicit provider fails at preview; a moved provider and a moved environment never claim success", async () => {
         project = new Project("yaml", a.env);
+        // The plugin installed by name from this clone's tarball, as the README's YAML commands do.
+        recordInvocation(["run", "plugin-tarballs"], "npm");
+        execFileSync("npm", ["run", "plugin-tarballs", "--silent"], {
+            cwd: REPO,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        const install = /^pulumi plugin install resource iscpat (\S+) --file (\S+)$/.exec(yamlCommands()[0]);
+        assert.ok(
+            install,
+            `the README's YAML commands start with the plugin's install: ${yamlCommands()[0]}`,
+        );
+        await project.run([
+            "plugin",
+            "install",
+            "resource",
+            "iscpat",
+            install[1],
+            "--file",
+            join(REPO, "dist", "plugins", install[2]),
+        ]);
         await project.init(
             { prodBaseUrl: b.emulator.baseUrl, prodClientId: b.clientId },
             { prodClientSecret: "" },

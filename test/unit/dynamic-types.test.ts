@@ -1,0 +1,41 @@
+// The dynamic door's arguments and outputs are generated from schema.json (scripts/gen-dynamic-types.ts),
+// as the SDKs are: resource.ts must be what the generator writes, so a schema change without
+// `npm run gen-types` (or a hand edit of a generated line) fails here.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import schema from "../../schema.json";
+import { dynamicTypes, generatedResourceTs, region, RESOURCE_TS } from "../../scripts/gen-dynamic-types";
+
+describe("the dynamic door's types, generated from schema.json", function () {
+    this.timeout(30_000);
+    const text = readFileSync(RESOURCE_TS, "utf8");
+
+    it("provider/dynamic/resource.ts is what npm run gen-types writes", async () => {
+        assert.equal(await generatedResourceTs(text, schema), text, "run npm run gen-types and commit");
+    });
+
+    it("every property's description is its doc comment, in both regions", () => {
+        const { inputs, outputs } = schema.definitions;
+        for (const [name, spec] of Object.entries(inputs.properties)) {
+            assert.ok(region(text, "args").includes(`/** ${spec.description} */`), name);
+        }
+        for (const [name, spec] of Object.entries(outputs.properties)) {
+            assert.ok(region(text, "outputs").includes(`/** ${spec.description} */`), name);
+            assert.match(region(text, "outputs"), new RegExp(`declare readonly ${name}: pulumi\\.Output<`));
+        }
+    });
+
+    it("a changed description or a new property shows as drift", async () => {
+        const changed = structuredClone(schema) as unknown as Parameters<typeof dynamicTypes>[0];
+        const props = changed.definitions.outputs.properties ?? {};
+        props.created = { ...props.created, description: "Changed." };
+        props.extra = { type: ["integer", "null"], description: "New." };
+        const { outputs } = dynamicTypes(changed);
+        assert.ok(
+            outputs.includes("/** Changed. */\ndeclare readonly created: pulumi.Output<string>;"),
+            outputs,
+        );
+        assert.match(outputs, /declare readonly extra: pulumi\.Output<number \| null \| undefined>;/);
+        assert.notEqual(await generatedResourceTs(text, changed), text);
+    });
+});
