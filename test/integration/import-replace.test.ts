@@ -8,6 +8,7 @@ import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { mints } from "../support/mint";
+import { exitOf, until } from "../support/until";
 import {
     checkRequest,
     configureRequest,
@@ -135,7 +136,11 @@ describe("import and explicit replacement, in the engine's order of calls", func
         const checkedImport = await check(importing, imported.inputs, imported.inputs, "imported");
         const importDiff = await diff(importing, users.id, imported.props, checkedImport, "imported");
         assert.equal(importDiff.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE);
-        assert.match(importing.stderr(), /imported as an adopted token.*replaceIfSecretUnknown: true/);
+        await until(
+            () => /imported as an adopted token.*replaceIfSecretUnknown: true/.test(importing.stderr()),
+            "the plugin's notice on stderr",
+            { unless: exitOf(importing.process, "the plugin") },
+        );
 
         // pulumi up with a program that declares the imported inputs, the date in another spelling.
         const declared = { name: "imported", expirationDate, scope: ["sp:scopes:default"] };
@@ -269,12 +274,13 @@ describe("import and explicit replacement, in the engine's order of calls", func
         const again = await create(replace, await check(replace, declared, {}, "self"), "self");
         await remove(replace, made.id, made.outs, "self");
         assert.equal(again.id, users.id, "the create cannot tell: it adopts its own token");
-        assert.match(
-            replace.stderr(),
-            new RegExp(
-                `replacement adopted the same token ${users.id}.*not deleted.*replaceIfSecretUnknown: true`,
-            ),
+        // stderr reaches this process after the answer: wait for the line (the mocha timeout bounds it).
+        const warning = new RegExp(
+            `replacement adopted the same token ${users.id}.*not deleted.*replaceIfSecretUnknown: true`,
         );
+        await until(() => warning.test(replace.stderr()), "the plugin's warning on stderr", {
+            unless: exitOf(replace.process, "the plugin"),
+        });
         assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret));
 
         // The way out it names: the next up deletes the token first, then makes a new one.
