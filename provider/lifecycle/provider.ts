@@ -76,6 +76,8 @@ export class PersonalAccessTokenProvider {
     private readonly held = new Set<string>();
     /** Replacements that keep the name, noted by diff for create: the old token moves aside first. */
     private readonly sameName = new SameNameReplacements();
+    /** Tokens a create adopted, by URN (the plugin's): a delete of the same URN and token is `--replace`'s. */
+    private readonly adoptedByCreate = new Map<string, string>();
     /** rotation.overlapDays: the outgoing generation, from diff to create to its delete (./overlap.ts). */
     private readonly overlaps = new OverlapHandoffs();
 
@@ -135,7 +137,8 @@ export class PersonalAccessTokenProvider {
         };
     }
 
-    async create(unchecked: CheckedInputs): Promise<CreateResult> {
+    /** `urn`: the plugin passes it (the dynamic door has none). */
+    async create(unchecked: CheckedInputs, urn?: string): Promise<CreateResult> {
         const inputs = this.validated(unchecked);
         // Validation drops the engine's serialized provider; the initialization-failed path needs it.
         const serialized = (unchecked as unknown as Record<string, unknown>)[PROVIDER_KEY];
@@ -163,7 +166,10 @@ export class PersonalAccessTokenProvider {
                 : await make();
         if (movedAside !== undefined) this.sameName.movedAsideBy(inputs, movedAside);
         // A token this create POSTed is new: no other resource can hold it. An adopted one may be.
-        if (outs.adoptTokenId !== undefined) this.held.add(id);
+        if (outs.adoptTokenId !== undefined) {
+            this.held.add(id);
+            if (urn !== undefined) this.adoptedByCreate.set(urn, id);
+        }
         return {
             id,
             outs: {
@@ -233,7 +239,7 @@ export class PersonalAccessTokenProvider {
         };
     }
 
-    async delete(id: string, props: TokenOutputs): Promise<void> {
+    async delete(id: string, props: TokenOutputs, urn?: string): Promise<void> {
         // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
         this.requireState(id, props, "delete", ["name", "apiVersion", "previousGeneration"]);
         const misplaced = this.sameName.deleted(props, id);
@@ -247,6 +253,11 @@ export class PersonalAccessTokenProvider {
         if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
         // A rename (create new URN, delete old URN) or `up --replace` that adopted the same token:
         // the old resource leaves the state, the token stays with the one that holds it now.
+        if (this.held.has(id) && urn !== undefined && this.adoptedByCreate.get(urn) === id) {
+            // `up --replace`: the engine gives create no sign of it, so the replacement adopted its own token.
+            this.notify(selfAdoptionWarning(props.name ?? id, id));
+            return;
+        }
         if (this.held.has(id)) {
             this.notify(
                 `PersonalAccessToken "${props.name ?? id}": token ${id} is not deleted: another resource of this stack holds it now (adopted or kept in this run); only the old resource leaves the state`,
@@ -308,6 +319,10 @@ export class PersonalAccessTokenProvider {
         // eslint-disable-next-line no-console -- the engine shows a dynamic provider's stderr; no secret is in it
         else console.error(message);
     }
+}
+
+function selfAdoptionWarning(name: string, id: string): string {
+    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId; a replacement asked with --replace looks like a new resource to the provider), so ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. To revoke it and get a new token, set replaceIfSecretUnknown: true and run pulumi up (${id} is deleted first, then the new token is made)`;
 }
 
 /** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */

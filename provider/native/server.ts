@@ -208,7 +208,10 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 return response;
             }
             const inputs = unwrap(toJs(request.getProperties()));
-            const created = await lifecycle.create(inputs.values as unknown as CheckedInputs);
+            const created = await lifecycle.create(
+                inputs.values as unknown as CheckedInputs,
+                request.getUrn(),
+            );
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
             return response;
@@ -251,7 +254,11 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
         delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
-            await lifecycle.delete(request.getId(), props.values as unknown as TokenOutputs);
+            await lifecycle.delete(
+                request.getId(),
+                props.values as unknown as TokenOutputs,
+                request.getUrn(),
+            );
             return new empty.Empty();
         }),
         // Nothing runs long enough to be cut short: each request is bounded by the client's timeouts.

@@ -103,6 +103,17 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         assert.equal(token.outputs.adoptTokenId, users.id, "recorded as adopted");
         assert.equal(token.outputs.secretKnown, false, "its secret is not known");
         await p.run(["preview", "--expect-no-changes"]);
+
+        // up --replace gives the provider no sign of a replacement (check sees no state, no diff): the
+        // create meets the token of its name and applies onNameConflict, here "fail": nothing changes.
+        const urn = (token as unknown as { urn: string }).urn;
+        h.emulator.resetRequests();
+        const replaced = await p.run(["up", "--replace", urn, "--yes"], { allowFailure: true });
+        assert.notEqual(replaced.status, 0);
+        assert.match(replaced.output, /The owner already has a token named "imported-one"/, replaced.output);
+        assert.equal(h.emulator.counts().delete + h.emulator.counts().patch, 0, "nothing deleted or changed");
+        assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret), "the token still works");
+        await p.run(["preview", "--expect-no-changes"]);
     });
 
     it("isc-pat audit --emit-import, then pulumi import --file: the CLI writes the program; the next up keeps every token", async () => {

@@ -196,7 +196,7 @@ describe("import and explicit replacement, in the engine's order of calls", func
     });
 
     for (const adoption of ["onNameConflict", "adoptTokenId"] as const) {
-        it(`plugin: up --replace (check, create, delete of one URN; no diff) ends with a new token and the old one deleted (${adoption})`, async () => {
+        it(`plugin: a replacement without diff (replaceWith: check with the state, create, delete; no diff) ends with a new token and the old one deleted (${adoption})`, async () => {
             const users = await unmanaged({ name: "leaked", expirationDate: inDays(40) });
             const declared: Properties = { name: "leaked", expirationDate: inDays(40) };
             if (adoption === "adoptTokenId") declared.adoptTokenId = users.id;
@@ -207,7 +207,8 @@ describe("import and explicit replacement, in the engine's order of calls", func
             const made = await create(first, news, "leaked");
             assert.equal(made.id, users.id, "adopted");
 
-            // up --replace after the leak: check (olds: the inputs in state), create, then delete of the original.
+            // After the leak, a replacement the engine decides without diff (replaceWith): check with the
+            // inputs in state, create, then delete of the original.
             const replace = await command();
             const again = await check(replace, declared, plain(news), "leaked");
             const fresh = await create(replace, again, "leaked");
@@ -230,7 +231,7 @@ describe("import and explicit replacement, in the engine's order of calls", func
         });
     }
 
-    it("dynamic door: up --replace (check, create, delete; no diff) ends with a new token and the old one deleted", async () => {
+    it("dynamic door: a replacement without diff (replaceWith's order) ends with a new token and the old one deleted", async () => {
         const users = await unmanaged({ name: "dyn-leaked", expirationDate: inDays(40) });
         const raw = { name: "dyn-leaked", expirationDate: inDays(40), onNameConflict: "adopt" };
         const first = await createToken(h.provider({ notify: () => undefined }), raw);
@@ -254,5 +255,45 @@ describe("import and explicit replacement, in the engine's order of calls", func
             notices.some((n) => n.includes("replaced on request")),
             notices.join("\n"),
         );
+    });
+
+    it("plugin: up --replace (check with no state, create, delete of the same URN) of an adopting resource says the token was kept and how to revoke it; replaceIfSecretUnknown then does", async () => {
+        const users = await unmanaged({ name: "self", expirationDate: inDays(40) });
+        const declared: Properties = { name: "self", expirationDate: inDays(40), onNameConflict: "adopt" };
+        const first = await command();
+        const made = await create(first, await check(first, declared, {}, "self"), "self");
+        assert.equal(made.id, users.id);
+
+        // up --replace, as the engine orders it: check without the old state, create, delete.
+        const replace = await command();
+        const again = await create(replace, await check(replace, declared, {}, "self"), "self");
+        await remove(replace, made.id, made.outs, "self");
+        assert.equal(again.id, users.id, "the create cannot tell: it adopts its own token");
+        assert.match(
+            replace.stderr(),
+            new RegExp(
+                `replacement adopted the same token ${users.id}.*not deleted.*replaceIfSecretUnknown: true`,
+            ),
+        );
+        assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret));
+
+        // The way out it names: the next up deletes the token first, then makes a new one.
+        const next = await command();
+        const optIn = await check(next, { ...declared, replaceIfSecretUnknown: true }, declared, "self");
+        const planned = await diff(next, users.id, again.outs, optIn, "self");
+        assert.deepEqual([planned.getReplacesList(), planned.getDeletebeforereplace()], [["secret"], true]);
+        await remove(next, users.id, again.outs, "self");
+        const fresh = await create(
+            next,
+            await check(next, { ...declared, replaceIfSecretUnknown: true }, {}, "self"),
+            "self",
+        );
+        assert.notEqual(fresh.id, users.id);
+        assert.ok((unwrapped(fresh.outs.secret) as string).length > 0);
+        assert.deepEqual(
+            h.emulator.tokens().map((t) => t.id),
+            [fresh.id],
+        );
+        assert.equal(await mints(h.emulator.baseUrl, users.id, users.secret), false, "revoked");
     });
 });
