@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { IscApiError } from "../../provider/isc-client/errors";
 import { parseCreatedRecord } from "../../provider/isc-client/records";
 import { MAX_SECRET_CHARS, scrub } from "../../provider/isc-client/redact";
-import { bearerTokenSource, failure, useHarness } from "../support/harness";
+import { bearerTokenSource, failure, PATIENT_RETRIES, useHarness } from "../support/harness";
 
 describe("hostile answers carrying credentials", function () {
     this.timeout(60_000);
@@ -53,7 +53,7 @@ describe("hostile answers carrying credentials", function () {
 
     it("a 16 MiB access_token (the fault's default) is refused the same way", async () => {
         ctx.h.emulator.faults.add({ kind: "huge-secret", endpoint: "token", times: 1 });
-        const error = await failure("16 MiB access_token", source().token());
+        const error = await failure("16 MiB access_token", bearerTokenSource(ctx.h, PATIENT_RETRIES).token());
         assert.match(error.message, /access_token is 16777216 characters long/);
     });
 

@@ -7,7 +7,7 @@ import { IscApiError } from "../../provider/isc-client/errors";
 import { MAX_RESPONSE_BYTES } from "../../provider/isc-client/http";
 import { parseTokenRecord } from "../../provider/isc-client/records";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
-import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
+import { FAST_RETRIES, PATIENT_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { API_VERSIONS_TEXT } from "../../provider/rules/versions";
 
 describe("hostile answers and unchecked calls", function () {
@@ -110,9 +110,10 @@ describe("hostile answers and unchecked calls", function () {
     });
 
     it(`a body beyond ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB is cut off as it arrives, with an error naming the limit`, async () => {
-        const { p, id, outs } = await oneToken();
+        const { id, outs } = await oneToken();
         ctx.h.emulator.faults.add({ kind: "huge-body", method: "GET", times: 1 });
-        const error = await failure("huge body", p.read(id, outs));
+        const patient = ctx.h.provider({ retryPolicy: PATIENT_RETRIES });
+        const error = await failure("huge body", patient.read(id, outs));
         assertApiError(
             error,
             new RegExp(
