@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { IscApiError } from "../../provider/isc-client/errors";
 import { MAX_RESPONSE_BYTES } from "../../provider/isc-client/http";
-import { parseTokenRecord } from "../../provider/isc-client/records";
+import { checkApiVersion, parseTokenRecord } from "../../provider/isc-client/records";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { FAST_RETRIES, PATIENT_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { API_VERSIONS_TEXT } from "../../provider/rules/versions";
@@ -167,13 +167,21 @@ describe("hostile answers and unchecked calls", function () {
         }
         for (const version of ["../../oauth/token", "v3/../../oauth/token", "V3"]) {
             const wrong = { ...outs, apiVersion: version } as unknown as TokenOutputs;
-            const deleted = await failure(`delete on ${version}`, p.delete(id, wrong));
-            assert.match(
-                deleted.message,
-                new RegExp(`^apiVersion ".*" is not valid: use one of ${API_VERSIONS_TEXT}`),
+            // The state's own check (rules/state.ts) refuses it first, naming the property and
+            // what is valid; the client boundary refuses it as well, for any other caller.
+            const stateCheck = new RegExp(
+                `its state cannot be used for (delete|refresh) \\(nothing was sent\\): apiVersion must be one of ${API_VERSIONS_TEXT}, got`,
             );
+            const deleted = await failure(`delete on ${version}`, p.delete(id, wrong));
+            assert.match(deleted.message, stateCheck);
             const read = await failure(`read on ${version}`, p.read(id, wrong));
-            assert.match(read.message, /^apiVersion ".*" is not valid/);
+            assert.match(read.message, stateCheck);
+            assert.throws(() => checkApiVersion(version), {
+                name: "InvalidRequestError",
+                message: new RegExp(
+                    `^apiVersion ".*" is not valid: use one of ${API_VERSIONS_TEXT}. Nothing was sent$`,
+                ),
+            });
         }
         assert.equal(ctx.h.emulator.requests.length, 0);
         // An id that needs encoding is one path segment, not a path.
