@@ -13,6 +13,7 @@ import {
     checkRequest,
     configureRequest,
     pb,
+    plainOf,
     secret,
     startPlugin,
     toStruct,
@@ -22,7 +23,7 @@ import {
 } from "../support/plugin";
 
 type Struct = ReturnType<typeof toStruct>;
-const plain = (s: Struct | undefined): Properties => (s?.toJavaScript() ?? {}) as Properties;
+const plain = plainOf;
 const unwrapped = (value: unknown): unknown =>
     typeof value === "object" && value !== null && "value" in value ? (value as Properties).value : value;
 

@@ -15,6 +15,7 @@ import {
     configureRequest,
     isSecret,
     pb,
+    plainOf,
     secret,
     startPlugin,
     toStruct,
@@ -23,8 +24,7 @@ import {
     type Plugin,
 } from "../support/plugin";
 
-type Struct = ReturnType<typeof toStruct>;
-const plain = (s: Struct | undefined): Properties => (s?.toJavaScript() ?? {}) as Properties;
+const plain = plainOf;
 
 /** The settings of a provider instance at a harness's tenant. */
 function tenantArgs(h: Harness): Properties {

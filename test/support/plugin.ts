@@ -70,6 +70,11 @@ export async function startPlugin(env: Record<string, string> = {}): Promise<Plu
     };
 }
 
+/** A Struct from the plugin's answer as plain properties (an absent one as none). */
+export function plainOf(s: InstanceType<typeof struct.Struct> | undefined): Properties {
+    return (s?.toJavaScript() ?? {}) as Properties;
+}
+
 export function toStruct(properties: Properties): InstanceType<typeof struct.Struct> {
     return struct.Struct.fromJavaScript(properties as Parameters<typeof struct.Struct.fromJavaScript>[0]);
 }
