@@ -1,8 +1,17 @@
 // Pacing: one process stays under the API's rate limit instead of living on 429s; and a lost
 // create whose token appears only after the provider looked still ends with one token.
 import assert from "node:assert/strict";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
 import type { CheckedInputs } from "../../provider/rules/types";
-import { createToken, inDays, startHarness, type Harness } from "../support/harness";
+import {
+    bearerTokenSource,
+    createToken,
+    inDays,
+    PATIENT_RETRIES,
+    startHarness,
+    type Harness,
+} from "../support/harness";
 
 describe("pacing and slow creates", function () {
     this.timeout(120_000);
@@ -19,6 +28,42 @@ describe("pacing and slow creates", function () {
         const names = Array.from({ length: 130 }, (_, i) => `paced-${i}`);
         await Promise.all(names.map((name) => p.create({ ...(inputs as CheckedInputs), name })));
         assert.equal(h.emulator.tokens().length, 130);
+        assert.equal(h.emulator.requests.filter((r) => r.status === 429).length, 0);
+    });
+
+    it("an answer counts when its headers arrive: a slow body does not hold the slot a window longer", async () => {
+        // The server's window is 1 request per second; the pacer's the same.
+        h = await startHarness({ rateLimit: { requests: 1, windowSeconds: 1 } });
+        const bearer = await bearerTokenSource(h).token();
+        // The first list's body (2 bytes) trickles over 3 s: its headers come with the first byte, 1.5 s
+        // in, the last byte at 3 s.
+        h.emulator.faults.add({ kind: "slow-body", method: "GET", delayMs: 3_000, times: 1 });
+        const transport = new HttpTransport(
+            PATIENT_RETRIES,
+            new RequestPacer({ requests: 1, windowMs: 1_000 }),
+        );
+        const list = () =>
+            transport.send({
+                operation: "list personal access tokens",
+                method: "GET",
+                url: `${h.emulator.baseUrl}/v3/personal-access-tokens`,
+                displayPath: "/v3/personal-access-tokens",
+                headers: { authorization: `Bearer ${bearer}` },
+                idempotent: true,
+                budget: "headers-test",
+            });
+        const answers = await Promise.all([list(), list()]);
+        assert.deepEqual(
+            answers.map((a) => a.status),
+            [200, 200],
+        );
+        const [first, second] = h.emulator.requests.filter((r) => r.operation === "list");
+        const gap = Date.parse(second.at) - Date.parse(first.at);
+        // Counted at the end of the body, the second would come 3 s + the window after the first.
+        assert.ok(
+            gap >= 1_000 && gap < 4_000,
+            `the second list came a window after the first's headers, before its body ended + a window (${gap} ms)`,
+        );
         assert.equal(h.emulator.requests.filter((r) => r.status === 429).length, 0);
     });
 
