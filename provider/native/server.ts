@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/provider";
+import { readBeforeEachUpdate } from "../create/same-name";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { PROVIDER_KEY } from "../rules/validate";
@@ -176,7 +177,8 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const result = await lifecycle.check(olds.values, news.values);
+            const prior = Object.keys(olds.values).length > 0 ? olds.values : undefined;
+            const result = await lifecycle.check(prior, news.values, request.getUrn());
             const response = new pb.CheckResponse();
             response.setInputs(toStruct(wrap(result.inputs, news.secrets)));
             response.setFailuresList((result.failures ?? []).map(failure));
@@ -186,7 +188,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds())).values as unknown as TokenOutputs;
             const news = unwrap(toJs(request.getNews())).values as unknown as CheckedInputs;
-            const result = await lifecycle.diff(request.getId(), olds, news);
+            const result = await lifecycle.diff(request.getId(), olds, news, request.getUrn());
             const response = new pb.DiffResponse();
             const { DIFF_SOME, DIFF_NONE, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
             response.setChanges(
@@ -214,6 +216,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             );
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
             return response;
         }),
         read: unary(async (request: InstanceType<typeof pb.ReadRequest>) => {
@@ -224,6 +227,9 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const result = await lifecycle.read(
                 request.getId(),
                 known ? (props.values as unknown as TokenOutputs) : undefined,
+                request.getUrn(),
+                // The engine diffs a refreshed resource at once to show the refresh, unless told not to.
+                !/^(1|true)$/i.test(process.env.PULUMI_ENABLE_LEGACY_REFRESH_DIFF ?? ""),
             );
             const response = new pb.ReadResponse();
             // No id: the token is gone (only a successful list that lacks it says so).
@@ -232,6 +238,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setId(result.id);
             response.setProperties(toStruct(wrap(result.props, secrets)));
             response.setInputs(toStruct(wrap(result.inputs, secrets)));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, result.props ?? {}));
             return response;
         }),
         update: unary(async (request: InstanceType<typeof pb.UpdateRequest>) => {
@@ -249,6 +256,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 news.values as unknown as CheckedInputs,
             );
             response.setProperties(toStruct(wrap(updated.outs, [...SECRET_OUTPUTS, ...news.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
         }),
         delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
