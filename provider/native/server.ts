@@ -6,11 +6,10 @@
 // lifecycle's scrubbed message. Configure's settings reach the lifecycle as its ConfigSource.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/provider";
+import { TokenLifecycle, type ProviderOptions } from "../lifecycle/provider";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
-import { PROVIDER_KEY } from "../rules/validate";
-import { INPUT_NAMES, type CheckedInputs, type TokenOutputs } from "../rules/types";
+import { INPUT_NAMES } from "../rules/types";
 import { any, empty, grpc, plugin, provider as pb, status, struct, type GrpcJs } from "./grpc";
 import { packageSchema, RESOURCE_TOKEN, SECRET_OUTPUTS } from "./package-schema";
 import {
@@ -59,9 +58,7 @@ export function grpcError(error: unknown): GrpcJs.ServerErrorResponse {
         // dynamic door does), so that it is tracked rather than orphaned.
         const detail = new pb.ErrorResourceInitFailed();
         detail.setId(error.id);
-        const properties: Properties = { ...error.properties };
-        delete properties[PROVIDER_KEY];
-        detail.setProperties(toStruct(wrap(properties, SECRET_OUTPUTS)));
+        detail.setProperties(toStruct(wrap(error.properties, SECRET_OUTPUTS)));
         detail.setReasonsList(error.reasons.map((reason) => scrub(reason)));
         const packed = new any.Any();
         packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
@@ -104,7 +101,7 @@ function requireType(type: string, urn: string): void {
 
 /** The service: one per plugin process, that is one per provider instance. */
 export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.UntypedServiceImplementation {
-    const lifecycle = new PersonalAccessTokenProvider({
+    const lifecycle = new TokenLifecycle({
         // Notices (renewal due, a kept token) go to stderr, which the engine shows.
         notify: (message) => process.stderr.write(`${message}\n`),
         ...options,
@@ -176,27 +173,27 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const result = await lifecycle.check(olds.values, news.values);
+            const result = await lifecycle.check({ olds: olds.values, news: news.values });
             const response = new pb.CheckResponse();
             response.setInputs(toStruct(wrap(result.inputs, news.secrets)));
-            response.setFailuresList((result.failures ?? []).map(failure));
+            response.setFailuresList(result.failures.map(failure));
             return response;
         }),
         diff: unary(async (request: InstanceType<typeof pb.DiffRequest>) => {
             requireType(request.getType(), request.getUrn());
-            const olds = unwrap(toJs(request.getOlds())).values as unknown as TokenOutputs;
-            const news = unwrap(toJs(request.getNews())).values as unknown as CheckedInputs;
-            const result = await lifecycle.diff(request.getId(), olds, news);
+            const result = await lifecycle.diff({
+                id: request.getId(),
+                olds: unwrap(toJs(request.getOlds())).values,
+                news: unwrap(toJs(request.getNews())).values,
+            });
             const response = new pb.DiffResponse();
-            const { DIFF_SOME, DIFF_NONE, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
-            response.setChanges(
-                result.changes === true ? DIFF_SOME : result.changes === false ? DIFF_NONE : DIFF_UNKNOWN,
-            );
-            response.setReplacesList(result.replaces ?? []);
-            response.setDeletebeforereplace(result.deleteBeforeReplace === true);
+            const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
+            response.setChanges(result.changes ? DIFF_SOME : DIFF_NONE);
+            response.setReplacesList(result.replaces);
+            response.setDeletebeforereplace(result.deleteBeforeReplace);
             // Exactly what changes, as the rules judge it (dates as instants, scopes as sets): without
             // it the engine shows a text diff of the inputs, where another spelling of a date differs.
-            setDetailedDiff(response, result.diffs ?? [], result.replaces ?? []);
+            setDetailedDiff(response, result.diffs, result.replaces);
             return response;
         }),
         create: unary(async (request: InstanceType<typeof pb.CreateRequest>) => {
@@ -208,10 +205,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 return response;
             }
             const inputs = unwrap(toJs(request.getProperties()));
-            const created = await lifecycle.create(
-                inputs.values as unknown as CheckedInputs,
-                request.getUrn(),
-            );
+            const created = await lifecycle.create({ inputs: inputs.values, urn: request.getUrn() });
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
             return response;
@@ -221,13 +215,13 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const props = unwrap(toJs(request.getProperties()));
             const inputs = unwrap(toJs(request.getInputs()));
             const known = Object.keys(props.values).length > 0;
-            const result = await lifecycle.read(
-                request.getId(),
-                known ? (props.values as unknown as TokenOutputs) : undefined,
-            );
+            const result = await lifecycle.read({
+                id: request.getId(),
+                prior: known ? props.values : undefined,
+            });
             const response = new pb.ReadResponse();
             // No id: the token is gone (only a successful list that lacks it says so).
-            if (result.id === undefined) return response;
+            if (result === undefined) return response;
             const secrets = [...SECRET_OUTPUTS, ...props.secrets, ...inputs.secrets];
             response.setId(result.id);
             response.setProperties(toStruct(wrap(result.props, secrets)));
@@ -243,22 +237,18 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             }
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const updated = await lifecycle.update(
-                request.getId(),
-                olds.values as unknown as TokenOutputs,
-                news.values as unknown as CheckedInputs,
-            );
+            const updated = await lifecycle.update({
+                id: request.getId(),
+                olds: olds.values,
+                news: news.values,
+            });
             response.setProperties(toStruct(wrap(updated.outs, [...SECRET_OUTPUTS, ...news.secrets])));
             return response;
         }),
         delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
-            await lifecycle.delete(
-                request.getId(),
-                props.values as unknown as TokenOutputs,
-                request.getUrn(),
-            );
+            await lifecycle.delete({ id: request.getId(), props: props.values, urn: request.getUrn() });
             return new empty.Empty();
         }),
         // Nothing runs long enough to be cut short: each request is bounded by the client's timeouts.

@@ -2,6 +2,7 @@
 // hand (or written by something else) may hold any JSON. A malformed value is named, with what it
 // must be, instead of surfacing as a TypeError deep in a decision. Pure.
 import { isRfc3339 } from "./dates";
+import type { CheckedInputs, TokenOutputs } from "./types";
 import { isApiVersion, API_VERSIONS } from "./versions";
 
 type Rule = [property: string, valid: (value: unknown) => boolean, what: string];
@@ -58,6 +59,24 @@ export function stateProblems(state: unknown, only?: readonly string[]): string[
     return rules
         .filter(([property, valid]) => !valid(state[property]))
         .map(([property, , what]) => `${property} must be ${what}, got ${shown(state[property])}`);
+}
+
+/** The outputs in state, typed, when every property the lifecycle reads (or those `only` names) has its shape. */
+export function isTokenState(state: object, only?: readonly string[]): state is TokenOutputs {
+    return stateProblems(state, only).length === 0;
+}
+
+/**
+ * Inputs that came through check: a name and an API version (each may be unknown at preview). The
+ * engine calls check before diff; a door that did not is told so.
+ */
+export function isCheckedInputs(inputs: object): inputs is CheckedInputs {
+    return (
+        "name" in inputs &&
+        typeof inputs.name === "string" &&
+        "apiVersion" in inputs &&
+        typeof inputs.apiVersion === "string"
+    );
 }
 
 /** The error for a malformed state: which token, which properties, and the way out. */

@@ -30,16 +30,13 @@ export interface ValidationContext {
      * passed check then and is not judged against `now` again: a date that has passed since must not
      * block every later preview of the stack (diff warns instead). Only a newly declared date is.
      */
-    prior?: Record<string, unknown>;
+    prior?: object;
 }
 
 export interface ValidationResult {
     inputs: CheckedInputs;
     failures: CheckFailure[];
 }
-
-/** The engine's own key for the serialized provider: it rides along with the inputs. */
-export const PROVIDER_KEY = "__provider";
 
 /** A date for messages, derived from `now` so that no hint ever suggests a date that has passed. */
 function exampleDate(now: Date): string {
@@ -65,9 +62,8 @@ function inputValidator(): ValidateFunction {
 }
 
 /** Validates the inputs of a PersonalAccessToken and fills in the API version. */
-export function validateInputs(raw: Record<string, unknown>, ctx: ValidationContext): ValidationResult {
+export function validateInputs(raw: object, ctx: ValidationContext): ValidationResult {
     const inputs: Record<string, unknown> = { ...raw };
-    delete inputs[PROVIDER_KEY];
     if (inputs.apiVersion === undefined || inputs.apiVersion === null)
         inputs.apiVersion = ctx.defaultApiVersion;
 
@@ -224,7 +220,7 @@ const RANGE_HINT: Record<string, string> = {
 function crossFieldFailures(
     inputs: Record<string, unknown>,
     now: Date,
-    prior: Record<string, unknown> | undefined,
+    prior: object | undefined,
     example: string,
 ): CheckFailure[] {
     const failures: CheckFailure[] = [];
@@ -320,7 +316,7 @@ function crossFieldFailures(
 }
 
 /** Whether the inputs in state held the same instant: then it was accepted when it was declared. */
-function declaredBefore(prior: Record<string, unknown> | undefined, expirationDate: string): boolean {
-    const old = prior?.expirationDate;
+function declaredBefore(prior: object | undefined, expirationDate: string): boolean {
+    const old = prior && "expirationDate" in prior ? prior.expirationDate : undefined;
     return typeof old === "string" && isRfc3339(old) && sameInstant(old, expirationDate);
 }
