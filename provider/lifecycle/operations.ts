@@ -20,6 +20,8 @@ export interface CheckRequest {
     /** The inputs in state (absent for a new resource): a date they already held is not judged again. */
     olds?: object;
     news: object;
+    /** The resource's URN, when the door knows it (the plugin): `up --replace` is told by it. */
+    urn?: string;
 }
 export interface CheckResult {
     inputs: CheckedInputs;
@@ -32,6 +34,8 @@ export interface DiffRequest {
     olds: object;
     /** The checked inputs. */
     news: object;
+    /** As in CheckRequest: a refresh's own diff is told by it. */
+    urn?: string;
 }
 export interface DiffResult {
     changes: boolean;
@@ -43,7 +47,7 @@ export interface DiffResult {
 
 export interface CreateRequest {
     inputs: object;
-    /** The resource's URN, when the door knows it (the plugin): `up --replace` is told by it. */
+    /** As in CheckRequest. */
     urn?: string;
 }
 export interface CreateResult {
@@ -55,6 +59,10 @@ export interface ReadRequest {
     id: string;
     /** The outputs in state; absent or empty for a read by id alone (`pulumi import`). */
     prior?: object;
+    /** As in CheckRequest: a create of the same URN with no diff between replaces this token. */
+    urn?: string;
+    /** Whether the engine diffs the refreshed resource at once (it does unless told not to). Default true. */
+    diffFollows?: boolean;
 }
 /** The token as read, or undefined when it is gone (only a successful list that lacks it says so). */
 export type ReadResult = { id: string; props: TokenOutputs; inputs: CheckedInputs } | undefined;

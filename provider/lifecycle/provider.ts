@@ -40,6 +40,7 @@ import type {
     UpdateResult,
 } from "./operations";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
+import { overlapEnded } from "../rules/overlap";
 
 /** For tests and embedding; the engine uses the defaults. */
 export interface ProviderOptions {
@@ -104,6 +105,10 @@ export class TokenLifecycle {
         }
         const { inputs, failures } = validateInputs(request.news, { now, defaultApiVersion, prior });
         if (failures.length === 0) this.sameName.checked(prior && { ...prior }, inputs);
+        // The preview's only word on `up --replace`: the plugin read the token, and no diff will come.
+        const replaced = prior === undefined ? this.sameName.replacedByEngine(request.urn) : undefined;
+        if (replaced !== undefined && failures.length === 0)
+            this.notify(engineReplacementNotice(inputs, replaced));
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
         const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
         return { inputs, failures: shown };
@@ -113,7 +118,9 @@ export class TokenLifecycle {
         const { id } = request;
         const olds = this.stateOf(id, request.olds, "diff");
         const news = checkedOf(request.news);
-        for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
+        // A refresh's own diff only shows what it found: nothing this process remembers comes of it.
+        const shown = this.sameName.diffed(request.urn);
+        for (const adopted of shown ? [] : [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
         const { now, notify } = this.context();
@@ -123,13 +130,17 @@ export class TokenLifecycle {
         const stale = staleExpiryWarning(olds, news, now);
         if (stale) notify(`PersonalAccessToken "${news.name}": ${stale}`);
         const createFirst = plan.replaces.length > 0 && !plan.deleteBeforeReplace;
-        const overlap = this.overlaps.diff(id, olds, news, createFirst, now);
+        const overlap = shown
+            ? { notices: [], changes: overlapEnds(olds, createFirst, now) }
+            : this.overlaps.diff(id, olds, news, createFirst, now);
         for (const notice of overlap.notices) notify(`PersonalAccessToken "${news.name}": ${notice}`);
         // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
-        if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
+        if (shown) {
+            // Nothing noted: the update's own diff, if any, follows.
+        } else if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
-        this.sameName.note(id, news, plan.movesOldAside === true);
+        if (!shown) this.sameName.note(id, news, plan.movesOldAside === true);
         // A token recorded at another URL than the provider's: update confirms where it is and records it.
         const moved = recordedElsewhere(olds, this.tenant());
         const diffs = [...new Set([...plan.updates, ...plan.replaces])];
@@ -150,12 +161,14 @@ export class TokenLifecycle {
         const client = ctx.client();
         const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, ctx.notify);
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
-        const replaced = this.sameName.take(inputs);
+        // `up --replace` (read by URN, no diff since): a new token, never its own adopted again.
+        const byEngine = this.sameName.replacedByEngine(urn) !== undefined;
+        const replaced = this.sameName.take(inputs, urn);
         const make = () =>
             createOrAdopt(client, { inputs }, ctx.now, {
                 adoptionsDone: this.adoptionsDone,
                 held: this.held,
-                explicitReplacement: replaced === "explicit",
+                explicitReplacement: replaced === "explicit" || byEngine,
                 notify: ctx.notify,
             });
         const { id, outs, movedAside } =
@@ -178,7 +191,7 @@ export class TokenLifecycle {
     }
 
     async read(request: ReadRequest): Promise<ReadResult> {
-        const { id } = request;
+        const { id, urn } = request;
         // A read by id alone (`pulumi import`): no name in the state.
         const { prior } = request;
         const imported = prior === undefined || !("name" in prior) || prior.name === undefined;
@@ -203,6 +216,7 @@ export class TokenLifecycle {
             ctx.notify(importNotice(outputs));
             return { id, props: outputs, inputs: inputsFrom(outputs) };
         }
+        if (urn !== undefined) this.sameName.read(urn, id, record.name, request.diffFollows ?? true);
         const kept = keepAdoption(state, outputsFrom(record, inputsFrom(state), state.secret ?? ""));
         const outputs = { ...keepPreviousGeneration(state, kept, listed), tenant: here.tenant };
         return { id, props: outputs, inputs: inputsFrom(outputs) };
@@ -245,6 +259,7 @@ export class TokenLifecycle {
         const { id, urn } = request;
         // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
         const props = this.stateOf(id, request.props, "delete", ["name", "apiVersion", "previousGeneration"]);
+        this.sameName.forget(urn);
         const ctx = this.context();
         const misplaced = this.sameName.deleted(props, id);
         if (misplaced) ctx.notify(misplaced);
@@ -258,7 +273,7 @@ export class TokenLifecycle {
         // the old resource leaves the state, the token stays with the one that holds it now.
         if (this.held.has(id) && urn !== undefined && this.adoptedByCreate.get(urn) === id) {
             // `up --replace`: the engine gives create no sign of it, so the replacement adopted its own token.
-            ctx.notify(selfAdoptionWarning(props.name ?? id, id));
+            ctx.notify(selfAdoptionWarning(props.name ?? id, id, urn));
             return;
         }
         if (this.held.has(id)) {
@@ -333,8 +348,18 @@ export class TokenLifecycle {
     }
 }
 
-function selfAdoptionWarning(name: string, id: string): string {
-    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId; a replacement asked with --replace looks like a new resource to the provider), so ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. To revoke it and get a new token, set replaceIfSecretUnknown: true and run pulumi up (${id} is deleted first, then the new token is made)`;
+/** What the overlap adds to a diff, noting nothing (a refresh's diff): an ended overlap is a change. */
+function overlapEnds(olds: TokenOutputs, createFirst: boolean, now: Date): boolean {
+    const previous = olds.previousGeneration;
+    return !createFirst && previous !== undefined && previous !== null && overlapEnded(previous, now);
+}
+
+function engineReplacementNotice(inputs: CheckedInputs, id: string): string {
+    return `PersonalAccessToken "${inputs.name}": replaced on request (pulumi up --replace, or a taint): a new token is made, whose secret is in the state, and token ${id} keeps working until the engine deletes it at the end of this up; adoptTokenId and onNameConflict do not apply to a replacement`;
+}
+
+function selfAdoptionWarning(name: string, id: string, urn: string): string {
+    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId): the engine had not read the token before this up (a state written before the plugin asked it to), so the create could not tell a replacement from a new resource. ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. The engine reads this token before each update from now on: run pulumi up --replace ${urn} again to revoke ${id} and get a new token whose secret is in the state`;
 }
 
 /** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */

@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TokenLifecycle, type ProviderOptions } from "../lifecycle/provider";
+import { readBeforeEachUpdate } from "../create/same-name";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { INPUT_NAMES } from "../rules/types";
@@ -173,7 +174,8 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const result = await lifecycle.check({ olds: olds.values, news: news.values });
+            const prior = Object.keys(olds.values).length > 0 ? olds.values : undefined;
+            const result = await lifecycle.check({ olds: prior, news: news.values, urn: request.getUrn() });
             const response = new pb.CheckResponse();
             response.setInputs(toStruct(wrap(result.inputs, news.secrets)));
             response.setFailuresList(result.failures.map(failure));
@@ -185,6 +187,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 id: request.getId(),
                 olds: unwrap(toJs(request.getOlds())).values,
                 news: unwrap(toJs(request.getNews())).values,
+                urn: request.getUrn(),
             });
             const response = new pb.DiffResponse();
             const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
@@ -208,6 +211,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const created = await lifecycle.create({ inputs: inputs.values, urn: request.getUrn() });
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
             return response;
         }),
         read: unary(async (request: InstanceType<typeof pb.ReadRequest>) => {
@@ -218,6 +222,9 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const result = await lifecycle.read({
                 id: request.getId(),
                 prior: known ? props.values : undefined,
+                urn: request.getUrn(),
+                // The engine diffs a refreshed resource at once to show the refresh, unless told not to.
+                diffFollows: !/^(1|true)$/i.test(process.env.PULUMI_ENABLE_LEGACY_REFRESH_DIFF ?? ""),
             });
             const response = new pb.ReadResponse();
             // No id: the token is gone (only a successful list that lacks it says so).
@@ -226,6 +233,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setId(result.id);
             response.setProperties(toStruct(wrap(result.props, secrets)));
             response.setInputs(toStruct(wrap(result.inputs, secrets)));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, result.props ?? {}));
             return response;
         }),
         update: unary(async (request: InstanceType<typeof pb.UpdateRequest>) => {
@@ -243,6 +251,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 news: news.values,
             });
             response.setProperties(toStruct(wrap(updated.outs, [...SECRET_OUTPUTS, ...news.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
         }),
         delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
