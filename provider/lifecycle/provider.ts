@@ -382,7 +382,7 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         scope: olds.scope ?? null,
         owner: olds.owner,
         created: olds.created,
-        lastUsed: olds.lastUsed,
+        lastUsed: olds.lastUsed ?? null,
         managed: olds.managed,
         accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         expirationDate: olds.expirationDate ?? null,

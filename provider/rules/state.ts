@@ -3,9 +3,14 @@
 // must be, instead of surfacing as a TypeError deep in a decision. Pure.
 import { isRfc3339 } from "./dates";
 import type { CheckedInputs, TokenOutputs } from "./types";
-import { isApiVersion, API_VERSIONS } from "./versions";
+import { isApiVersion, notAVersion } from "./versions";
 
-type Rule = [property: string, valid: (value: unknown) => boolean, what: string];
+/** A property's check, and what it must be (or, for the API version, the version table's wording). */
+type Rule = [
+    property: string,
+    valid: (value: unknown) => boolean,
+    what: string | ((value: unknown) => string),
+];
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const optional =
@@ -22,7 +27,7 @@ const RULES: Rule[] = [
     ["tokenName", optional(isString), "a string"],
     ["secret", optional(isString), "a string"],
     ["adoptTokenId", optional(isString), "a token id (a string)"],
-    ["apiVersion", optional(isApiVersion), `one of ${API_VERSIONS.join(", ")}`],
+    ["apiVersion", optional(isApiVersion), notAVersion],
     [
         "scope",
         optional((v) => Array.isArray(v) && v.every(isString)),
@@ -58,7 +63,11 @@ export function stateProblems(state: unknown, only?: readonly string[]): string[
     const rules = only ? RULES.filter(([property]) => only.includes(property)) : RULES;
     return rules
         .filter(([property, valid]) => !valid(state[property]))
-        .map(([property, , what]) => `${property} must be ${what}, got ${shown(state[property])}`);
+        .map(([property, , what]) =>
+            typeof what === "string"
+                ? `${property} must be ${what}, got ${shown(state[property])}`
+                : `${property} ${what(state[property])}`,
+        );
 }
 
 /** The outputs in state, typed, when every property the lifecycle reads (or those `only` names) has its shape. */

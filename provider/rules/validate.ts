@@ -7,13 +7,13 @@ import { addDays, hasPassed, instantMs, isLeapSecond, isRfc3339, wireInstant } f
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, isUnknown, type CheckedInputs } from "./types";
 import {
-    API_VERSIONS_TEXT,
     LEGACY_MAX_EXPIRES_IN_DAYS,
     MODERN_VERSIONS_TEXT,
     orList,
     hasModernExpiry,
     isApiVersion,
     legacyExpiryLimit,
+    notAVersion,
 } from "./versions";
 
 export interface CheckFailure {
@@ -131,6 +131,10 @@ function describe(
     const at = propertyPath(error.instancePath);
     const prefix = at ? `${at}.` : "";
     const params = error.params as Record<string, unknown>;
+    // Not a version, whatever the keyword: the version table's one wording.
+    if (at === "apiVersion" && (error.keyword === "enum" || error.keyword === "type")) {
+        return { property: at, reason: notAVersion(valueAt(inputs, error.instancePath)) };
+    }
     switch (error.keyword) {
         case "additionalProperties": {
             const name = String(params.additionalProperty);
@@ -203,7 +207,6 @@ const TYPE_HINT: Record<string, string> = {
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
     userAwareTokenNeverExpires: "true or false",
     accessTokenValiditySeconds: `a whole number of seconds from ${VALIDITY.minimum} to ${VALIDITY.maximum}`,
-    apiVersion: `one of ${API_VERSIONS_TEXT}`,
     adoptTokenId: "the id of an existing token of the API client's identity",
     onNameConflict: orList(ON_NAME_CONFLICT.enum.map((v) => JSON.stringify(v))),
     replaceIfSecretUnknown: "true or false",
