@@ -114,7 +114,7 @@ function parseOwner(value: unknown): TokenOwner | string {
     return { type: "IDENTITY", id: o.id, name: typeof o.name === "string" ? o.name : "" };
 }
 
-/** RFC 3339, as the API documents: Date.parse alone would pass "Jan 1 2030 (<anything>)". */
+/** RFC 3339, as the API documents: the built-in lenient parser would pass "Jan 1 2030 (<anything>)". */
 function isInstant(value: unknown): boolean {
     return typeof value === "string" && isRfc3339(value);
 }

@@ -25,6 +25,7 @@ import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { validateInputs } from "../rules/validate";
 import { isCheckedInputs, isTokenState, malformedStateMessage, stateProblems } from "../rules/state";
+import { versionOf } from "../rules/stored";
 import type {
     CheckRequest,
     CheckResult,
@@ -198,7 +199,8 @@ export class TokenLifecycle {
         const state = imported ? undefined : this.stateOf(id, prior, "refresh");
         const props: Partial<TokenOutputs> = state ?? {};
         const ctx = this.context();
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version =
+            state === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(state);
         const owner = props.owner?.id ?? "me";
         const client = ctx.client();
         const here = await hereOf(client);
@@ -232,14 +234,7 @@ export class TokenLifecycle {
         const client = ctx.client();
         // Where the token lives is confirmed when a request is made anyway, or when it is recorded elsewhere.
         if (operations.length > 0 || recordedElsewhere(olds, client.settings.baseUrl)) {
-            await confirmHere(
-                client,
-                await hereOf(client),
-                id,
-                olds,
-                olds.apiVersion ?? news.apiVersion,
-                "changed",
-            );
+            await confirmHere(client, await hereOf(client), id, olds, versionOf(olds), "changed");
         }
         const record: TokenRecord =
             operations.length > 0
@@ -249,7 +244,7 @@ export class TokenLifecycle {
             ...keepAdoption(olds, outputsFrom(record, news, olds.secret)),
             tenant: client.settings.baseUrl,
         };
-        const version = olds.apiVersion ?? news.apiVersion;
+        const version = versionOf(olds);
         return {
             outs: await this.overlaps.update(client, olds, outs, version, ctx.now, this.held, ctx.notify),
         };
@@ -263,7 +258,8 @@ export class TokenLifecycle {
         const ctx = this.context();
         const misplaced = this.sameName.deleted(props, id);
         if (misplaced) ctx.notify(misplaced);
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version =
+            props.name === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
         const here = ctx.client();
         await confirmHere(here, await hereOf(here), id, props, version, "deleted");
@@ -383,7 +379,7 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         owner: olds.owner,
         created: olds.created,
         lastUsed: olds.lastUsed ?? null,
-        managed: olds.managed,
+        managed: olds.managed ?? false,
         accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         expirationDate: olds.expirationDate ?? null,
         userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,

@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TokenLifecycle, type ProviderOptions } from "../lifecycle/provider";
 import { readBeforeEachUpdate } from "../create/same-name";
+import type { EngineLog } from "./engine-log";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { INPUT_NAMES } from "../rules/types";
@@ -100,13 +101,27 @@ function requireType(type: string, urn: string): void {
     }
 }
 
-/** The service: one per plugin process, that is one per provider instance. */
-export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.UntypedServiceImplementation {
+/**
+ * The service: one per plugin process, that is one per provider instance. `log`: the engine's Log
+ * service (the plugin's first argument), where notices go so that the CLI shows them.
+ */
+export function resourceProviderService(
+    options: ProviderOptions = {},
+    log?: EngineLog,
+): GrpcJs.UntypedServiceImplementation {
     const lifecycle = new TokenLifecycle({
-        // Notices (renewal due, a kept token) go to stderr, which the engine shows.
-        notify: (message) => process.stderr.write(`${message}\n`),
+        // Notices (renewal due, a kept token): the engine shows its Log; stderr only in its verbose log.
+        notify: (message) => {
+            process.stderr.write(`${message}\n`);
+            log?.log(message);
+        },
         ...options,
     });
+    /** A resource operation: its notices name the resource, and are sent before the answer. */
+    const about = <Req extends { getUrn(): string }, Res>(handle: (request: Req) => Promise<Res>) =>
+        unary<Req, Res>((request) =>
+            log ? log.about(request.getUrn(), () => handle(request)) : handle(request),
+        );
     const version = packageVersion();
 
     return {
@@ -170,7 +185,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setSupportspreview(false);
             return response;
         }),
-        check: unary(async (request: InstanceType<typeof pb.CheckRequest>) => {
+        check: about(async (request: InstanceType<typeof pb.CheckRequest>) => {
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
@@ -181,7 +196,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setFailuresList(result.failures.map(failure));
             return response;
         }),
-        diff: unary(async (request: InstanceType<typeof pb.DiffRequest>) => {
+        diff: about(async (request: InstanceType<typeof pb.DiffRequest>) => {
             requireType(request.getType(), request.getUrn());
             const result = await lifecycle.diff({
                 id: request.getId(),
@@ -199,7 +214,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             setDetailedDiff(response, result.diffs, result.replaces);
             return response;
         }),
-        create: unary(async (request: InstanceType<typeof pb.CreateRequest>) => {
+        create: about(async (request: InstanceType<typeof pb.CreateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.CreateResponse();
             if (request.getPreview()) {
@@ -214,7 +229,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
             return response;
         }),
-        read: unary(async (request: InstanceType<typeof pb.ReadRequest>) => {
+        read: about(async (request: InstanceType<typeof pb.ReadRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             const inputs = unwrap(toJs(request.getInputs()));
@@ -236,7 +251,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, result.props ?? {}));
             return response;
         }),
-        update: unary(async (request: InstanceType<typeof pb.UpdateRequest>) => {
+        update: about(async (request: InstanceType<typeof pb.UpdateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.UpdateResponse();
             if (request.getPreview()) {
@@ -254,7 +269,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
         }),
-        delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
+        delete: about(async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             await lifecycle.delete({ id: request.getId(), props: props.values, urn: request.getUrn() });

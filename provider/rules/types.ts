@@ -59,7 +59,13 @@ export interface CheckedInputs extends TokenInputs {
     apiVersion: ApiVersion;
 }
 
-export interface TokenOutputs extends CheckedInputs {
+/**
+ * The outputs as stored: what the API's default or the other outputs already say is left out, and
+ * absent means that value (provider/rules/stored.ts reads them: apiVersion absent is v1,
+ * accessTokenValiditySeconds 43200, lastUsed never (null), managed false, secretKnown true,
+ * userAwareTokenNeverExpires false, expirationDateSource the one the other outputs imply).
+ */
+export interface TokenOutputs extends TokenInputs {
     // <generated outputs> by npm run gen-types from schema.json: do not edit
     /** The token's secret, returned by the API only at creation. A Pulumi secret: encrypted in state and masked in the CLI's output (but printed by the engine's --debug and -v logging). Pair it with the resource id (the client id). */
     secret: string;
@@ -67,11 +73,11 @@ export interface TokenOutputs extends CheckedInputs {
     owner: TokenOwner;
     /** When the token was created. */
     created: string;
-    /** When the token was last used (the API updates it at most once a day); null if never. */
+    /** When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null). */
     lastUsed?: string | null;
-    /** True for tokens the platform itself manages (e.g. made by Workflows). */
-    managed: boolean;
-    /** Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. */
+    /** True for tokens the platform itself manages (e.g. made by Workflows); absent means false. */
+    managed?: boolean;
+    /** Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input. */
     expirationDateSource?: "input" | "apiDefault" | "neverExpires" | "rotation";
     /** With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent. */
     tokenName?: string;
@@ -79,7 +85,7 @@ export interface TokenOutputs extends CheckedInputs {
     rotationDueAt?: string | null;
     /** With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output. */
     previousGeneration?: PreviousGeneration;
-    /** Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced. */
+    /** Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true. */
     secretKnown?: boolean;
     /** The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token. */
     tenant?: string;

@@ -94,6 +94,7 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
             "imported-one.yaml",
         ]);
         assert.match(imported.output, /1 imported/, imported.output);
+        assert.match(imported.output, /is imported as an adopted token/, imported.output);
         adopt("imported-one.yaml", true);
         h.emulator.resetRequests();
         const up = await p.run(["up", "--yes"]);
@@ -117,7 +118,9 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         // under the name (the imported one moves aside first), then the engine deletes the imported one.
         const urn = (token as unknown as { urn: string }).urn;
         h.emulator.resetRequests();
-        await p.run(["up", "--replace", urn, "--yes"]);
+        const replaced = await p.run(["up", "--replace", urn, "--yes"]);
+        // The plugin's notice, through the engine's Log (the engine hides a plugin's stderr).
+        assert.match(replaced.output, /replaced on request/, replaced.output);
         const renewed = await tokenOf(p, urn);
         assert.notEqual(renewed.id, users.id);
         assert.equal(renewed.outputs.secretKnown, true, "the new token's secret is in the state");
