@@ -191,10 +191,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
     const settings =
         stacks.length > 0
             ? resolveConnection(config.given, config.place, process.env)
-            : resolveFromEnvironment(
-                  process.env,
-                  " (or give --stack NAME, a stack whose config sets sailpoint:baseUrl, clientId and clientSecret)",
-              );
+            : resolveFromEnvironment(process.env, " (or give --stack NAME, a stack whose config sets them)");
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
         throw new UsageError(`--api-version must be one of ${API_VERSIONS_TEXT}`);
