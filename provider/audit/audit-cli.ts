@@ -36,7 +36,7 @@ import {
     type Thresholds,
 } from "./inventory";
 import { scrub } from "../isc-client/redact";
-import { API_VERSIONS, API_VERSIONS_TEXT, isApiVersion, orList } from "../rules/versions";
+import { API_VERSIONS, isApiVersion, notAVersion, orList } from "../rules/versions";
 
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
          [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]
@@ -194,7 +194,7 @@ async function audit(argv: string[], now: Date): Promise<number> {
             : resolveFromEnvironment(process.env, " (or give --stack NAME, a stack whose config sets them)");
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
-        throw new UsageError(`--api-version must be one of ${API_VERSIONS_TEXT}`);
+        throw new UsageError(`--api-version ${notAVersion(versionText)}`);
     const version: ApiVersion =
         (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config.given, config.place);
     const options = {

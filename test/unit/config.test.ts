@@ -410,7 +410,7 @@ describe("config", () => {
                 const error = configError(() =>
                     resolveDefaultApiVersion(config({ [API_VERSION]: bad }), DYNAMIC),
                 );
-                assert.match(error.message, new RegExp(`${API_VERSION} is "${bad}"`));
+                assert.match(error.message, new RegExp(`${API_VERSION} must be one of .*, got "${bad}"`));
                 assert.ok(error.message.includes(API_VERSIONS_TEXT), error.message);
             });
         }
