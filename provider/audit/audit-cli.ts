@@ -13,6 +13,7 @@ import {
     givenFromConfig,
     resolveConnection,
     resolveDefaultApiVersion,
+    resolveFromEnvironment,
     type GivenSettings,
 } from "../isc-client/config";
 import { configKey, CONNECTION_NAMES, envVariable, type SettingsPlace } from "../isc-client/settings";
@@ -187,7 +188,10 @@ async function audit(argv: string[], now: Date): Promise<number> {
         stacks.length > 0
             ? stackConfig(stacks[0], values.cwd)
             : { given: {}, place: { door: "dynamic" as const, explicit: false } };
-    const settings = resolveConnection(config.given, config.place, process.env);
+    const settings =
+        stacks.length > 0
+            ? resolveConnection(config.given, config.place, process.env)
+            : resolveFromEnvironment(process.env, " (or give --stack NAME, a stack whose config sets them)");
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
         throw new UsageError(`--api-version ${notAVersion(versionText)}`);

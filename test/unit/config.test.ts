@@ -6,6 +6,7 @@ import {
     normalizeBaseUrl,
     resolveConnection,
     resolveDefaultApiVersion,
+    resolveFromEnvironment,
     givenFromConfig,
     type ConnectionSettings,
     type Environment,
@@ -295,6 +296,30 @@ describe("config", () => {
                 ),
             );
             assert.equal(error.message.split('"acme.example"').length, 2, error.message);
+        });
+    });
+
+    describe("resolveFromEnvironment (the audit without --stack, the rotator)", () => {
+        it("names the missing variables alone: no stack config is read, so none is advised", () => {
+            const error = configError(() =>
+                resolveFromEnvironment(
+                    { SAIL_BASE_URL: "https://acme.api.identitynow.com" },
+                    " (or give --stack NAME)",
+                ),
+            );
+            assert.match(error.message, /missing: SAIL_CLIENT_ID, SAIL_CLIENT_SECRET\./);
+            assert.match(error.message, /from the environment only \(or give --stack NAME\)/);
+            assert.match(error.message, /export SAIL_CLIENT_SECRET=<value>/);
+            assert.doesNotMatch(error.message, /pulumi config|sailpoint:/);
+        });
+
+        it("takes the three variables as resolveConnection does", () => {
+            const env = {
+                SAIL_BASE_URL: "https://acme.api.identitynow.com/",
+                SAIL_CLIENT_ID: "id",
+                SAIL_CLIENT_SECRET: "env-only-secret-0a9b8c7d",
+            };
+            assert.deepEqual(resolveFromEnvironment(env), resolveConnection({}, DYNAMIC, env));
         });
     });
 
