@@ -103,7 +103,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
 
         const [ci] = sandbox.emulator.tokens("v1");
         assert.equal(sandbox.emulator.tokens().length, 1);
-        assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z$/);
+        assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
         assert.deepEqual(
             prod.emulator.tokens("v2025").map((t) => t.name),
             ["prod-reporting"],

@@ -47,7 +47,9 @@ describe("outputs", () => {
     describe("createRequestFrom", () => {
         it("sends only the name when nothing else is declared", () => {
             for (const version of [...LEGACY, ...MODERN]) {
-                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }, NOW), { name: "ci" });
+                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }, NOW, "0a1b2c3d"), {
+                    name: "ci",
+                });
                 assert.deepEqual(
                     createRequestFrom(
                         {
@@ -59,6 +61,7 @@ describe("outputs", () => {
                             accessTokenValiditySeconds: null,
                         },
                         NOW,
+                        "0a1b2c3d",
                     ),
                     { name: "ci" },
                 );
@@ -77,6 +80,7 @@ describe("outputs", () => {
                         accessTokenValiditySeconds: 600,
                     },
                     NOW,
+                    "0a1b2c3d",
                 ),
                 {
                     name: "ci",
@@ -87,7 +91,11 @@ describe("outputs", () => {
                 },
             );
             assert.deepEqual(
-                createRequestFrom({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true }, NOW),
+                createRequestFrom(
+                    { name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true },
+                    NOW,
+                    "0a1b2c3d",
+                ),
                 {
                     name: "ci",
                     userAwareTokenNeverExpires: true,
@@ -105,6 +113,7 @@ describe("outputs", () => {
                         userAwareTokenNeverExpires: true,
                     },
                     NOW,
+                    "0a1b2c3d",
                 );
                 assert.deepEqual(body, { name: "ci", expirationDate: "2026-09-01T00:00:00Z" });
                 assert.equal("userAwareTokenNeverExpires" in body, false);
