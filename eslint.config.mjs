@@ -2,6 +2,33 @@
 // where a stray log line could carry a secret.
 import tseslint from "typescript-eslint";
 
+// Instants are read and spelled by provider/rules/dates.ts alone (in provider/ and policy/).
+const INSTANT_RULES = [
+    {
+        selector: "CallExpression[callee.object.name='Date'][callee.property.name='parse']",
+        message: "Read instants with provider/rules/dates.ts (instantMs, instantOf, httpDateMs).",
+    },
+    {
+        // One argument: a string, or anything that may hold one. Numbers come as arithmetic,
+        // Date.UTC(...) or x.getTime(); dates.ts's addDays and writtenInstant take ms too.
+        selector:
+            "NewExpression[callee.name='Date'][arguments.length=1]:not([arguments.0.type='BinaryExpression']):not([arguments.0.type='CallExpression'][arguments.0.callee.property.name=/^(UTC|getTime)$/])",
+        message:
+            "new Date(value) reads strings leniently: use instantOf() or addDays() from provider/rules/dates.ts.",
+    },
+    {
+        selector:
+            "CallExpression[callee.property.name=/^(replace|replaceAll|slice|substring)$/][callee.object.callee.property.name='toISOString']",
+        message: "Spell instants with provider/rules/dates.ts (wireInstant, writtenInstant, wireDate).",
+    },
+];
+// Decisions take `now` as an argument; provider/rules/clock.ts is the one read of the wall clock.
+const WALL_CLOCK_RULE = {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message:
+        "new Date() reads the wall clock: take `now` as an argument, or systemNow() from provider/rules/clock.ts.",
+};
+
 export default tseslint.config(
     {
         ignores: [
@@ -34,30 +61,16 @@ export default tseslint.config(
         // provider/rules/dates.ts owns instants: reading one strictly (Date.parse takes "Jan 1 2030"
         // and much else), the API's and the package's spellings, whether one has passed.
         files: ["provider/**/*.ts", "policy/**/*.ts"],
-        ignores: ["provider/rules/dates.ts"],
-        rules: {
-            "no-restricted-syntax": [
-                "error",
-                {
-                    selector: "CallExpression[callee.object.name='Date'][callee.property.name='parse']",
-                    message: "Read instants with provider/rules/dates.ts (instantMs, instantOf, httpDateMs).",
-                },
-                {
-                    // One argument: a string, or anything that may hold one. Numbers come as arithmetic,
-                    // Date.UTC(...) or x.getTime(); dates.ts's addDays and writtenInstant take ms too.
-                    selector:
-                        "NewExpression[callee.name='Date'][arguments.length=1]:not([arguments.0.type='BinaryExpression']):not([arguments.0.type='CallExpression'][arguments.0.callee.property.name=/^(UTC|getTime)$/])",
-                    message:
-                        "new Date(value) reads strings leniently: use instantOf() or addDays() from provider/rules/dates.ts.",
-                },
-                {
-                    selector:
-                        "CallExpression[callee.property.name=/^(replace|replaceAll|slice|substring)$/][callee.object.callee.property.name='toISOString']",
-                    message:
-                        "Spell instants with provider/rules/dates.ts (wireInstant, writtenInstant, wireDate).",
-                },
-            ],
-        },
+        ignores: ["provider/rules/dates.ts", "provider/rules/clock.ts"],
+        rules: { "no-restricted-syntax": ["error", ...INSTANT_RULES, WALL_CLOCK_RULE] },
+    },
+    {
+        files: ["provider/rules/dates.ts"],
+        rules: { "no-restricted-syntax": ["error", WALL_CLOCK_RULE] },
+    },
+    {
+        files: ["provider/rules/clock.ts"],
+        rules: { "no-restricted-syntax": ["error", ...INSTANT_RULES] },
     },
     {
         // The tests' one day: test/support/time.ts's DAY.

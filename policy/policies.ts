@@ -15,6 +15,7 @@ import { DEFAULTS, POLICY_IDS, type DaysConfig } from "./config";
 import * as rules from "./rules";
 import * as stackRules from "./stack-rules";
 import { plainProps } from "./values";
+import { systemNow } from "../provider/rules/clock";
 import {
     isPersonalAccessTokenType,
     NATIVE_PERSONAL_ACCESS_TOKEN_TYPE,
@@ -94,7 +95,7 @@ function daysSchema(description: string, fallback: number): PolicyConfigSchema {
 export function tokenHygienePolicies(
     options: TokenPolicyOptions = {},
 ): (ResourceValidationPolicy | StackValidationPolicy)[] {
-    const now = options.now ?? (() => new Date());
+    const now = options.now ?? systemNow;
     return [
         resourcePolicy(
             {

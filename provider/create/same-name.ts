@@ -30,6 +30,11 @@ export class SameNameReplacements {
     private readonly checkedOnly = new Set<string>();
     /** Explicit replacements: the id of the token of the name that create moved aside. */
     private readonly movedAside = new Map<string, string>();
+    /**
+     * The plugin's reads by URN (the engine's refresh before an update), not diffed or deleted
+     * since; `refreshDiff` while the refresh's own diff (for display: it plans nothing) is to come.
+     */
+    private readonly readOnly = new Map<string, { id: string; apiName: string; refreshDiff: boolean }>();
 
     /** After check: `olds` (the inputs in state, or nothing for a new resource) against `news`. */
     checked(olds: Record<string, unknown> | undefined, news: CheckedInputs): void {
@@ -37,6 +42,43 @@ export class SameNameReplacements {
         const sameToken = typeof olds?.name === "string" && olds.name === news.name;
         if (sameToken && (olds.apiVersion ?? news.apiVersion) === news.apiVersion) this.checkedOnly.add(key);
         else this.checkedOnly.delete(key);
+    }
+
+    /**
+     * After a read of `urn`: its token `id`, named `apiName` at the API. The engine diffs a refreshed
+     * resource at once, to show the refresh (`diffFollows`), unless PULUMI_ENABLE_LEGACY_REFRESH_DIFF.
+     */
+    read(urn: string, id: string, apiName: string, diffFollows: boolean): void {
+        this.readOnly.set(urn, { id, apiName, refreshDiff: diffFollows });
+    }
+
+    /**
+     * At diff: true for the refresh's own diff of `urn`, which only shows what the refresh found
+     * (nothing is planned from it); any other diff means the engine asks, and decides nothing alone.
+     */
+    diffed(urn: string | undefined): boolean {
+        const read = urn === undefined ? undefined : this.readOnly.get(urn);
+        if (read?.refreshDiff) {
+            read.refreshDiff = false;
+            return true;
+        }
+        this.forget(urn);
+        return false;
+    }
+
+    /** A delete of `urn` (or its diff): the engine decides no replacement alone. */
+    forget(urn: string | undefined): void {
+        if (urn !== undefined) this.readOnly.delete(urn);
+    }
+
+    /**
+     * At check without the old inputs: the token `urn` has, when it was read and not diffed since.
+     * Only a replacement the engine decides alone (`up --replace`, a taint) checks an existing
+     * resource so: its diff-decided replacements come after a diff.
+     */
+    replacedByEngine(urn: string | undefined): string | undefined {
+        const read = urn === undefined ? undefined : this.readOnly.get(urn);
+        return read?.refreshDiff === false ? read.id : undefined;
     }
 
     /** After diff: `oldId`'s resource is replaced keeping its name (`movesOldAside`), or not. */
@@ -50,12 +92,16 @@ export class SameNameReplacements {
      * In create: the id of the token this create replaces keeping its name (diff said so),
      * "explicit" for a replacement the engine decided without diff, else undefined.
      */
-    take(inputs: CheckedInputs): string | "explicit" | undefined {
+    take(inputs: CheckedInputs, urn?: string): string | "explicit" | undefined {
         const key = handoffKey(inputs);
         const oldId = this.pending.get(key);
         const explicit = this.checkedOnly.has(key);
         this.pending.delete(key);
         this.checkedOnly.delete(key);
+        // Read by URN and not diffed: the engine replaces that very token (its id, not its name, is known).
+        const read = urn === undefined ? undefined : this.readOnly.get(urn);
+        this.forget(urn);
+        if (read !== undefined) return read.apiName === inputs.name ? read.id : "explicit";
         return oldId ?? (explicit ? "explicit" : undefined);
     }
 
@@ -76,6 +122,17 @@ export class SameNameReplacements {
         if (moved === undefined || moved === id) return undefined;
         return `warning: PersonalAccessToken "${props.name}": the replacement moved token ${moved} aside because it had the name, but the replaced resource's token is ${id}: ${moved} was not deleted and keeps working under an interim name; delete or rename it if nothing uses it`;
     }
+}
+
+/**
+ * Whether the engine reads the token before every update (the plugin's `refreshBeforeUpdate`): so
+ * for a token that may be adopted (adoptTokenId, onNameConflict "adopt", or adopted or imported),
+ * so that `up --replace` (whose check gets no state and whose create follows no diff) is known to
+ * replace it, and makes a new token instead of adopting its own again. One list per owner and
+ * version, per `pulumi` command; the other tokens' previews send nothing.
+ */
+export function readBeforeEachUpdate(...states: (Partial<TokenOutputs> | undefined)[]): boolean {
+    return states.some((s) => s?.adoptTokenId != null || s?.onNameConflict === "adopt");
 }
 
 /**

@@ -105,9 +105,7 @@ export function resolveConnection(
     for (const name of CONNECTION_NAMES) {
         const problem = settingSpec(name).check(values[name]);
         if (problem !== undefined) {
-            throw new ConfigurationError(
-                `The SailPoint setting ${sourceKey(source, name)} ${name === "baseUrl" ? `"${values[name]}" ` : ""}${problem}`,
-            );
+            throw new ConfigurationError(`The SailPoint setting ${sourceKey(source, name)} ${problem}`);
         }
     }
     const baseUrl = canonicalBaseUrl(values.baseUrl).root as string;

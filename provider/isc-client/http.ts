@@ -1,6 +1,7 @@
 // A request to the ISC API through got, with its retries: the loop that sends each attempt, asks
 // retry.ts whether and when to try again, paces through the rate-limit budget, caps bodies, and
 // raises errors without secrets.
+import type { ClientRequest } from "node:http";
 import type { Got, Response } from "got";
 import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import { RequestPacer, sleep } from "./pacing";
@@ -105,6 +106,9 @@ export class HttpTransport {
                 pending.on("response", (r: { headers: Record<string, unknown> }) =>
                     cutOff(Number(r.headers["content-length"]) || 0),
                 );
+                // Answered once its headers are here (got's own "response" comes after the body): the
+                // slot's window starts then, as the server counted the request before it answered.
+                pending.on("request", (sent: ClientRequest) => sent.once("response", answered));
                 pending.on("downloadProgress", (p: { transferred: number }) => cutOff(p.transferred));
                 response = await pending;
             } catch (error) {
@@ -142,6 +146,7 @@ export class HttpTransport {
                 await sleep(decision.delayMs);
                 continue;
             }
+            // Already counted at its headers (a second call does nothing).
             answered();
             const status = response.statusCode;
             const decision = decideRetry(

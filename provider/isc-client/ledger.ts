@@ -68,19 +68,28 @@ export class SharedLedger {
 
     /** Takes a slot if the budget has one now: records the send, under the lock. */
     async reserve(): Promise<Reservation | undefined> {
+        const taken = await this.reserveMany(1);
+        if (!taken) return undefined;
+        return taken.ids.length > 0 ? { id: taken.ids[0] } : { retryAt: taken.retryAt };
+    }
+
+    /**
+     * Takes up to `count` slots, as many as the budget has free now, in one read and one write under
+     * the lock; `retryAt` is when the next slot frees (Infinity: poll).
+     */
+    async reserveMany(count: number): Promise<{ ids: string[]; retryAt: number } | undefined> {
         return this.locked(() => {
             const now = this.clock();
             const { ends, pausedUntil, lines, live } = this.read(now);
-            if (pausedUntil > now) return { retryAt: pausedUntil };
-            const busy = ends.filter((end) => end > now - this.limits.windowMs).sort((a, b) => a - b);
-            if (busy.length >= this.limits.requests) {
-                const frees = busy[busy.length - this.limits.requests];
-                return { retryAt: frees + this.limits.windowMs + this.limits.marginMs };
-            }
+            if (pausedUntil > now) return { ids: [], retryAt: pausedUntil };
+            const { free } = freeSlots(ends, now, this.limits);
+            const ids = Array.from({ length: Math.min(free, count) }, () => `${processTag}.${++sequence}`);
+            const taken = [...ends, ...ids.map(() => Number.POSITIVE_INFINITY)];
+            const retryAt = freeSlots(taken, now, this.limits).nextAt;
+            if (ids.length === 0) return { ids, retryAt };
             if (lines > 8 * this.limits.requests) this.prune(now, live);
-            const id = `${processTag}.${++sequence}`;
-            append(this.file, `${id} s ${now}\n`);
-            return { id };
+            append(this.file, ids.map((id) => `${id} s ${now}\n`).join(""));
+            return { ids, retryAt };
         });
     }
 
@@ -170,6 +179,24 @@ export class SharedLedger {
             return undefined;
         }
     }
+}
+
+/**
+ * The budget's decision, pure: given when each counted request was answered (Infinity while in
+ * flight), how many slots are free at `now`, and when one is free next (now if one is; Infinity while
+ * every slot is in flight). A request counts until a window after its answer; a full budget's next slot
+ * frees a window and the margin after its oldest answer.
+ */
+export function freeSlots(
+    ends: readonly number[],
+    now: number,
+    limits: LedgerLimits,
+): { free: number; nextAt: number } {
+    const busy = ends.filter((end) => end > now - limits.windowMs);
+    const free = Math.max(0, limits.requests - busy.length);
+    if (free > 0) return { free, nextAt: now };
+    busy.sort((a, b) => a - b);
+    return { free, nextAt: busy[busy.length - limits.requests] + limits.windowMs + limits.marginMs };
 }
 
 /** The longest any process waits for a slot: the API's window plus the capped Retry-After (and the margin). */

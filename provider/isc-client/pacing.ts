@@ -2,7 +2,7 @@
 // per 10 seconds) instead of living on 429s: every request waits for a slot in its budget. With
 // `shared`, the budget is the machine's, kept in a ledger file (ledger.ts) that every provider
 // process reads, so that back-to-back or concurrent `pulumi` commands stay under the limit together.
-import { SLOT_MARGIN_MS, ledgerFor, longestWaitMs, type SharedLedger } from "./ledger";
+import { SLOT_MARGIN_MS, freeSlots, ledgerFor, longestWaitMs, type SharedLedger } from "./ledger";
 export interface PacingLimits {
     requests: number;
     windowMs: number;
@@ -15,13 +15,24 @@ interface Slot {
     at: number;
     /** Its entry in the shared ledger, if the budget has one. */
     ledgerId?: string;
+    answered?: boolean;
 }
+
+/** A request waiting for its slot. */
+type Waiter = (slot: Slot) => void;
 
 interface Budget {
     slots: Slot[];
-    tail: Promise<void>;
+    /** Served in order; a retry after a 429 goes first. */
+    queue: Waiter[];
     pausedUntil: number;
     ledger?: SharedLedger;
+    timer?: NodeJS.Timeout;
+    /** The timer polls: every slot is in flight, so no free time is known. */
+    polling: boolean;
+    /** A grant is under way (the ledger is read); `again` asks it for one more pass. */
+    granting: boolean;
+    again: boolean;
 }
 
 export interface PacerOptions {
@@ -30,6 +41,9 @@ export interface PacerOptions {
     /** The ledgers' directory; default a private one under the temp directory. For tests. */
     ledgerDir?: string;
 }
+
+/** How often a budget whose slots are all in flight looks again (an answer of ours wakes it at once). */
+const POLL_MS = 25;
 
 export class RequestPacer {
     private readonly budgets = new Map<string, Budget>();
@@ -42,26 +56,19 @@ export class RequestPacer {
 
     /**
      * Resolves when a request in budget `key` may be sent (callers are served in order), with a
-     * function to call when its answer came: the server counted it at some moment in between, so
-     * the slot stays taken until a window after the answer.
+     * function to call when its answer's headers came: the server counted it at some moment in
+     * between, so the slot stays taken until a window after the answer. Calls after the first do
+     * nothing.
      */
     acquire(key: string, options: { retry?: boolean } = {}): Promise<() => void> {
         const budget = this.budget(key);
-        // A retry (after a 429) keeps its place: it takes the next free slot, not the back of the queue.
-        const turn = options.retry
-            ? this.waitForSlot(budget)
-            : budget.tail.then(() => this.waitForSlot(budget));
-        if (!options.retry) {
-            budget.tail = turn.then(
-                () => undefined,
-                () => undefined,
-            );
-        }
-        return turn.then((slot) => () => {
-            slot.at = this.clock();
-            // Not awaited: the caller goes on; the write is locked and never throws.
-            if (slot.ledgerId) void budget.ledger?.answered(slot.ledgerId);
+        const slot = new Promise<Slot>((resolve) => {
+            // A retry (after a 429) keeps its place: it takes the next free slot, not the back of the queue.
+            if (options.retry) budget.queue.unshift(resolve);
+            else budget.queue.push(resolve);
         });
+        void this.grant(budget);
+        return slot.then((taken) => () => this.answered(budget, taken));
     }
 
     /** The pacer's clock: a 429's pause is set on it. */
@@ -79,7 +86,14 @@ export class RequestPacer {
     private budget(key: string): Budget {
         let budget = this.budgets.get(key);
         if (!budget) {
-            budget = { slots: [], tail: Promise.resolve(), pausedUntil: 0 };
+            budget = {
+                slots: [],
+                queue: [],
+                pausedUntil: 0,
+                polling: false,
+                granting: false,
+                again: false,
+            };
             if (this.options.shared) {
                 const limits = { ...this.limits, marginMs: SLOT_MARGIN_MS };
                 budget.ledger = ledgerFor(key, limits, this.clock, this.options.ledgerDir);
@@ -89,66 +103,91 @@ export class RequestPacer {
         return budget;
     }
 
-    private async waitForSlot(budget: Budget): Promise<Slot> {
-        for (;;) {
-            // The machine's budget, when shared: it holds this process's requests too.
-            if (budget.ledger?.enabled) {
-                const shared = await this.sharedSlot(budget, budget.ledger);
-                if (shared) return shared;
-                continue;
-            }
-            const now = this.clock();
-            // Those still in flight carry Infinity: they hold their place until answered.
-            this.dropExpired(budget, now);
-            let readyAt = budget.pausedUntil;
-            if (budget.slots.length >= this.limits.requests) {
-                // At the limit only (answers arrive out of order): which slot frees first?
-                const times = budget.slots.map((s) => s.at).sort((a, b) => a - b);
-                const oldest = times[budget.slots.length - this.limits.requests];
-                readyAt = Math.max(readyAt, oldest + this.limits.windowMs + SLOT_MARGIN_MS);
-            }
-            if (readyAt <= now) break;
-            // An in-flight slot has no end yet: look again shortly.
-            await this.wait(Number.isFinite(readyAt) ? readyAt - now : 25);
-        }
-        const slot: Slot = { at: Number.POSITIVE_INFINITY };
-        budget.slots.push(slot);
-        return slot;
+    private answered(budget: Budget, slot: Slot): void {
+        if (slot.answered) return;
+        slot.answered = true;
+        slot.at = this.clock();
+        // A budget that polls learns when this slot frees (once written to the ledger, if shared).
+        const wake = () => {
+            if (budget.polling) void this.grant(budget);
+        };
+        // Not awaited: the caller goes on; the write is locked and never throws.
+        if (slot.ledgerId && budget.ledger) void budget.ledger.answered(slot.ledgerId).then(wake);
+        else wake();
     }
 
-    /** Slots are in sending order; answered ones that left the window go from the front. */
-    private dropExpired(budget: Budget, now: number): void {
+    /**
+     * Hands every slot that is free now to the waiters at the head of the queue, in one pass (one
+     * read of the ledger), then sets one timer for when the next slot frees.
+     */
+    private async grant(budget: Budget): Promise<void> {
+        if (budget.granting) {
+            budget.again = true;
+            return;
+        }
+        budget.granting = true;
+        try {
+            do {
+                budget.again = false;
+                clearTimeout(budget.timer);
+                budget.timer = undefined;
+                budget.polling = false;
+                if (budget.queue.length === 0) return;
+                const nextAt = await this.grantFree(budget);
+                if (budget.queue.length > 0 && !budget.again) this.wakeAt(budget, nextAt);
+            } while (budget.again);
+        } finally {
+            budget.granting = false;
+        }
+    }
+
+    /** Grants the free slots; returns when the next one frees (Infinity: unknown, poll). */
+    private async grantFree(budget: Budget): Promise<number> {
+        const now = this.clock();
+        if (budget.pausedUntil > now) return budget.pausedUntil;
+        // The machine's budget, when shared: it holds this process's requests too.
+        if (budget.ledger?.enabled) {
+            const taken = await budget.ledger.reserveMany(budget.queue.length);
+            if (taken) {
+                for (const id of taken.ids) {
+                    // Kept in the process's own budget too: if the ledger turns itself off, these
+                    // slots still count there.
+                    this.give(budget, { at: Number.POSITIVE_INFINITY, ledgerId: id });
+                }
+                return taken.retryAt;
+            }
+        }
+        const count = Math.min(this.decide(budget, now).free, budget.queue.length);
+        for (let i = 0; i < count; i++) this.give(budget, { at: Number.POSITIVE_INFINITY });
+        return this.decide(budget, now).nextAt;
+    }
+
+    /** The in-process budget's decision at `now` (ledger.ts's freeSlots, on this process's slots). */
+    private decide(budget: Budget, now: number): { free: number; nextAt: number } {
+        // Slots are in sending order; answered ones that left the window go from the front.
         while (budget.slots.length > 0 && budget.slots[0].at <= now - this.limits.windowMs)
             budget.slots.shift();
+        return freeSlots(
+            budget.slots.map((s) => s.at),
+            now,
+            { ...this.limits, marginMs: SLOT_MARGIN_MS },
+        );
     }
 
-    /** A slot from the ledger, after waiting for this process's own pause; undefined if the ledger failed. */
-    private async sharedSlot(budget: Budget, ledger: SharedLedger): Promise<Slot | undefined> {
-        for (;;) {
-            const now = this.clock();
-            if (budget.pausedUntil > now) {
-                await this.wait(budget.pausedUntil - now);
-                continue;
-            }
-            const reservation = await ledger.reserve();
-            if (!reservation) return undefined;
-            if ("id" in reservation) {
-                // Kept in the process's own budget too: if the ledger turns itself off, these
-                // slots still count there.
-                const slot: Slot = { at: Number.POSITIVE_INFINITY, ledgerId: reservation.id };
-                this.dropExpired(budget, now);
-                budget.slots.push(slot);
-                return slot;
-            }
-            // An in-flight slot has no end yet: look again shortly.
-            const wait = reservation.retryAt - this.clock();
-            await this.wait(Number.isFinite(wait) ? Math.max(wait, 1) : 25);
-        }
+    private give(budget: Budget, slot: Slot): void {
+        budget.slots.push(slot);
+        (budget.queue.shift() as Waiter)(slot);
     }
 
-    /** A wait, never longer than the API's window plus the capped Retry-After (a clock jump, a bad entry). */
-    private wait(ms: number): Promise<void> {
-        return sleep(Math.min(ms, longestWaitMs(this.limits)));
+    /**
+     * One timer per budget, for when its next slot frees; never longer than the API's window plus
+     * the capped Retry-After (a clock jump, a bad entry). Unknown (all in flight): poll.
+     */
+    private wakeAt(budget: Budget, at: number): void {
+        const now = this.clock();
+        budget.polling = !Number.isFinite(at);
+        const ms = budget.polling ? POLL_MS : Math.min(Math.max(at - now, 1), longestWaitMs(this.limits));
+        budget.timer = setTimeout(() => void this.grant(budget), ms);
     }
 }
 

@@ -119,8 +119,15 @@ export function canonicalBaseUrl(raw: string): { root?: string; problem?: string
     try {
         url = new URL(raw);
     } catch {
+        // Quoted only when it looks like a host (a dot, a colon or a slash) and cannot hold credentials
+        // or a query (user:password@, ?token=): a secret set here by mistake (the variables swapped) is
+        // neither, and this process may not know it as one (the plugin's CheckConfig).
+        const shown =
+            /^[A-Za-z0-9.:/[\]_-]{0,200}$/.test(raw) && /[.:/]/.test(raw)
+                ? `"${raw}"`
+                : `(${raw.length} characters, not shown)`;
         return {
-            problem: `"${raw}" is not a URL; it looks like https://<tenant>.api.identitynow.com`,
+            problem: `${shown} is not a URL; it looks like https://<tenant>.api.identitynow.com`,
         };
     }
     const loopback = isLoopbackHost(url.hostname);
@@ -130,7 +137,15 @@ export function canonicalBaseUrl(raw: string): { root?: string; problem?: string
         };
     }
     if (url.username || url.password || url.search || url.hash) {
-        return { problem: "must not carry credentials, a query or a fragment" };
+        // Never echoed: a URL's credentials or query may be a secret the process knows nothing of.
+        const carried = [
+            url.username || url.password ? "credentials (user:password@)" : "",
+            url.search ? "a query (?…)" : "",
+            url.hash ? "a fragment (#…)" : "",
+        ].filter(Boolean);
+        return {
+            problem: `must not carry credentials, a query or a fragment (${url.protocol}//${url.host} carries ${carried.join(" and ")}); set it to the tenant's API root alone, e.g. https://acme.api.identitynow.com`,
+        };
     }
     const path = url.pathname.replace(/\/+$/, "");
     if (path !== "") {

@@ -25,7 +25,9 @@ import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { PROVIDER_KEY, validateInputs } from "../rules/validate";
 import { malformedStateMessage, stateProblems } from "../rules/state";
+import { versionOf } from "../rules/stored";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
+import { overlapEnded } from "../rules/overlap";
 
 type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
 /** DiffResult, and the properties that change (the plugin shows exactly these; the dynamic door cannot). */
@@ -90,7 +92,7 @@ export class PersonalAccessTokenProvider {
     }
 
     /** `olds` are the inputs in state: an expirationDate they already held is not judged again. */
-    async check(olds: unknown, news: Record<string, unknown>): Promise<CheckResult> {
+    async check(olds: unknown, news: Record<string, unknown>, urn?: string): Promise<CheckResult> {
         const prior = olds && typeof olds === "object" ? (olds as Record<string, unknown>) : undefined;
         let defaultApiVersion: ApiVersion;
         try {
@@ -101,14 +103,20 @@ export class PersonalAccessTokenProvider {
         }
         const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion, prior });
         if (failures.length === 0) this.sameName.checked(prior, inputs);
+        // The preview's only word on `up --replace`: the plugin read the token, and no diff will come.
+        const replaced = prior === undefined ? this.sameName.replacedByEngine(urn) : undefined;
+        if (replaced !== undefined && failures.length === 0)
+            this.notify(engineReplacementNotice(inputs, replaced));
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
         const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
         return { inputs, failures: shown };
     }
 
-    async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<DiffResult> {
+    async diff(id: string, olds: TokenOutputs, news: CheckedInputs, urn?: string): Promise<DiffResult> {
         this.requireState(id, olds, "diff");
-        for (const adopted of [news.adoptTokenId, olds.adoptTokenId]) {
+        // A refresh's own diff only shows what it found: nothing this process remembers comes of it.
+        const shown = this.sameName.diffed(urn);
+        for (const adopted of shown ? [] : [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
         const now = this.now();
@@ -118,13 +126,17 @@ export class PersonalAccessTokenProvider {
         const stale = staleExpiryWarning(olds, news, now);
         if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
         const createFirst = plan.replaces.length > 0 && !plan.deleteBeforeReplace;
-        const overlap = this.overlaps.diff(id, olds, news, createFirst, now);
+        const overlap = shown
+            ? { notices: [], changes: overlapEnds(olds, createFirst, now) }
+            : this.overlaps.diff(id, olds, news, createFirst, now);
         for (const notice of overlap.notices) this.notify(`PersonalAccessToken "${news.name}": ${notice}`);
         // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
-        if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
+        if (shown) {
+            // Nothing noted: the update's own diff, if any, follows.
+        } else if (plan.replaces.length === 0 && olds.adoptTokenId === id) this.held.add(id);
         else this.held.delete(id);
-        this.sameName.note(id, news, plan.movesOldAside === true);
+        if (!shown) this.sameName.note(id, news, plan.movesOldAside === true);
         // A token recorded at another URL than the provider's: update confirms where it is and records it.
         const moved = recordedElsewhere(olds, this.tenant());
         const diffs = [...new Set([...plan.updates, ...plan.replaces])];
@@ -152,12 +164,14 @@ export class PersonalAccessTokenProvider {
         const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, notify);
         const now = this.now();
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
-        const replaced = this.sameName.take(inputs);
+        // `up --replace` (read by URN, no diff since): a new token, never its own adopted again.
+        const byEngine = this.sameName.replacedByEngine(urn) !== undefined;
+        const replaced = this.sameName.take(inputs, urn);
         const make = () =>
             createOrAdopt(client, declared, now, {
                 adoptionsDone: this.adoptionsDone,
                 held: this.held,
-                explicitReplacement: replaced === "explicit",
+                explicitReplacement: replaced === "explicit" || byEngine,
                 notify,
             });
         const { id, outs, movedAside } =
@@ -179,12 +193,13 @@ export class PersonalAccessTokenProvider {
         };
     }
 
-    async read(id: string, prior?: TokenOutputs): Promise<ReadResult> {
+    /** `urn`: the plugin passes it (a create of the same URN with no diff between replaces this token). */
+    async read(id: string, prior?: TokenOutputs, urn?: string, diffFollows = true): Promise<ReadResult> {
         const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
         // A read by id alone (`pulumi import`; the dynamic door passes only its serialized provider).
         const imported = props.name === undefined;
         if (!imported) this.requireState(id, props, "refresh");
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version = imported ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         const owner = props.owner?.id ?? "me";
         const client = this.client();
         const here = await hereOf(client);
@@ -202,6 +217,7 @@ export class PersonalAccessTokenProvider {
             this.notify(importNotice(outputs));
             return { id, props: outputs, inputs: inputsFrom(outputs) };
         }
+        if (urn !== undefined) this.sameName.read(urn, id, record.name, diffFollows);
         const kept = keepAdoption(props, outputsFrom(record, inputsFrom(props), props.secret ?? ""));
         const outputs = { ...keepPreviousGeneration(props, kept, listed), tenant: here.tenant };
         return { id, props: outputs, inputs: inputsFrom(outputs) };
@@ -215,14 +231,7 @@ export class PersonalAccessTokenProvider {
         const client = this.client();
         // Where the token lives is confirmed when a request is made anyway, or when it is recorded elsewhere.
         if (operations.length > 0 || recordedElsewhere(olds, client.settings.baseUrl)) {
-            await confirmHere(
-                client,
-                await hereOf(client),
-                id,
-                olds,
-                olds.apiVersion ?? news.apiVersion,
-                "changed",
-            );
+            await confirmHere(client, await hereOf(client), id, olds, versionOf(olds), "changed");
         }
         const record: TokenRecord =
             operations.length > 0
@@ -232,7 +241,7 @@ export class PersonalAccessTokenProvider {
             ...keepAdoption(olds, outputsFrom(record, news, olds.secret)),
             tenant: client.settings.baseUrl,
         };
-        const version = olds.apiVersion ?? news.apiVersion;
+        const version = versionOf(olds);
         const notify = (message: string) => this.notify(message);
         return {
             outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
@@ -242,9 +251,11 @@ export class PersonalAccessTokenProvider {
     async delete(id: string, props: TokenOutputs, urn?: string): Promise<void> {
         // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
         this.requireState(id, props, "delete", ["name", "apiVersion", "previousGeneration"]);
+        this.sameName.forget(urn);
         const misplaced = this.sameName.deleted(props, id);
         if (misplaced) this.notify(misplaced);
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version =
+            props.name === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
         const here = this.client();
         await confirmHere(here, await hereOf(here), id, props, version, "deleted");
@@ -255,7 +266,7 @@ export class PersonalAccessTokenProvider {
         // the old resource leaves the state, the token stays with the one that holds it now.
         if (this.held.has(id) && urn !== undefined && this.adoptedByCreate.get(urn) === id) {
             // `up --replace`: the engine gives create no sign of it, so the replacement adopted its own token.
-            this.notify(selfAdoptionWarning(props.name ?? id, id));
+            this.notify(selfAdoptionWarning(props.name ?? id, id, urn));
             return;
         }
         if (this.held.has(id)) {
@@ -321,8 +332,18 @@ export class PersonalAccessTokenProvider {
     }
 }
 
-function selfAdoptionWarning(name: string, id: string): string {
-    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId; a replacement asked with --replace looks like a new resource to the provider), so ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. To revoke it and get a new token, set replaceIfSecretUnknown: true and run pulumi up (${id} is deleted first, then the new token is made)`;
+/** What the overlap adds to a diff, noting nothing (a refresh's diff): an ended overlap is a change. */
+function overlapEnds(olds: TokenOutputs, createFirst: boolean, now: Date): boolean {
+    const previous = olds.previousGeneration;
+    return !createFirst && previous !== undefined && previous !== null && overlapEnded(previous, now);
+}
+
+function engineReplacementNotice(inputs: CheckedInputs, id: string): string {
+    return `PersonalAccessToken "${inputs.name}": replaced on request (pulumi up --replace, or a taint): a new token is made, whose secret is in the state, and token ${id} keeps working until the engine deletes it at the end of this up; adoptTokenId and onNameConflict do not apply to a replacement`;
+}
+
+function selfAdoptionWarning(name: string, id: string, urn: string): string {
+    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId): the engine had not read the token before this up (a state written before the plugin asked it to), so the create could not tell a replacement from a new resource. ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. The engine reads this token before each update from now on: run pulumi up --replace ${urn} again to revoke ${id} and get a new token whose secret is in the state`;
 }
 
 /** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */
@@ -345,8 +366,8 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         scope: olds.scope ?? null,
         owner: olds.owner,
         created: olds.created,
-        lastUsed: olds.lastUsed,
-        managed: olds.managed,
+        lastUsed: olds.lastUsed ?? null,
+        managed: olds.managed ?? false,
         accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         expirationDate: olds.expirationDate ?? null,
         userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,

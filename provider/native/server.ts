@@ -7,6 +7,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/provider";
+import { readBeforeEachUpdate } from "../create/same-name";
+import type { EngineLog } from "./engine-log";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
 import { PROVIDER_KEY } from "../rules/validate";
@@ -102,13 +104,27 @@ function requireType(type: string, urn: string): void {
     }
 }
 
-/** The service: one per plugin process, that is one per provider instance. */
-export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.UntypedServiceImplementation {
+/**
+ * The service: one per plugin process, that is one per provider instance. `log`: the engine's Log
+ * service (the plugin's first argument), where notices go so that the CLI shows them.
+ */
+export function resourceProviderService(
+    options: ProviderOptions = {},
+    log?: EngineLog,
+): GrpcJs.UntypedServiceImplementation {
     const lifecycle = new PersonalAccessTokenProvider({
-        // Notices (renewal due, a kept token) go to stderr, which the engine shows.
-        notify: (message) => process.stderr.write(`${message}\n`),
+        // Notices (renewal due, a kept token): the engine shows its Log; stderr only in its verbose log.
+        notify: (message) => {
+            process.stderr.write(`${message}\n`);
+            log?.log(message);
+        },
         ...options,
     });
+    /** A resource operation: its notices name the resource, and are sent before the answer. */
+    const about = <Req extends { getUrn(): string }, Res>(handle: (request: Req) => Promise<Res>) =>
+        unary<Req, Res>((request) =>
+            log ? log.about(request.getUrn(), () => handle(request)) : handle(request),
+        );
     const version = packageVersion();
 
     return {
@@ -172,21 +188,22 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setSupportspreview(false);
             return response;
         }),
-        check: unary(async (request: InstanceType<typeof pb.CheckRequest>) => {
+        check: about(async (request: InstanceType<typeof pb.CheckRequest>) => {
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const result = await lifecycle.check(olds.values, news.values);
+            const prior = Object.keys(olds.values).length > 0 ? olds.values : undefined;
+            const result = await lifecycle.check(prior, news.values, request.getUrn());
             const response = new pb.CheckResponse();
             response.setInputs(toStruct(wrap(result.inputs, news.secrets)));
             response.setFailuresList((result.failures ?? []).map(failure));
             return response;
         }),
-        diff: unary(async (request: InstanceType<typeof pb.DiffRequest>) => {
+        diff: about(async (request: InstanceType<typeof pb.DiffRequest>) => {
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds())).values as unknown as TokenOutputs;
             const news = unwrap(toJs(request.getNews())).values as unknown as CheckedInputs;
-            const result = await lifecycle.diff(request.getId(), olds, news);
+            const result = await lifecycle.diff(request.getId(), olds, news, request.getUrn());
             const response = new pb.DiffResponse();
             const { DIFF_SOME, DIFF_NONE, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
             response.setChanges(
@@ -199,7 +216,7 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             setDetailedDiff(response, result.diffs ?? [], result.replaces ?? []);
             return response;
         }),
-        create: unary(async (request: InstanceType<typeof pb.CreateRequest>) => {
+        create: about(async (request: InstanceType<typeof pb.CreateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.CreateResponse();
             if (request.getPreview()) {
@@ -214,9 +231,10 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             );
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
             return response;
         }),
-        read: unary(async (request: InstanceType<typeof pb.ReadRequest>) => {
+        read: about(async (request: InstanceType<typeof pb.ReadRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             const inputs = unwrap(toJs(request.getInputs()));
@@ -224,6 +242,9 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             const result = await lifecycle.read(
                 request.getId(),
                 known ? (props.values as unknown as TokenOutputs) : undefined,
+                request.getUrn(),
+                // The engine diffs a refreshed resource at once to show the refresh, unless told not to.
+                !/^(1|true)$/i.test(process.env.PULUMI_ENABLE_LEGACY_REFRESH_DIFF ?? ""),
             );
             const response = new pb.ReadResponse();
             // No id: the token is gone (only a successful list that lacks it says so).
@@ -232,9 +253,10 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
             response.setId(result.id);
             response.setProperties(toStruct(wrap(result.props, secrets)));
             response.setInputs(toStruct(wrap(result.inputs, secrets)));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, result.props ?? {}));
             return response;
         }),
-        update: unary(async (request: InstanceType<typeof pb.UpdateRequest>) => {
+        update: about(async (request: InstanceType<typeof pb.UpdateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.UpdateResponse();
             if (request.getPreview()) {
@@ -249,9 +271,10 @@ export function resourceProviderService(options: ProviderOptions = {}): GrpcJs.U
                 news.values as unknown as CheckedInputs,
             );
             response.setProperties(toStruct(wrap(updated.outs, [...SECRET_OUTPUTS, ...news.secrets])));
+            response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
         }),
-        delete: unary(async (request: InstanceType<typeof pb.DeleteRequest>) => {
+        delete: about(async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             await lifecycle.delete(

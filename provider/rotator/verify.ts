@@ -30,7 +30,8 @@ export interface EscClaims {
 
 export class Refusal extends Error {
     constructor(
-        readonly status: 400 | 401 | 403,
+        /** 502: the rotator could not fetch the issuer's keys, which is no fault of the request. */
+        readonly status: 400 | 401 | 403 | 502,
         reason: string,
     ) {
         super(reason);
@@ -78,6 +79,14 @@ export class EscVerifier {
                 requiredClaims: ["exp", "iat", "jti", "body_hash", "current_env"],
             }));
         } catch (error) {
+            const unavailable = keysUnavailable(error);
+            if (unavailable !== undefined) {
+                const url = new URL(this.options.jwksUrl);
+                throw new Refusal(
+                    502,
+                    `the rotator could not fetch the issuer's keys from ${url.origin}${url.pathname} (${unavailable}), so it could not verify the request: check --jwks-url and that the rotator reaches it; ESC's retry will be verified once it does`,
+                );
+            }
             throw new Refusal(401, `invalid token: ${reason(error)}`);
         }
         const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -99,6 +108,20 @@ export class EscVerifier {
     private forgetExpired(nowSeconds: number): void {
         for (const [jti, until] of this.seen) if (until < nowSeconds) this.seen.delete(jti);
     }
+}
+
+/**
+ * Why the JWKS could not be had, or undefined when the token itself was refused: a network error (not
+ * a JOSEError), a timeout, an answer that is not 200 or not a key set.
+ */
+function keysUnavailable(error: unknown): string | undefined {
+    const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown } };
+    if (e.code === "ERR_JWKS_TIMEOUT") return "it did not answer in time";
+    if (e.code === "ERR_JWKS_INVALID") return "its answer is not a JSON Web Key Set";
+    if (e.code === "ERR_JOSE_GENERIC") return typeof e.message === "string" ? e.message : "a bad answer";
+    if (typeof e.code === "string" && e.code.startsWith("ERR_J")) return undefined;
+    const cause = typeof e.cause?.code === "string" ? `: ${e.cause.code}` : "";
+    return `${typeof e.message === "string" ? e.message : "the request failed"}${cause}`;
 }
 
 /** jose's error code and its claim, never the token. */

@@ -21,6 +21,14 @@ function writes(h: Harness): number {
     return c.create + c.patch + c.delete;
 }
 
+/** The state of the token resource `urn`. */
+async function tokenOf(p: Project, urn: string): Promise<{ id: string; outputs: Record<string, unknown> }> {
+    const { deployment } = await p.exportState();
+    const found = deployment.resources.find((r) => r.urn === urn && r.delete !== true);
+    assert.ok(found, `${urn} is in the state`);
+    return found as { id: string; outputs: Record<string, unknown> };
+}
+
 describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", function () {
     this.timeout(900_000);
     let h: Harness;
@@ -86,6 +94,7 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
             "imported-one.yaml",
         ]);
         assert.match(imported.output, /1 imported/, imported.output);
+        assert.match(imported.output, /is imported as an adopted token/, imported.output);
         adopt("imported-one.yaml", true);
         h.emulator.resetRequests();
         const up = await p.run(["up", "--yes"]);
@@ -104,15 +113,27 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         assert.equal(token.outputs.secretKnown, false, "its secret is not known");
         await p.run(["preview", "--expect-no-changes"]);
 
-        // up --replace gives the provider no sign of a replacement (check sees no state, no diff): the
-        // create meets the token of its name and applies onNameConflict, here "fail": nothing changes.
+        // up --replace: the engine reads an adopted token before each update (the plugin asks it to),
+        // so the create that follows with no diff is known to replace that very token: a new one
+        // under the name (the imported one moves aside first), then the engine deletes the imported one.
         const urn = (token as unknown as { urn: string }).urn;
         h.emulator.resetRequests();
-        const replaced = await p.run(["up", "--replace", urn, "--yes"], { allowFailure: true });
-        assert.notEqual(replaced.status, 0);
-        assert.match(replaced.output, /The owner already has a token named "imported-one"/, replaced.output);
-        assert.equal(h.emulator.counts().delete + h.emulator.counts().patch, 0, "nothing deleted or changed");
-        assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret), "the token still works");
+        const replaced = await p.run(["up", "--replace", urn, "--yes"]);
+        // The plugin's notice, through the engine's Log (the engine hides a plugin's stderr).
+        assert.match(replaced.output, /replaced on request/, replaced.output);
+        const renewed = await tokenOf(p, urn);
+        assert.notEqual(renewed.id, users.id);
+        assert.equal(renewed.outputs.secretKnown, true, "the new token's secret is in the state");
+        assert.deepEqual(
+            h.emulator.tokens().map((t) => [t.id, t.name]),
+            [[renewed.id, "imported-one"]],
+        );
+        assert.equal(
+            await mints(h.emulator.baseUrl, users.id, users.secret),
+            false,
+            "the old one is revoked",
+        );
+        assert.deepEqual([h.emulator.counts().create, h.emulator.counts().delete], [1, 1]);
         await p.run(["preview", "--expect-no-changes"]);
     });
 
@@ -167,6 +188,41 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         assert.equal(writes(h), 0, "nothing made, changed or deleted");
         for (const users of [a, b]) assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret));
         assert.equal(h.emulator.tokens().length, 3);
+        await p.run(["preview", "--expect-no-changes"]);
+    });
+
+    it('a token the stack made, onNameConflict "adopt": up --replace makes a new token and deletes the old one', async () => {
+        const p = project as Project;
+        // The resources the CLI wrote use two-space indentation under `resources:`.
+        appendFileSync(
+            join(dir, "Pulumi.yaml"),
+            [
+                "  made:",
+                "    type: iscpat:index:PersonalAccessToken",
+                "    properties:",
+                "      name: made-here",
+                `      expirationDate: "${inDays(60)}"`,
+                "      onNameConflict: adopt",
+                "",
+            ].join("\n"),
+        );
+        await p.run(["up", "--yes"]);
+        const urn = (await p.exportState()).deployment.resources.find((r) => String(r.urn).endsWith("::made"))
+            ?.urn as string;
+        const before = await tokenOf(p, urn);
+        h.emulator.resetRequests();
+        await p.run(["up", "--replace", urn, "--yes"]);
+        const after = await tokenOf(p, urn);
+        assert.notEqual(after.id, before.id, "a new token, not its own adopted again");
+        assert.equal(after.outputs.secretKnown, true, "its secret is in the state");
+        assert.equal(after.outputs.adoptTokenId, undefined);
+        const made = h.emulator.tokens().filter((t) => t.name.startsWith("made-here"));
+        assert.deepEqual(
+            made.map((t) => [t.id, t.name]),
+            [[after.id, "made-here"]],
+            "the old token is deleted",
+        );
+        assert.deepEqual([h.emulator.counts().create, h.emulator.counts().delete], [1, 1]);
         await p.run(["preview", "--expect-no-changes"]);
     });
 });

@@ -63,11 +63,12 @@ describe("import and explicit replacement, in the engine's order of calls", func
         request.setNews(news);
         return p.call<InstanceType<typeof pb.DiffResponse>>("diff", request);
     }
-    async function read(p: Plugin, id: string, name: string) {
+    async function read(p: Plugin, id: string, name: string, props?: Properties) {
         const request = new pb.ReadRequest();
         request.setId(id);
         request.setUrn(URN(name));
         request.setType(RESOURCE_TOKEN);
+        if (props) request.setProperties(toStruct(props));
         const answer = await p.call<InstanceType<typeof pb.ReadResponse>>("read", request);
         return {
             id: answer.getId(),
@@ -83,7 +84,7 @@ describe("import and explicit replacement, in the engine's order of calls", func
         const created = await p.call<InstanceType<typeof pb.CreateResponse>>("create", request);
         const outs = plain(created.getProperties());
         hygiene.secret(unwrapped(outs.secret) as string);
-        return { id: created.getId(), outs };
+        return { id: created.getId(), outs, refreshBeforeUpdate: created.getRefreshBeforeUpdate() };
     }
     async function update(p: Plugin, id: string, olds: Properties, news: Struct, name: string) {
         const request = new pb.UpdateRequest();
@@ -263,44 +264,60 @@ describe("import and explicit replacement, in the engine's order of calls", func
         );
     });
 
-    it("plugin: up --replace (check with no state, create, delete of the same URN) of an adopting resource says the token was kept and how to revoke it; replaceIfSecretUnknown then does", async () => {
+    it("plugin: up --replace (read and the refresh's diff, check with no state, create, delete of the same URN) of an adopting resource ends with a new token and the old one deleted; with no read first it warns that the token was kept, and the next --replace ends it", async () => {
         const users = await unmanaged({ name: "self", expirationDate: inDays(40) });
         const declared: Properties = { name: "self", expirationDate: inDays(40), onNameConflict: "adopt" };
         const first = await command();
         const made = await create(first, await check(first, declared, {}, "self"), "self");
         assert.equal(made.id, users.id);
+        assert.equal(made.refreshBeforeUpdate, true, "the engine is asked to read it before each update");
 
-        // up --replace, as the engine orders it: check without the old state, create, delete.
+        // A state written before the plugin asked for that: no read comes first, so the create
+        // cannot tell a replacement from a new resource: it adopts its own token, and says so.
         const replace = await command();
         const again = await create(replace, await check(replace, declared, {}, "self"), "self");
         await remove(replace, made.id, made.outs, "self");
         assert.equal(again.id, users.id, "the create cannot tell: it adopts its own token");
+        assert.equal(again.refreshBeforeUpdate, true);
         // stderr reaches this process after the answer: wait for the line (the mocha timeout bounds it).
         const warning = new RegExp(
-            `replacement adopted the same token ${users.id}.*not deleted.*replaceIfSecretUnknown: true`,
+            `replacement adopted the same token ${users.id}.*not deleted.*run pulumi up --replace ${URN("self")} again`,
         );
         await until(() => warning.test(replace.stderr()), "the plugin's warning on stderr", {
             unless: exitOf(replace.process, "the plugin"),
         });
         assert.ok(await mints(h.emulator.baseUrl, users.id, users.secret));
 
-        // The way out it names: the next up deletes the token first, then makes a new one.
+        // The next up --replace, in the engine's order now: the refresh (read, then its own diff, for
+        // display), check without the state, create, delete of the original.
         const next = await command();
-        const optIn = await check(next, { ...declared, replaceIfSecretUnknown: true }, declared, "self");
-        const planned = await diff(next, users.id, again.outs, optIn, "self");
-        assert.deepEqual([planned.getReplacesList(), planned.getDeletebeforereplace()], [["secret"], true]);
+        const refreshed = await read(next, users.id, "self", again.outs);
+        const shown = await diff(next, users.id, refreshed.props, toStruct(refreshed.inputs), "self");
+        assert.equal(shown.getChanges(), pb.DiffResponse.DiffChanges.DIFF_NONE);
+        await check(next, declared, {}, "self");
+        await until(() => /replaced on request/.test(next.stderr()), "the check's notice", {
+            unless: exitOf(next.process, "the plugin"),
+        });
+        const fresh = await create(next, await check(next, declared, {}, "self"), "self");
         await remove(next, users.id, again.outs, "self");
-        const fresh = await create(
-            next,
-            await check(next, { ...declared, replaceIfSecretUnknown: true }, {}, "self"),
-            "self",
-        );
         assert.notEqual(fresh.id, users.id);
-        assert.ok((unwrapped(fresh.outs.secret) as string).length > 0);
+        assert.ok((unwrapped(fresh.outs.secret) as string).length > 0, "its secret is in the state");
         assert.deepEqual(
-            h.emulator.tokens().map((t) => t.id),
-            [fresh.id],
+            h.emulator.tokens().map((t) => [t.id, t.name]),
+            [[fresh.id, "self"]],
         );
         assert.equal(await mints(h.emulator.baseUrl, users.id, users.secret), false, "revoked");
+
+        // A plain up after a read: the update's own diff follows, and a check without the state
+        // (a diff-decided replacement's) is no replacement on request.
+        const plainUp = await command();
+        const again2 = await read(plainUp, fresh.id, "self", fresh.outs);
+        await diff(plainUp, fresh.id, again2.props, toStruct(again2.inputs), "self");
+        const news = await check(plainUp, declared, again2.inputs, "self");
+        await diff(plainUp, fresh.id, again2.props, news, "self");
+        await check(plainUp, declared, {}, "self");
+        plugins.splice(plugins.indexOf(plainUp), 1);
+        await plainUp.stop();
+        assert.doesNotMatch(plainUp.stderr(), /replaced on request/);
     });
 });

@@ -45,12 +45,12 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
     });
 
     /** A rotator process's handler, behind a loopback server; a new one has no memory of earlier ones. */
-    async function rotator(allowEnvs = [ESC_ENV]): Promise<Rotator> {
+    async function rotator(allowEnvs = [ESC_ENV], jwksUrl = esc.jwksUrl): Promise<Rotator> {
         const log: string[] = [];
         const handler = rotatorHandler({
             publicUrl: PUBLIC_URL,
             issuer: "https://api.pulumi.com",
-            jwksUrl: esc.jwksUrl,
+            jwksUrl,
             allowEnvs,
             jwksCooldownMs: 0,
             env: () => ctx.h.env,
@@ -223,7 +223,7 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
         assert.equal(ids().length, 10);
     });
 
-    describe("refusals: each answered 400, 401 or 403, with nothing sent to ISC", () => {
+    describe("refusals: each answered 400, 401 or 403 (502 when the issuer's keys cannot be had), with nothing sent to ISC", () => {
         const cases: [string, number, RegExp, (r: Rotator) => Promise<EscAnswer>][] = [
             [
                 "a bad signature",
@@ -414,6 +414,37 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
             assert.equal(replay.status, 401);
             assert.match(replay.text, /already used/);
             assert.deepEqual(ctx.h.emulator.requests, []);
+        });
+
+        it("an issuer's JWKS the rotator cannot fetch: 502 naming the keys' URL, not an invalid token", async () => {
+            // A closed port, then a server answering 500: the rotator's side fails, not the request.
+            const broken = createServer((_req, res) => res.writeHead(500).end("down")).listen(0, "127.0.0.1");
+            await once(broken, "listening");
+            const closed = createServer().listen(0, "127.0.0.1");
+            await once(closed, "listening");
+            const closedPort = (closed.address() as AddressInfo).port;
+            closed.close();
+            await once(closed, "close");
+            try {
+                for (const jwks of [
+                    `http://127.0.0.1:${closedPort}/oidc/.well-known/jwks`,
+                    `http://127.0.0.1:${(broken.address() as AddressInfo).port}/oidc/.well-known/jwks`,
+                ]) {
+                    const r = await rotator([ESC_ENV], jwks);
+                    ctx.h.emulator.resetRequests();
+                    const answer = await rotate(r, readmeRequest(), null);
+                    assert.equal(answer.status, 502, answer.text);
+                    assert.match(
+                        answer.text,
+                        /could not fetch the issuer's keys from http:\/\/127\.0\.0\.1:\d+\/oidc/,
+                    );
+                    assert.match(answer.text, /check --jwks-url/);
+                    assert.doesNotMatch(answer.text, /invalid token/);
+                    assert.deepEqual(ctx.h.emulator.requests, [], "nothing was sent to ISC");
+                }
+            } finally {
+                broken.close();
+            }
         });
 
         it("nothing is allowed without --allow-env", async () => {

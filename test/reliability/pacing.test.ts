@@ -1,8 +1,17 @@
 // Pacing: one process stays under the API's rate limit instead of living on 429s; and a lost
 // create whose token appears only after the provider looked still ends with one token.
 import assert from "node:assert/strict";
+import { HttpTransport } from "../../provider/isc-client/http";
+import { RequestPacer } from "../../provider/isc-client/pacing";
 import type { CheckedInputs } from "../../provider/rules/types";
-import { createToken, inDays, startHarness, type Harness } from "../support/harness";
+import {
+    bearerTokenSource,
+    createToken,
+    inDays,
+    PATIENT_RETRIES,
+    startHarness,
+    type Harness,
+} from "../support/harness";
 
 describe("pacing and slow creates", function () {
     this.timeout(120_000);
@@ -14,11 +23,50 @@ describe("pacing and slow creates", function () {
     it("130 concurrent requests against the real limit (100 per 10 s) get no 429", async () => {
         // One owner makes 130 tokens: the emulator's per-owner cap (10, as in the product) is off here.
         h = await startHarness({ rateLimit: { requests: 100, windowSeconds: 10 }, maxTokensPerOwner: null });
-        const p = h.provider({ rateLimit: undefined });
+        // Patient: the 100 creates of the first window go out at once, and the emulator, in this process,
+        // may take longer than FAST_RETRIES' 1 s timeout to take them all on a loaded machine; a request
+        // the client gave up on but the server counted later is not what this test is about.
+        const p = h.provider({ rateLimit: undefined, retryPolicy: PATIENT_RETRIES });
         const { inputs } = await p.check({}, { name: "paced", expirationDate: inDays(30) });
         const names = Array.from({ length: 130 }, (_, i) => `paced-${i}`);
         await Promise.all(names.map((name) => p.create({ ...(inputs as CheckedInputs), name })));
         assert.equal(h.emulator.tokens().length, 130);
+        assert.equal(h.emulator.requests.filter((r) => r.status === 429).length, 0);
+    });
+
+    it("an answer counts when its headers arrive: a slow body does not hold the slot a window longer", async () => {
+        // The server's window is 1 request per second; the pacer's the same.
+        h = await startHarness({ rateLimit: { requests: 1, windowSeconds: 1 } });
+        const bearer = await bearerTokenSource(h).token();
+        // The first list's body (2 bytes) trickles over 3 s: its headers come with the first byte, 1.5 s
+        // in, the last byte at 3 s.
+        h.emulator.faults.add({ kind: "slow-body", method: "GET", delayMs: 3_000, times: 1 });
+        const transport = new HttpTransport(
+            PATIENT_RETRIES,
+            new RequestPacer({ requests: 1, windowMs: 1_000 }),
+        );
+        const list = () =>
+            transport.send({
+                operation: "list personal access tokens",
+                method: "GET",
+                url: `${h.emulator.baseUrl}/v3/personal-access-tokens`,
+                displayPath: "/v3/personal-access-tokens",
+                headers: { authorization: `Bearer ${bearer}` },
+                idempotent: true,
+                budget: "headers-test",
+            });
+        const answers = await Promise.all([list(), list()]);
+        assert.deepEqual(
+            answers.map((a) => a.status),
+            [200, 200],
+        );
+        const [first, second] = h.emulator.requests.filter((r) => r.operation === "list");
+        const gap = Date.parse(second.at) - Date.parse(first.at);
+        // Counted at the end of the body, the second would come 3 s + the window after the first.
+        assert.ok(
+            gap >= 1_000 && gap < 4_000,
+            `the second list came a window after the first's headers, before its body ended + a window (${gap} ms)`,
+        );
         assert.equal(h.emulator.requests.filter((r) => r.status === 429).length, 0);
     });
 

@@ -239,6 +239,63 @@ describe("config", () => {
             );
             assert.ok(!inUrl.message.includes(secret), inUrl.message);
         });
+
+        it("never echoes a base URL's credentials or query, even when they are no registered secret", () => {
+            // A proxy's password, a token in a query: this process never registered them.
+            const password = "proxy-pass-5a4b3c2d1e0f";
+            const token = "query-token-0f1e2d3c4b5a";
+            hygiene.secret(password);
+            hygiene.secret(token);
+            for (const url of [
+                `https://gateway:${password}@acme.api.identitynow.com`,
+                `https://acme.api.identitynow.com/?access=${token}`,
+                `https://acme.api.identitynow.com/#${token}`,
+                `gateway:${password}@ acme`,
+            ]) {
+                for (const refuse of [
+                    () =>
+                        resolveConnection(
+                            config({ [BASE_URL]: url, [CLIENT_ID]: "id", [CLIENT_SECRET]: "s".repeat(16) }),
+                            DYNAMIC,
+                            {},
+                        ),
+                    () => normalizeBaseUrl(url),
+                ]) {
+                    const error = configError(refuse);
+                    assert.ok(!error.message.includes(password), error.message);
+                    assert.ok(!error.message.includes(token), error.message);
+                    assert.match(error.message, /credentials|not a URL|must use https/);
+                }
+            }
+            // What it does say: the setting, the host and what the URL carries.
+            const error = configError(() => normalizeBaseUrl(`https://gateway:${password}@acme.example.com`));
+            assert.match(error.message, /https:\/\/acme\.example\.com carries credentials/);
+        });
+
+        it("never quotes a base URL that looks like a secret: the two variables swapped", () => {
+            const secret = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+            hygiene.secret(secret);
+            const error = configError(() =>
+                resolveConnection(config({}), DYNAMIC, {
+                    SAIL_BASE_URL: secret,
+                    SAIL_CLIENT_ID: "id",
+                    SAIL_CLIENT_SECRET: "https://acme.api.identitynow.com",
+                }),
+            );
+            assert.match(error.message, /SAIL_BASE_URL \(\d+ characters, not shown\) is not a URL/);
+            assert.ok(!error.message.includes(secret), error.message);
+        });
+
+        it("quotes a base URL that is not one once", () => {
+            const error = configError(() =>
+                resolveConnection(
+                    config({ [BASE_URL]: "acme.example", [CLIENT_ID]: "id", [CLIENT_SECRET]: "s" }),
+                    DYNAMIC,
+                    {},
+                ),
+            );
+            assert.equal(error.message.split('"acme.example"').length, 2, error.message);
+        });
     });
 
     describe("normalizeBaseUrl", () => {

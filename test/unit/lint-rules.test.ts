@@ -1,5 +1,6 @@
 // The lint rules that hold owners to their concerns (eslint.config.mjs): instants are read and spelled
-// by provider/rules/dates.ts alone in provider/ and policy/, and the tests share one DAY. Run through
+// by provider/rules/dates.ts alone in provider/ and policy/, the wall clock read by provider/rules/clock.ts
+// alone there, and the tests share one DAY. Run through
 // ESLint itself, on made sources, so a rule that stops firing fails here.
 import assert from "node:assert/strict";
 import { ESLint } from "eslint";
@@ -15,15 +16,15 @@ const DATES = [
     'export const a = Date.parse("2030-01-01T00:00:00Z");',
     'export const b = new Date("2030-01-01");',
     "export const c = (s: string) => new Date(s);",
-    'export const d = new Date().toISOString().replace(/\\.\\d{3}Z$/, "Z");',
-    "export const e = new Date().toISOString().slice(0, 10);",
+    'export const d = (t: Date) => t.toISOString().replace(/\\.\\d{3}Z$/, "Z");',
+    "export const e = (t: Date) => t.toISOString().slice(0, 10);",
 ];
+/** Reads of the wall clock: provider/rules/clock.ts's alone. */
+const WALL_CLOCK = ["export const f = new Date();", "export const j = new Date().toISOString();"];
 const ALLOWED = [
-    "export const f = new Date();",
     "export const g = new Date(Date.now() + 5);",
     "export const h = new Date(Date.UTC(2030, 0, 1));",
     "export const i = (d: Date) => new Date(d.getTime());",
-    "export const j = new Date().toISOString();",
 ];
 
 describe("lint: owners that are enforced", function () {
@@ -34,10 +35,19 @@ describe("lint: owners that are enforced", function () {
             for (const code of DATES) assert.equal((await refusals(file, code)).length, 1, code);
             for (const code of ALLOWED) assert.deepEqual(await refusals(file, code), [], code);
         });
+
+        it(`${file}: new Date() (the wall clock) is refused: decisions take now`, async () => {
+            for (const code of WALL_CLOCK) assert.equal((await refusals(file, code)).length, 1, code);
+        });
     }
 
-    it("provider/rules/dates.ts, their owner, may use them", async () => {
+    it("provider/rules/dates.ts, their owner, may use them; provider/rules/clock.ts alone reads the clock", async () => {
         for (const code of DATES) assert.deepEqual(await refusals("provider/rules/dates.ts", code), [], code);
+        for (const code of WALL_CLOCK) {
+            assert.equal((await refusals("provider/rules/dates.ts", code)).length, 1, code);
+            assert.deepEqual(await refusals("provider/rules/clock.ts", code), [], code);
+        }
+        assert.equal((await refusals("provider/rules/clock.ts", DATES[0])).length, 1);
     });
 
     it("tests spell a day only as test/support/time.ts's DAY", async () => {
