@@ -44,8 +44,9 @@ export async function createExactlyOnce(
     freshName: boolean,
 ): Promise<CreatedTokenRecord> {
     const version = declared.inputs.apiVersion;
-    const listedBefore = freshName ? new Set<string>() : await idsBefore(client, version, body.name);
+    // The attempt begins before the list: a token made while it is taken is in it, or after it.
     const startedAtLocalMs = Date.now();
+    const listedBefore = freshName ? new Set<string>() : await idsBefore(client, version, body.name);
     const deleted: TokenRecord[] = [];
     for (let round = 1; ; round++) {
         let cause: Error;

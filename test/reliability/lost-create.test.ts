@@ -7,7 +7,14 @@ import type { FaultKind } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
 import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs } from "../../provider/rules/types";
-import { createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
+import {
+    createToken,
+    failure,
+    inDays,
+    PATIENT_RETRIES,
+    startHarness,
+    type Harness,
+} from "../support/harness";
 import { until } from "../support/until";
 
 async function onlyToken(h: Harness, id: string, secret: string): Promise<TokenRecord> {
@@ -197,12 +204,13 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
         const expirationDate = inDays(5);
         // The create has begun: its list of the owner's tokens is held at the emulator, not yet
         // answered, when the foreign token is made. Same name, same fields, after the start.
-        h.emulator.faults.add({ kind: "delay", method: "GET", times: 1, delayMs: 300 });
+        // Held long enough for a loaded machine to see it; the patient timeout never gives up on it.
+        h.emulator.faults.add({ kind: "delay", method: "GET", times: 1, delayMs: 2_000 });
         h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
         const begun = h.emulator.clock.nowMs();
         const attempt = failure(
             "foreign token just after the start",
-            createToken(h.provider(), { name: "shared", expirationDate }),
+            createToken(h.provider({ retryPolicy: PATIENT_RETRIES }), { name: "shared", expirationDate }),
         );
         const held = () => h.emulator.requests.find((r) => r.operation === "list" && r.faulted === "delay");
         await until(() => held() !== undefined, "the list at the emulator", {
