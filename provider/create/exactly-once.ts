@@ -13,16 +13,14 @@ import {
 } from "../rules/lost-create";
 import { outputsFrom } from "../rules/outputs";
 import type { CheckedInputs } from "../rules/types";
-import { PROVIDER_KEY } from "../rules/validate";
 
 /** How many times a create whose outcome was lost is tried again. */
 const CREATE_ROUNDS = 3;
 /** How many lists (each with the transport's retries) may find out what a lost create made. */
 const LOSS_LISTS = 3;
-/** A create's checked inputs, and the engine's serialized provider that came with them. */
+/** A create's checked inputs. */
 export interface Declared {
     inputs: CheckedInputs;
-    serializedProvider?: string;
 }
 
 /**
@@ -31,17 +29,24 @@ export interface Declared {
  * made (see rules/lost-create.ts) has a secret that can never be known: it is deleted and the create
  * is made again. Ends with one live token whose secret we hold, or an error that says what is
  * at the API; a token the provider cannot prove it made is never deleted.
+ *
+ * `freshName`: the name has a random part no other client knows (a rotating generation's, an
+ * interim name), so no token had it before. Any other name is first looked up in one list of the
+ * owner's tokens: a token listed before the POST is never this create's, whatever its `created`
+ * says (the Date header bounds the attempt's start only to about a second).
  */
 export async function createExactlyOnce(
     client: IscPatClient,
     declared: Declared,
     body: CreateTokenRequest,
+    freshName: boolean,
 ): Promise<CreatedTokenRecord> {
     const version = declared.inputs.apiVersion;
-    let startedAtLocalMs: number | undefined;
+    // The attempt begins before the list: a token made while it is taken is in it, or after it.
+    const startedAtLocalMs = Date.now();
+    const listedBefore = freshName ? new Set<string>() : await idsBefore(client, version, body.name);
     const deleted: TokenRecord[] = [];
     for (let round = 1; ; round++) {
-        startedAtLocalMs ??= Date.now();
         let cause: Error;
         try {
             return await client.create(version, body);
@@ -52,10 +57,10 @@ export async function createExactlyOnce(
             if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
             cause = error as Error;
         }
-        const firstSent = startedAtLocalMs;
-        const tokens = await listAfterLoss(client, version, body.name, cause, firstSent);
+        const tokens = await listAfterLoss(client, version, body.name, cause, startedAtLocalMs);
         const listedAtServerMs = client.serverClock.serverTimeAtLeast(Date.now());
-        const judged = judgeSameNamed(tokens, body, version, client.serverClock.serverTimeAtLeast(firstSent));
+        const startedAtServerMs = client.serverClock.serverTimeAtLeast(startedAtLocalMs);
+        const judged = judgeSameNamed(tokens, body, version, startedAtServerMs, listedBefore);
         const foreign = judged.find((j) => !j.ours);
         if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
         for (const { token } of judged) {
@@ -65,6 +70,21 @@ export async function createExactlyOnce(
         if (round >= CREATE_ROUNDS) {
             throw new Error(scrub(exhaustedMessage(cause.message, round, deleted, listedAtServerMs)));
         }
+    }
+}
+
+/**
+ * The ids of the owner's tokens of `name` before the first POST, from a list still awaited or new
+ * (concurrent creates share one: a big up does not double its requests). Nothing is made when it fails.
+ */
+async function idsBefore(client: IscPatClient, version: ApiVersion, name: string): Promise<Set<string>> {
+    try {
+        const tokens = await client.listShared(version, "me", 0);
+        return new Set([...tokens.values()].filter((t) => t.name === name).map((t) => t.id));
+    } catch (error) {
+        (error as Error).message =
+            `${(error as Error).message} (listing the owner's tokens before creating "${name}", so that a lost answer could never be mistaken for another's token: nothing was made; run pulumi up again)`;
+        throw error;
     }
 }
 
@@ -100,17 +120,12 @@ async function listAfterLoss(
 }
 
 async function deleteUnknowable(client: IscPatClient, declared: Declared, token: TokenRecord): Promise<void> {
-    const { inputs, serializedProvider } = declared;
+    const { inputs } = declared;
     try {
         await client.delete(inputs.apiVersion, token.id);
     } catch (error) {
-        // The engine records these as the resource's outputs. The dynamic-provider host adds its
-        // serialized provider to a successful create's outputs, not to these: without it no later
-        // up, refresh or destroy could load the provider, so it is added here.
-        const properties = {
-            ...outputsFrom(token, inputs, ""),
-            ...(serializedProvider ? { [PROVIDER_KEY]: serializedProvider } : {}),
-        };
+        // The engine records these as the resource's outputs (the dynamic door adds its serialized provider).
+        const properties = outputsFrom(token, inputs, "");
         const message = scrub(
             `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
         );
