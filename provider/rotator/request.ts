@@ -1,7 +1,7 @@
 // What ESC posts to the rotator and what the rotator answers: the body `{request, state}` read into
 // checked values, the generations' names, the answer's shape. Pure: `now` is an argument; check's
 // rules (rules/validate.ts) judge the token the request describes, with the request's own field names.
-import type { ApiVersion, CreateTokenRequest } from "../../wire/api-types";
+import type { ApiVersion, CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { printable } from "../isc-client/redact";
 import { addDays, wireInstant, writtenInstant } from "../rules/dates";
 import type { CheckFailure } from "../rules/validate";
@@ -225,6 +225,16 @@ export function generationName(base: string, now: Date): string {
 /** The base name of a rotator generation's name, or undefined for any other name. */
 export function baseOf(tokenName: string): string | undefined {
     return SUFFIX.test(tokenName) ? tokenName.replace(SUFFIX, "") : undefined;
+}
+
+/**
+ * Whether a rotation of `base` may delete `token`: only a generation of that base name (by the naming
+ * rule) owned by the rotator's identity. A state's ids come from the network, so any allowed
+ * environment could name another's tokens; the list is the caller's (owner-id=me), and the owner is
+ * checked as well when the token endpoint named the identity.
+ */
+export function mayDelete(token: TokenRecord, base: string, identityId: string | undefined): boolean {
+    return baseOf(token.name) === base && (identityId === undefined || token.owner?.id === identityId);
 }
 
 /** The create body of a generation made at `now`. */

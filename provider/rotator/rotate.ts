@@ -12,7 +12,7 @@ import { IscApiError } from "../isc-client/errors";
 import { registerSecret } from "../isc-client/redact";
 import { instantMs } from "../rules/dates";
 import { judgeSameNamed } from "../rules/lost-create";
-import { baseOf, createBody, type GenerationRef, type ParsedBody, type RotationAnswer } from "./request";
+import { createBody, mayDelete, type GenerationRef, type ParsedBody, type RotationAnswer } from "./request";
 
 /** How long an answer is kept for a retry of the same rotation. */
 const ANSWER_TTL_MS = 60 * 60_000;
@@ -77,6 +77,8 @@ export class Rotations {
         const remembered = this.answers.get(attempt);
         const tokens = await client.list(request.apiVersion, { ownerId: "me" });
         const byId = new Map(tokens.map((t) => [t.id, t]));
+        const { identityId } = await client.auth.identity();
+        const ours = (t: TokenRecord) => mayDelete(t, request.name, identityId);
         // A retry of a rotation whose answer was lost: the same answer, while its token exists.
         if (remembered && byId.has(remembered.answer.tokenId)) return remembered.answer;
 
@@ -92,10 +94,10 @@ export class Rotations {
         }
         const doomed: TokenRecord[] = [];
         if (state?.previous && older) {
-            if (baseOf(older.name) === request.name) doomed.push(older);
+            if (ours(older)) doomed.push(older);
             else
                 notes.push(
-                    `the generation before the previous one (token ${older.id}, named ${JSON.stringify(older.name)}) is not named as a generation of ${JSON.stringify(request.name)}: it was left alone`,
+                    `the generation before the previous one (token ${older.id}, named ${JSON.stringify(older.name)}) is not a generation of ${JSON.stringify(request.name)} owned by this rotator: it was left alone`,
                 );
         }
         if (state && !current)
@@ -104,20 +106,18 @@ export class Rotations {
             );
         // Tokens a lost attempt from this state made: this process's own successor, or (after a restart)
         // any generation newer than the current one that this rotator can prove it made.
-        if (successor && byId.has(successor.tokenId)) {
-            doomed.push(byId.get(successor.tokenId)!);
+        const earlier = successor ? byId.get(successor.tokenId) : undefined;
+        if (earlier && ours(earlier)) {
+            doomed.push(earlier);
+            notes.push(`token ${earlier.id}, made by an earlier attempt of this rotation, was deleted`);
+        } else if (earlier) {
             notes.push(
-                `token ${successor.tokenId}, made by an earlier attempt of this rotation, was deleted`,
+                `token ${earlier.id} (${JSON.stringify(earlier.name)}), rotated from the state's token, is not a generation of ${JSON.stringify(request.name)}: it was left alone`,
             );
         } else if (state) {
             const since = current ? instantMs(current.created) : instantMs(state.rotatedAt ?? "");
             for (const t of tokens) {
-                if (
-                    t.id === state.tokenId ||
-                    t.id === state.previous?.tokenId ||
-                    baseOf(t.name) !== request.name
-                )
-                    continue;
+                if (t.id === state.tokenId || t.id === state.previous?.tokenId || !ours(t)) continue;
                 const probe = { ...createBody(request, now), name: t.name, expirationDate: t.expirationDate };
                 const [judged] = judgeSameNamed(
                     [t],
@@ -135,16 +135,16 @@ export class Rotations {
         }
         for (const t of doomed) await client.delete(request.apiVersion, t.id);
 
-        const made = await this.create(client, body, now);
+        const fresh = await this.create(client, body, now, doomed);
         const previous: GenerationRef | null = current
             ? { tokenId: current.id, tokenName: current.name }
             : null;
         const answer: RotationAnswer = {
-            clientId: made.id,
-            clientSecret: made.secret,
-            tokenId: made.id,
-            tokenName: made.name,
-            expiresAt: made.expirationDate ?? createBody(request, now).expirationDate!,
+            clientId: fresh.id,
+            clientSecret: fresh.secret,
+            tokenId: fresh.id,
+            tokenName: fresh.name,
+            expiresAt: fresh.expirationDate ?? createBody(request, now).expirationDate!,
             rotatedAt: now.toISOString(),
             apiVersion: request.apiVersion,
             previous,
@@ -152,11 +152,14 @@ export class Rotations {
         };
         this.answers.set(attempt, { answer, until: now.getTime() + ANSWER_TTL_MS });
         if (state)
-            this.successors.set(state.tokenId, { tokenId: made.id, until: now.getTime() + SUCCESSOR_TTL_MS });
+            this.successors.set(state.tokenId, {
+                tokenId: fresh.id,
+                until: now.getTime() + SUCCESSOR_TTL_MS,
+            });
         return answer;
     }
 
-    private async create(client: IscPatClient, body: ParsedBody, now: Date) {
+    private async create(client: IscPatClient, body: ParsedBody, now: Date, deleted: TokenRecord[]) {
         const { request } = body;
         try {
             const made = await createExactlyOnce(
@@ -175,7 +178,11 @@ export class Rotations {
             )
                 throw new RotationError(
                     409,
-                    `${error.message}. For the rotator: the generations it keeps count too (two per request name); nothing was deleted but the generation before the previous one`,
+                    `${error.message}. For the rotator: the generations it keeps count too (two per request name); before the create, this rotation deleted ${
+                        deleted.length === 0
+                            ? "nothing"
+                            : deleted.map((t) => `token ${t.id} (${JSON.stringify(t.name)})`).join(", ")
+                    }`,
                 );
             throw error;
         }

@@ -99,6 +99,16 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
             .map((t) => t.id)
             .sort();
 
+    /** A first generation, then a rotation from it whose answer is lost after its create. */
+    async function firstThenLost() {
+        const r = await rotator();
+        const request = readmeRequest();
+        const first = ok(await rotate(r, request, null));
+        await rotate(r, request, first, { lose: afterCreate() });
+        await r.handler.settled();
+        return { r, request, first, lost: ids().find((id) => id !== first.tokenId)! };
+    }
+
     it("first, second and third rotation with the README's request: two generations, the oldest deleted, the previous still minting", async () => {
         const r = await rotator();
         const request = readmeRequest();
@@ -166,12 +176,7 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
     });
 
     it("a retry more than an hour after the lost answer: the lost attempt's token is deleted, a new one made", async () => {
-        const r = await rotator();
-        const request = readmeRequest();
-        const first = ok(await rotate(r, request, null));
-        await rotate(r, request, first, { lose: afterCreate() });
-        await r.handler.settled();
-        const lost = ids().find((id) => id !== first.tokenId)!;
+        const { r, request, first, lost } = await firstThenLost();
         ctx.h.emulator.clock.advance(61 * 60_000);
         const retried = ok(await rotate(r, request, first));
         assert.notEqual(retried.tokenId, lost);
@@ -218,13 +223,56 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
         assert.equal(esc.jwksFetches, fetches + 1);
     });
 
-    it("a create refused at the owner's token limit says so, after deleting nothing but the oldest generation", async () => {
+    it("a create refused at the owner's token limit says so, and that this rotation deleted nothing", async () => {
         const r = await rotator();
         for (let i = 0; i < 10; i++) ctx.h.emulator.createToken(ctx.h.identityId, { name: `busy-${i}` });
         const refused = await rotate(r, readmeRequest(), null);
         assert.equal(refused.status, 409, refused.text);
         assert.match(refused.text, /as many personal access tokens as the API allows/);
+        assert.match(refused.text, /this rotation deleted nothing/);
         assert.equal(ids().length, 10);
+    });
+
+    it("a create refused at the token limit after deleting a lost attempt's token: the 409 names that token", async () => {
+        const { r, request, first, lost } = await firstThenLost();
+        for (let i = 0; i < 10; i++) ctx.h.emulator.createToken(ctx.h.identityId, { name: `busy-${i}` });
+        ctx.h.emulator.clock.advance(61 * 60_000); // the lost answer is forgotten: the retry rotates again
+        const refused = await rotate(r, request, first);
+        assert.equal(refused.status, 409, refused.text);
+        assert.match(refused.text, new RegExp(`this rotation deleted token ${lost} `));
+        assert.ok(!ids().includes(lost) && ids().includes(first.tokenId as string));
+    });
+
+    it("another allowed environment's state naming this one's tokens, with its own request name: none is deleted", async () => {
+        const r = await rotator([ESC_ENV, "acme/staging"]);
+        const request = readmeRequest();
+        const first = ok(await rotate(r, request, null));
+        const second = ok(await rotate(r, request, first));
+        const staging = {
+            sign: {
+                claims: {
+                    sub: "pulumi:environments:org:acme:env:staging",
+                    current_env: "acme/staging",
+                    root_env: "acme/staging",
+                },
+            },
+        };
+        // prod's first generation as the current one (this process rotated it, to `second`), and
+        // prod's second as the previous one: both are generations of "ci-bot", not of "staging-bot".
+        const hostile = {
+            tokenId: first.tokenId,
+            tokenName: first.tokenName,
+            previous: { tokenId: second.tokenId, tokenName: second.tokenName },
+        };
+        const answer = ok(await rotate(r, { ...request, name: "staging-bot" }, hostile, staging));
+        assert.match(answer.tokenName as string, /^staging-bot-esc-/);
+        assert.deepEqual(
+            ids(),
+            [first.tokenId, second.tokenId, answer.tokenId].sort(),
+            "prod's tokens are left",
+        );
+        assert.match(String(answer.notes), /left alone/);
+        assert.ok((await works(first)) && (await works(second)), "prod's generations still mint");
     });
 
     describe("refusals: each answered 400, 401 or 403 (502 when the issuer's keys cannot be had), with nothing sent to ISC", () => {
