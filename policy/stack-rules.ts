@@ -17,7 +17,8 @@ export function unused(token: TokenFacts, config: DaysConfig, now: Date): string
 }
 
 export function neverUsed(token: TokenFacts, config: DaysConfig, now: Date): string | undefined {
-    if (token.props.lastUsed !== null) return undefined; // used, absent or not known yet
+    // Used, or not known yet; the state stores lastUsed only once used: absent (or null) is never.
+    if (token.props.lastUsed != null) return undefined;
     const created = knownInstant(token.props.created);
     if (created === undefined || !neverUsedSince(created, now, config.days)) return undefined;
     return `${label(token)}: created on ${shown(token.props.created)}, ${daysBetween(created, now)} days ago, and never used (limit: ${config.days} days); if nothing needs it, remove it from the program so that pulumi up deletes it.`;

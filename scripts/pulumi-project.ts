@@ -40,22 +40,63 @@ export function pulumiYamlCli(): string {
     return cli;
 }
 
+/**
+ * Names a directory that every process of one run shares for its installs (the packed tarball and the
+ * installed examples): mocha's main process sets it (test/support/suite-hooks.ts) and removes it at the
+ * end, so each is made once per run rather than once per worker and test file.
+ */
+export const INSTALLS_ENV = "ISC_PAT_INSTALLS";
+
+/** Blocks this thread for `ms` (a synchronous wait: callers such as the Project constructor are synchronous). */
+function sleepSync(ms: number): void {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * `dir` made by `make` once across the processes of a run: the first to create `dir` makes it and then
+ * writes `.done` (or `.failed` with the error); the others wait for that word.
+ */
+function onceAcrossProcesses(dir: string, make: () => void): void {
+    try {
+        mkdirSync(dir);
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+        const deadline = Date.now() + 900_000;
+        while (!existsSync(join(dir, ".done"))) {
+            if (existsSync(join(dir, ".failed")))
+                throw new Error(
+                    `another test process failed to make ${dir}: ${readFileSync(join(dir, ".failed"), "utf8")}`,
+                );
+            if (Date.now() > deadline)
+                throw new Error(`${dir} was not made by another test process in 15 minutes`);
+            sleepSync(200);
+        }
+        return;
+    }
+    try {
+        make();
+    } catch (error) {
+        writeFileSync(join(dir, ".failed"), String((error as Error).message));
+        throw error;
+    }
+    writeFileSync(join(dir, ".done"), "");
+}
+
 let tarball: string | undefined;
 /** `npm pack` of this package (already built by `npm test`), once per run. */
 export function packedPackage(): string {
     if (!tarball) {
-        const dir = mkdtempSync(join(tmpdir(), "pat-pack-"));
-        const name = execFileSync(
-            "npm",
-            ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir],
-            {
+        const shared = process.env[INSTALLS_ENV];
+        const dir = shared ? join(shared, "pack") : mkdtempSync(join(tmpdir(), "pat-pack-"));
+        const pack = () =>
+            execFileSync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
                 cwd: REPO,
                 encoding: "utf8",
-            },
-        )
-            .trim()
-            .split("\n")
-            .pop() as string;
+            });
+        if (shared) onceAcrossProcesses(dir, pack);
+        else pack();
+        const name = readdirSync(dir).find((f) => f.endsWith(".tgz"));
+        if (!name) throw new Error(`npm pack wrote no tarball to ${dir}`);
         tarball = join(dir, name);
     }
     return tarball;
@@ -64,42 +105,53 @@ export function packedPackage(): string {
 const installed = new Map<string, string>();
 /**
  * A copy of examples/<name> with its dependencies installed, the package from the tarball.
- * Installed once per example and run; each Project gets its own copy of the program files.
+ * Installed once per run (INSTALLS_ENV), or else once per process; the Projects of an example share its
+ * directory, each with its own stack (Pulumi.<stack>.yaml) and backend.
  */
 function installedExample(example: string): string {
     // A project directory the caller made and installed itself (the README's commands do that).
     if (isAbsolute(example)) return example;
     let dir = installed.get(example);
     if (!dir) {
-        dir = mkdtempSync(join(tmpdir(), `pat-${example.replace(/\W/g, "-")}-`));
-        const source =
-            example === "e2e-program" ? join(REPO, "test", "e2e-program") : join(REPO, "examples", example);
-        cpSync(source, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
-        // A YAML project whose plugin is installed by name has no package.json: nothing to install.
-        if (!existsSync(join(dir, "package.json"))) {
-            installed.set(example, dir);
-            return dir;
-        }
-        const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-        manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
-        manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();
-        // A YAML project builds nothing: no TypeScript to pin.
-        if (manifest.devDependencies) manifest.devDependencies.typescript = acceptedTypeScript();
-        writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
-        execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-            cwd: dir,
-            stdio: ["ignore", "ignore", "inherit"],
-        });
+        const shared = process.env[INSTALLS_ENV];
+        const made = shared
+            ? join(shared, example.replace(/\W/g, "-"))
+            : mkdtempSync(join(tmpdir(), `pat-${example.replace(/\W/g, "-")}-`));
+        if (shared) onceAcrossProcesses(made, () => installExample(example, made));
+        else installExample(example, made);
+        dir = made;
         installed.set(example, dir);
     }
     return dir;
 }
 
-/** Removes the installed example copies and the packed tarball (the demo cleans up after itself). */
+function installExample(example: string, dir: string): void {
+    const source =
+        example === "e2e-program" ? join(REPO, "test", "e2e-program") : join(REPO, "examples", example);
+    cpSync(source, dir, { recursive: true, filter: (src) => !src.includes("node_modules") });
+    // A YAML project whose plugin is installed by name has no package.json: nothing to install.
+    if (!existsSync(join(dir, "package.json"))) return;
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    manifest.dependencies["@isc-pat/pulumi-sailpoint-pat"] = `file:${packedPackage()}`;
+    manifest.dependencies["@pulumi/pulumi"] = lockedPulumiVersion();
+    // A YAML project builds nothing: no TypeScript to pin.
+    if (manifest.devDependencies) manifest.devDependencies.typescript = acceptedTypeScript();
+    writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
+        cwd: dir,
+        stdio: ["ignore", "ignore", "inherit"],
+    });
+}
+
+/**
+ * Removes the installed example copies and the packed tarball (the demo cleans up after itself); those
+ * of a run's shared directory are left to whoever made it.
+ */
 export function removeInstalls(): void {
-    for (const dir of installed.values()) rmSync(dir, { recursive: true, force: true });
+    const shared = process.env[INSTALLS_ENV];
+    for (const dir of installed.values()) if (!shared) rmSync(dir, { recursive: true, force: true });
     installed.clear();
-    if (tarball) rmSync(dirname(tarball), { recursive: true, force: true });
+    if (tarball && !shared) rmSync(dirname(tarball), { recursive: true, force: true });
     tarball = undefined;
 }
 
@@ -127,6 +179,15 @@ export interface RunResult {
 }
 
 let stacks = 0;
+
+/** `path=value` for each scalar inside `value` (null and undefined set nothing). */
+function configLeaves(path: string, value: unknown): string[] {
+    if (value === undefined || value === null) return [];
+    if (Array.isArray(value)) return value.flatMap((item, i) => configLeaves(`${path}[${i}]`, item));
+    if (typeof value === "object")
+        return Object.entries(value).flatMap(([k, v]) => configLeaves(`${path}.${k}`, v));
+    return [`${path}=${String(value)}`];
+}
 
 export class Project {
     readonly dir: string;
@@ -177,17 +238,15 @@ export class Project {
         }
     }
 
-    /** Sets stack config `key` to a JSON-like value through `--path` (numbers and booleans stay typed). */
+    /**
+     * Sets stack config `key` to a JSON-like value through `--path` (numbers and booleans stay typed):
+     * the old value removed, then every leaf in one `config set-all` (a CLI run each would be many).
+     */
     async setConfig(key: string, value: unknown): Promise<void> {
         await this.run(["config", "rm", "--path", key], { allowFailure: true });
-        if (value === undefined || value === null) return;
-        if (Array.isArray(value)) {
-            for (const [i, item] of value.entries()) await this.setConfig(`${key}[${i}]`, item);
-        } else if (typeof value === "object") {
-            for (const [k, v] of Object.entries(value)) await this.setConfig(`${key}.${k}`, v);
-        } else {
-            await this.run(["config", "set", "--plaintext", "--path", key, String(value)]);
-        }
+        const leaves = configLeaves(key, value);
+        if (leaves.length === 0) return;
+        await this.run(["config", "set-all", "--path", ...leaves.flatMap((leaf) => ["--plaintext", leaf])]);
     }
 
     /**

@@ -60,12 +60,12 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly scope: pulumi.Output<string[] | null | undefined>;
     /** When the token expires; null when it never does. */
     declare readonly expirationDate: pulumi.Output<string | null | undefined>;
-    /** The never-expires acknowledgment, on v2025/v2026/v1. */
+    /** The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default). */
     declare readonly userAwareTokenNeverExpires: pulumi.Output<boolean | null | undefined>;
-    /** Lifetime of minted bearer tokens. */
+    /** Lifetime of minted bearer tokens; absent means 43200, the API's default. */
     declare readonly accessTokenValiditySeconds: pulumi.Output<number | undefined>;
-    /** The API version used. */
-    declare readonly apiVersion: pulumi.Output<ApiVersion>;
+    /** The API version used; absent means v1. */
+    declare readonly apiVersion: pulumi.Output<ApiVersion | undefined>;
     /** The rotation settings, when declared. */
     declare readonly rotation: pulumi.Output<RotationSettings | undefined>;
     /** The id of the token taken over at creation (adoptTokenId, or onNameConflict adopt); absent for a token this resource made. */
@@ -80,11 +80,11 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly owner: pulumi.Output<TokenOwner>;
     /** When the token was created. */
     declare readonly created: pulumi.Output<string>;
-    /** When the token was last used (the API updates it at most once a day); null if never. */
+    /** When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null). */
     declare readonly lastUsed: pulumi.Output<string | null | undefined>;
-    /** True for tokens the platform itself manages (e.g. made by Workflows). */
-    declare readonly managed: pulumi.Output<boolean>;
-    /** Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. */
+    /** True for tokens the platform itself manages (e.g. made by Workflows); absent means false. */
+    declare readonly managed: pulumi.Output<boolean | undefined>;
+    /** Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input. */
     declare readonly expirationDateSource: pulumi.Output<
         "input" | "apiDefault" | "neverExpires" | "rotation" | undefined
     >;
@@ -94,7 +94,7 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly rotationDueAt: pulumi.Output<string | null | undefined>;
     /** With rotation.overlapDays: the previous token while its overlap lasts, {id, tokenName, worksUntil}: its client id, its name at the API and until when it works (never its secret), for a pipeline to alert on. The first up after worksUntil deletes it and removes this output. */
     declare readonly previousGeneration: pulumi.Output<PreviousGeneration | undefined>;
-    /** Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced. */
+    /** Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true. */
     declare readonly secretKnown: pulumi.Output<boolean | undefined>;
     /** The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token. */
     declare readonly tenant: pulumi.Output<string | undefined>;

@@ -34,8 +34,26 @@ export function apiError(response: HttpResponse, request: RequestFacts, hint?: s
         detailCode: typeof body.detailCode === "string" ? body.detailCode : undefined,
         trackingId: typeof body.trackingId === "string" ? body.trackingId : undefined,
         messages,
-        hint: hint ?? tokenLimitHint(request, response.status, messages),
+        hint: hint ?? redirectHint(response) ?? tokenLimitHint(request, response.status, messages),
     });
+}
+
+/**
+ * A redirect, which the client never follows (a bearer token or a secret must not go elsewhere): most
+ * often a base URL that is the tenant's UI, a login page or a proxy. Only the target's origin is named:
+ * its path and query may hold a session.
+ */
+function redirectHint(response: HttpResponse): string | undefined {
+    if (response.status < 300 || response.status > 399) return undefined;
+    const location = response.headers.location;
+    let target = "";
+    try {
+        const url = new URL(String(Array.isArray(location) ? location[0] : location));
+        if (url.protocol === "https:" || url.protocol === "http:") target = ` to ${url.origin}`;
+    } catch {
+        // A relative or missing Location: the redirect alone says enough.
+    }
+    return `The server answered with a redirect${target}, which the provider does not follow: the base URL must be the tenant's API root, https://<tenant>.api.identitynow.com (not the UI's https://<tenant>.identitynow.com, a login page or a proxy)`;
 }
 
 /**

@@ -119,10 +119,13 @@ export function canonicalBaseUrl(raw: string): { root?: string; problem?: string
     try {
         url = new URL(raw);
     } catch {
-        // Quoted only when it cannot hold credentials or a query (user:password@, ?token=).
-        const shown = /^[A-Za-z0-9.:/[\]_-]{0,200}$/.test(raw)
-            ? `"${raw}"`
-            : `(${raw.length} characters, not shown)`;
+        // Quoted only when it looks like a host (a dot, a colon or a slash) and cannot hold credentials
+        // or a query (user:password@, ?token=): a secret set here by mistake (the variables swapped) is
+        // neither, and this process may not know it as one (the plugin's CheckConfig).
+        const shown =
+            /^[A-Za-z0-9.:/[\]_-]{0,200}$/.test(raw) && /[.:/]/.test(raw)
+                ? `"${raw}"`
+                : `(${raw.length} characters, not shown)`;
         return {
             problem: `${shown} is not a URL; it looks like https://<tenant>.api.identitynow.com`,
         };

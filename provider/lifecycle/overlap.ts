@@ -17,6 +17,7 @@ import {
     previousGenerationAfter,
     rotationOverlapNotices,
 } from "../rules/overlap";
+import { versionOf } from "../rules/stored";
 import type { CheckedInputs, PreviousGeneration, TokenOutputs } from "../rules/types";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 
@@ -87,7 +88,7 @@ export class OverlapHandoffs {
         if (older && held.has(older.id)) {
             notify(heldNotice(inputs.name, older));
         } else if (older) {
-            await client.delete(handoff.olds.apiVersion ?? inputs.apiVersion, older.id);
+            await client.delete(versionOf(handoff.olds), older.id);
             notify(
                 `PersonalAccessToken "${inputs.name}": deleted the previous generation ${describeGeneration(older)} before making the new token, so that no more than two generations work at once`,
             );

@@ -25,6 +25,7 @@ import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { PROVIDER_KEY, validateInputs } from "../rules/validate";
 import { malformedStateMessage, stateProblems } from "../rules/state";
+import { versionOf } from "../rules/stored";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 import { overlapEnded } from "../rules/overlap";
 
@@ -198,7 +199,7 @@ export class PersonalAccessTokenProvider {
         // A read by id alone (`pulumi import`; the dynamic door passes only its serialized provider).
         const imported = props.name === undefined;
         if (!imported) this.requireState(id, props, "refresh");
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version = imported ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         const owner = props.owner?.id ?? "me";
         const client = this.client();
         const here = await hereOf(client);
@@ -230,14 +231,7 @@ export class PersonalAccessTokenProvider {
         const client = this.client();
         // Where the token lives is confirmed when a request is made anyway, or when it is recorded elsewhere.
         if (operations.length > 0 || recordedElsewhere(olds, client.settings.baseUrl)) {
-            await confirmHere(
-                client,
-                await hereOf(client),
-                id,
-                olds,
-                olds.apiVersion ?? news.apiVersion,
-                "changed",
-            );
+            await confirmHere(client, await hereOf(client), id, olds, versionOf(olds), "changed");
         }
         const record: TokenRecord =
             operations.length > 0
@@ -247,7 +241,7 @@ export class PersonalAccessTokenProvider {
             ...keepAdoption(olds, outputsFrom(record, news, olds.secret)),
             tenant: client.settings.baseUrl,
         };
-        const version = olds.apiVersion ?? news.apiVersion;
+        const version = versionOf(olds);
         const notify = (message: string) => this.notify(message);
         return {
             outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
@@ -260,7 +254,8 @@ export class PersonalAccessTokenProvider {
         this.sameName.forget(urn);
         const misplaced = this.sameName.deleted(props, id);
         if (misplaced) this.notify(misplaced);
-        const version = props.apiVersion ?? resolveDefaultApiVersion(this.given, this.place);
+        const version =
+            props.name === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
         const here = this.client();
         await confirmHere(here, await hereOf(here), id, props, version, "deleted");
@@ -371,8 +366,8 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         scope: olds.scope ?? null,
         owner: olds.owner,
         created: olds.created,
-        lastUsed: olds.lastUsed,
-        managed: olds.managed,
+        lastUsed: olds.lastUsed ?? null,
+        managed: olds.managed ?? false,
         accessTokenValiditySeconds: olds.accessTokenValiditySeconds ?? DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
         expirationDate: olds.expirationDate ?? null,
         userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,

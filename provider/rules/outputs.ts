@@ -6,6 +6,7 @@ import type { CreateTokenRequest, TokenRecord } from "../../wire/api-types";
 import { wireDate, writtenDate } from "./dates";
 import { sameInstant, sameScope } from "./equality";
 import { generationName, isNameOf, rotationDueAt, rotationExpiry } from "./rotation";
+import { expirySourceOf, leanOutputs, versionOf } from "./stored";
 import type { CheckedInputs, ExpirationDateSource, TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versions";
 
@@ -29,7 +30,10 @@ export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateToken
     return body;
 }
 
-/** The outputs for a record, given what was declared and the secret (from create or prior state). */
+/**
+ * The outputs for a record, given what was declared and the secret (from create or prior state), as
+ * the state stores them: without what absent means anyway (./stored.ts).
+ */
 export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret: string): TokenOutputs {
     const version = declared.apiVersion;
     const outputs: TokenOutputs = {
@@ -65,7 +69,7 @@ export function outputsFrom(record: TokenRecord, declared: CheckedInputs, secret
     const acknowledgment = record.userAwareTokenNeverExpires ?? declared.userAwareTokenNeverExpires;
     if (hasModernExpiry(version) && acknowledgment != null)
         outputs.userAwareTokenNeverExpires = acknowledgment;
-    return outputs;
+    return leanOutputs(outputs);
 }
 
 /**
@@ -94,20 +98,21 @@ function expirySource(declared: CheckedInputs, record: TokenRecord): ExpirationD
  * out-of-band change shows as drift on the next preview, and nothing else does.
  */
 export function inputsFrom(outputs: TokenOutputs): CheckedInputs {
-    const inputs: CheckedInputs = { name: outputs.name, apiVersion: outputs.apiVersion };
+    const inputs: CheckedInputs = { name: outputs.name, apiVersion: versionOf(outputs) };
     if (outputs.rotation) inputs.rotation = outputs.rotation;
     if (outputs.onNameConflict != null) inputs.onNameConflict = outputs.onNameConflict;
     if (outputs.replaceIfSecretUnknown != null)
         inputs.replaceIfSecretUnknown = outputs.replaceIfSecretUnknown;
     if (outputs.scope != null) inputs.scope = outputs.scope;
-    if (
-        outputs.expirationDateSource === "input" ||
-        (outputs.expirationDateSource === "neverExpires" && outputs.expirationDate != null)
-    ) {
+    const source = expirySourceOf(outputs);
+    if (source === "input" || (source === "neverExpires" && outputs.expirationDate != null)) {
         inputs.expirationDate = outputs.expirationDate;
     }
     if (outputs.userAwareTokenNeverExpires === true) inputs.userAwareTokenNeverExpires = true;
-    if (outputs.accessTokenValiditySeconds !== DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS) {
+    if (
+        outputs.accessTokenValiditySeconds != null &&
+        outputs.accessTokenValiditySeconds !== DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS
+    ) {
         inputs.accessTokenValiditySeconds = outputs.accessTokenValiditySeconds;
     }
     return inputs;

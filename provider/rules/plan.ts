@@ -202,17 +202,11 @@ function expiryChanged(olds: OldState, news: CheckedInputs): boolean {
 
 /**
  * The acknowledgment matters only on its own when a date is set too (with no date it follows
- * the date: see planPatch). An API that does not echo the field leaves it undefined in state.
+ * the date: see planPatch). The state stores it only when true: absent is false (rules/stored.ts).
  */
 function acknowledgmentChanged(olds: OldState, news: CheckedInputs, version: ApiVersion): boolean {
     if (isUnknown(news.userAwareTokenNeverExpires)) return true;
-    if (
-        !hasModernExpiry(version) ||
-        news.expirationDate == null ||
-        olds.userAwareTokenNeverExpires === undefined
-    ) {
-        return false;
-    }
+    if (!hasModernExpiry(version) || news.expirationDate == null) return false;
     return (olds.userAwareTokenNeverExpires === true) !== (news.userAwareTokenNeverExpires === true);
 }
 

@@ -41,13 +41,19 @@ export interface CheckedInputs extends TokenInputs {
 
 export type ExpirationDateSource = "input" | "apiDefault" | "neverExpires" | "rotation";
 
-export interface TokenOutputs extends CheckedInputs {
+/**
+ * The outputs as stored: what the API's default or the other outputs already say is left out, and
+ * absent means that value (provider/rules/stored.ts reads them: apiVersion absent is v1,
+ * accessTokenValiditySeconds 43200, lastUsed never (null), managed false, secretKnown true,
+ * userAwareTokenNeverExpires false, expirationDateSource the one the other outputs imply).
+ */
+export interface TokenOutputs extends TokenInputs {
     secret: string;
     owner: TokenOwner;
     created: string;
-    lastUsed: string | null;
-    managed: boolean;
-    expirationDateSource: ExpirationDateSource;
+    lastUsed?: string | null;
+    managed?: boolean;
+    expirationDateSource?: ExpirationDateSource;
     /** With rotation only. */
     tokenName?: string;
     /** With rotation only. */

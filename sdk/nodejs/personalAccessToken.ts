@@ -38,7 +38,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
     }
 
     /**
-     * Lifetime of minted bearer tokens.
+     * Lifetime of minted bearer tokens; absent means 43200, the API's default.
      */
     declare public readonly accessTokenValiditySeconds: pulumi.Output<number | undefined>;
     /**
@@ -46,9 +46,9 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public readonly adoptTokenId: pulumi.Output<string | undefined>;
     /**
-     * The API version used.
+     * The API version used; absent means v1.
      */
-    declare public readonly apiVersion: pulumi.Output<enums.ApiVersion>;
+    declare public readonly apiVersion: pulumi.Output<enums.ApiVersion | undefined>;
     /**
      * When the token was created.
      */
@@ -58,17 +58,17 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public readonly expirationDate: pulumi.Output<string | undefined>;
     /**
-     * Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+     * Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
      */
     declare public /*out*/ readonly expirationDateSource: pulumi.Output<enums.ExpirationDateSource | undefined>;
     /**
-     * When the token was last used (the API updates it at most once a day); null if never.
+     * When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null).
      */
     declare public /*out*/ readonly lastUsed: pulumi.Output<string | undefined>;
     /**
-     * True for tokens the platform itself manages (e.g. made by Workflows).
+     * True for tokens the platform itself manages (e.g. made by Workflows); absent means false.
      */
-    declare public /*out*/ readonly managed: pulumi.Output<boolean>;
+    declare public /*out*/ readonly managed: pulumi.Output<boolean | undefined>;
     /**
      * The token's name, as declared.
      */
@@ -106,7 +106,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly secret: pulumi.Output<string>;
     /**
-     * Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
+     * Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true.
      */
     declare public /*out*/ readonly secretKnown: pulumi.Output<boolean | undefined>;
     /**
@@ -118,7 +118,7 @@ export class PersonalAccessToken extends pulumi.CustomResource {
      */
     declare public /*out*/ readonly tokenName: pulumi.Output<string | undefined>;
     /**
-     * The never-expires acknowledgment, on v2025/v2026/v1.
+     * The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default).
      */
     declare public readonly userAwareTokenNeverExpires: pulumi.Output<boolean | undefined>;
 

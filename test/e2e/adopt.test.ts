@@ -2,6 +2,7 @@
 // preview shows no change; a `pulumi up` killed with SIGKILL mid-way recovers in two commands
 // (cancel, up) with the documented opt-in, leaving no orphan, no duplicate and nothing foreign touched.
 import assert from "node:assert/strict";
+import { secretKnownOf } from "../../provider/rules/stored";
 import { spawn, spawnSync } from "node:child_process";
 import { hygiene } from "../support/hygiene";
 import { inDays, useHarness } from "../support/harness";
@@ -79,7 +80,7 @@ describe("end to end: adoption and interrupted runs", function () {
             await project.run(["up", "--yes"]);
             const [renewed] = stateWithSecrets(project).tokens;
             assert.notEqual(renewed.id, existing.id);
-            assert.equal(renewed.outputs.secretKnown, true);
+            assert.equal(secretKnownOf(renewed.outputs), true);
             assert.ok(ctx.h.emulator.verifySecret(renewed.id, renewed.outputs.secret as string));
             assert.deepEqual(
                 ctx.h.emulator.tokens().map((t) => t.id),
@@ -167,7 +168,7 @@ describe("end to end: adoption and interrupted runs", function () {
             await project.run(["up", "--yes"]);
 
             for (const t of assertRecovered(project)) {
-                assert.equal(t.outputs.secretKnown, true);
+                assert.equal(secretKnownOf(t.outputs), true);
                 assert.ok(
                     ctx.h.emulator.verifySecret(t.id, t.outputs.secret as string),
                     `${t.urn}: the secret works`,
@@ -221,7 +222,7 @@ describe("end to end: adoption and interrupted runs", function () {
             for (const t of assertRecovered(project)) {
                 const wasOrphan = orphans.some((o) => o.id === t.id);
                 assert.equal(
-                    t.outputs.secretKnown,
+                    secretKnownOf(t.outputs),
                     !wasOrphan,
                     `${t.urn}: adopted tokens say their secret is unknown`,
                 );

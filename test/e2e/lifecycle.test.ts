@@ -2,8 +2,12 @@
 // from its packed tarball.
 import assert from "node:assert/strict";
 import type { IscEmulator } from "../../emulator";
+import { writtenDate } from "../../provider/rules/dates";
 import { inDays } from "../support/harness";
+import { hygiene } from "../support/hygiene";
 import { useStack } from "../support/stack";
+import { filledFixture } from "../support/state-fixture";
+import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
 
 /** Whether a token's credentials mint a bearer token at the emulator's token endpoint. */
 async function mintsBearer(baseUrl: string, id: string, secret: string): Promise<boolean> {
@@ -22,6 +26,8 @@ export function apiCalls(emulator: IscEmulator): string[] {
     return emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
 }
 
+const SIG = "4dabf18193072939515e22adb298388d";
+
 describe("end to end: the token lifecycle under the Pulumi CLI", function () {
     this.timeout(600_000);
     const ctx = useStack("e2e-program", {
@@ -31,6 +37,9 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
     it("up creates one token; preview and refresh then report no changes", async () => {
         await ctx.project.run(["up", "--yes"]);
         assert.equal(ctx.h.emulator.tokens().length, 1);
+        // The provider's own state per token: no default, no constant.
+        const [size] = tokenStateSizes((await ctx.project.exportState()).deployment.resources);
+        assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
         const outputs = ctx.project.outputs();
         assert.equal(outputs.clientId, ctx.h.emulator.tokens()[0].id);
         assert.equal(outputs.clientSecret, "[secret]");
@@ -156,6 +165,71 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
     });
 
     it("destroy leaves zero tokens at the emulator", async () => {
+        await ctx.project.run(["destroy", "--yes"]);
+        assert.equal(ctx.h.emulator.tokens().length, 0);
+    });
+});
+
+describe("end to end: a state written by version 0.1.0 (the dynamic door) under the Pulumi CLI", function () {
+    this.timeout(600_000);
+    const expirationDate = inDays(60);
+    const ctx = useStack("e2e-program", {
+        token: { name: "e2e-token", scope: ["sp:scopes:default"], expirationDate },
+    });
+
+    it("previews with no change; a refresh rewrites it lean with the one list it always made; destroy", async () => {
+        // The token that state records, at this run's emulator; the state as 0.1.0 exported it.
+        const { secret, ...token } = ctx.h.emulator.createToken(ctx.h.identityId, {
+            name: "e2e-token",
+            scope: ["sp:scopes:default"],
+            expirationDate,
+        });
+        hygiene.secret(secret);
+        const file = filledFixture(
+            "state-0.1.0-dynamic.json",
+            {
+                stack: ctx.project.stack,
+                tenant: ctx.h.emulator.baseUrl,
+                id: token.id,
+                ownerId: token.owner.id,
+                ownerName: token.owner.name ?? "",
+                secret,
+                expirationDate,
+                created: writtenDate(token.created),
+            },
+            ctx.project,
+        );
+        await ctx.project.run(["stack", "import", "--file", file]);
+        const [old] = tokensOf((await ctx.project.exportState()).deployment.resources);
+        assert.deepEqual(
+            IMPLIED_OUTPUTS.filter((k) => k in old.outputs),
+            IMPLIED_OUTPUTS,
+            "the imported state is 0.1.0's, every value spelled out",
+        );
+
+        ctx.h.emulator.resetRequests();
+        await ctx.project.run(["preview", "--expect-no-changes"]);
+        assert.deepEqual(apiCalls(ctx.h.emulator), [], "check and diff call no API");
+
+        await ctx.project.run(["refresh", "--yes", "--skip-preview"]);
+        assert.deepEqual(apiCalls(ctx.h.emulator), ["list"], "the refresh lists once, as it always did");
+        const { text, deployment } = await ctx.project.exportState();
+        const [lean] = tokensOf(deployment.resources);
+        assert.deepEqual(
+            IMPLIED_OUTPUTS.filter((k) => k in lean.outputs),
+            [],
+            "the refresh wrote the lean form",
+        );
+        assert.ok((lean.outputs.secret as Record<string, unknown>)[SIG], "secret is still a secret");
+        assert.ok(!text.includes(secret), "no secret in the state in plain text");
+        const [size] = tokenStateSizes(deployment.resources);
+        assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
+
+        ctx.h.emulator.resetRequests();
+        await ctx.project.run(["preview", "--expect-no-changes"]);
+        assert.deepEqual(apiCalls(ctx.h.emulator), []);
+        assert.ok(ctx.h.emulator.verifySecret(token.id, ctx.project.outputs(true).clientSecret as string));
+
         await ctx.project.run(["destroy", "--yes"]);
         assert.equal(ctx.h.emulator.tokens().length, 0);
     });

@@ -15,6 +15,11 @@ import { hygiene } from "../support/hygiene";
 import { Project, recordInvocation } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
 import { configKey } from "../../provider/isc-client/settings";
+import { writtenDate } from "../../provider/rules/dates";
+import { generationName, rotationDueAt } from "../../provider/rules/rotation";
+import { filledFixture } from "../support/state-fixture";
+import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
+import { DAY } from "../support/time";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
 const SIG = "4dabf18193072939515e22adb298388d";
@@ -147,6 +152,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
                 "secret is a secret in the state",
             );
         }
+        // The provider's own state per token: no default, no constant.
+        for (const size of tokenStateSizes(deployment.resources)) {
+            assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
+        }
 
         // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
         // it comes with the npm package, which this project installs only for it.
@@ -226,5 +235,116 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         // destroy leaves both tenants empty.
         await project.run(["destroy", "--yes"]);
         assert.equal(sandbox.emulator.tokens().length + prod.emulator.tokens().length, 0);
+    });
+
+    it("a state written by version 0.1.0 previews with no change; a refresh rewrites it lean, one list per tenant", async () => {
+        // The tarball the first test built (the README's command), else built here.
+        const install = /^pulumi plugin install resource iscpat (\S+) --file (\S+)$/.exec(yamlCommands()[0]);
+        assert.ok(install, yamlCommands()[0]);
+        const tarball = join(REPO, "dist", "plugins", install[2]);
+        if (!existsSync(tarball)) {
+            recordInvocation(["run", "plugin-tarballs"], "npm");
+            execFileSync("npm", ["run", "plugin-tarballs", "--silent"], { cwd: REPO, stdio: "ignore" });
+        }
+        // The default provider takes the sandbox's SAIL_* (as 0.1.0's state recorded), prod its config.
+        const old = new Project("yaml", sandbox.env);
+        try {
+            await old.run(["plugin", "install", "resource", "iscpat", install[1], "--file", tarball]);
+            await old.init(
+                { prodBaseUrl: prod.emulator.baseUrl, prodClientId: prod.clientId },
+                { prodClientSecret: prod.clientSecret },
+            );
+            // The tokens that state records, at this run's tenants: a rotating one and a never-expiring one.
+            const now = new Date();
+            const expires = writtenDate(
+                new Date(Math.floor(now.getTime() / 1000) * 1000 + 90 * DAY).toISOString(),
+            );
+            const { secret: ciSecret, ...ci } = sandbox.emulator.createToken(sandbox.identityId, {
+                name: generationName("ci-deploy", now),
+                scope: ["sp:scopes:default"],
+                expirationDate: expires,
+            });
+            const { secret: reportingSecret, ...reporting } = prod.emulator.createToken(prod.identityId, {
+                name: "prod-reporting",
+                expirationDate: null,
+                userAwareTokenNeverExpires: true,
+            });
+            hygiene.secret(ciSecret);
+            hygiene.secret(reportingSecret);
+            const file = filledFixture(
+                "state-0.1.0-plugin.json",
+                {
+                    stack: old.stack,
+                    tenantA: sandbox.emulator.baseUrl,
+                    tenantB: prod.emulator.baseUrl,
+                    clientA: sandbox.clientId,
+                    clientB: prod.clientId,
+                    clientSecretB: prod.clientSecret,
+                    ownerA: ci.owner.id,
+                    ownerB: reporting.owner.id,
+                    ciId: ci.id,
+                    ciSecret,
+                    ciTokenName: ci.name,
+                    ciCreated: writtenDate(ci.created),
+                    ciExpires: expires,
+                    ciDueAt: rotationDueAt({ expiresInDays: 90, rotateBeforeDays: 14 }, expires) ?? "",
+                    reportingId: reporting.id,
+                    reportingSecret,
+                    reportingCreated: writtenDate(reporting.created),
+                },
+                old,
+            );
+            await old.run(["stack", "import", "--file", file]);
+            for (const token of tokensOf((await old.exportState()).deployment.resources)) {
+                assert.deepEqual(
+                    IMPLIED_OUTPUTS.filter((k) => k in token.outputs && k !== "apiVersion"),
+                    IMPLIED_OUTPUTS.filter((k) => k !== "apiVersion"),
+                    `${token.urn}: 0.1.0's state, every value spelled out`,
+                );
+            }
+
+            sandbox.emulator.resetRequests();
+            prod.emulator.resetRequests();
+            await old.run(["preview", "--expect-no-changes"]);
+            assert.equal(writes(sandbox) + writes(prod), 0);
+
+            await old.run(["refresh", "--yes", "--skip-preview"]);
+            for (const h of [sandbox, prod]) {
+                const c = h.emulator.counts();
+                assert.deepEqual([c.list, writes(h)], [1, 0], "one list per tenant, as 0.1.0 made");
+            }
+            const { text, deployment } = await old.exportState();
+            for (const token of tokensOf(deployment.resources)) {
+                const left = IMPLIED_OUTPUTS.filter((k) => k in token.outputs);
+                const kept = token.urn.endsWith("::reportingToken")
+                    ? ["apiVersion", "userAwareTokenNeverExpires"] // v2025, and true: not what absent means
+                    : [];
+                assert.deepEqual(left, kept, `${token.urn}: the refresh wrote the lean form`);
+                assert.ok((token.outputs.secret as Record<string, unknown>)[SIG], "secret is a secret");
+            }
+            for (const secret of [ciSecret, reportingSecret, prod.clientSecret]) {
+                assert.ok(!text.includes(secret), "no secret in the state in plain text");
+            }
+            for (const size of tokenStateSizes(deployment.resources)) {
+                assert.ok(
+                    size.bytes <= STATE_BYTES_PER_TOKEN,
+                    `${size.bytes} bytes of state for ${size.urn}`,
+                );
+            }
+
+            sandbox.emulator.resetRequests();
+            prod.emulator.resetRequests();
+            await old.run(["preview", "--expect-no-changes"]);
+            assert.equal(writes(sandbox) + writes(prod), 0);
+            const outputs = old.outputs(true);
+            assert.ok(sandbox.emulator.verifySecret(ci.id, outputs.ciClientSecret as string));
+            assert.ok(prod.emulator.verifySecret(reporting.id, outputs.reportingClientSecret as string));
+
+            await old.run(["destroy", "--yes"]);
+            assert.equal(sandbox.emulator.tokens().length + prod.emulator.tokens().length, 0);
+        } finally {
+            await old.run(["destroy", "--yes"], { allowFailure: true });
+            old.cleanup();
+        }
     });
 });

@@ -3,6 +3,7 @@
 // naming the token unless the program opted in to adopt or replace it, and foreign tokens are never
 // touched.
 import assert from "node:assert/strict";
+import { secretKnownOf } from "../../provider/rules/stored";
 import type { CheckedInputs } from "../../provider/rules/types";
 import { createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
@@ -38,7 +39,7 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
             adoptTokenId: existing.id,
         });
         assert.equal(id, existing.id);
-        assert.equal(outs.secretKnown, false);
+        assert.equal(secretKnownOf(outs), false);
         assert.equal(outs.secret, "");
         assert.equal(outs.adoptTokenId, existing.id);
         assert.deepEqual(
@@ -114,7 +115,7 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
         });
         assert.equal(adopted.id, a.id);
         assert.equal(adopted.outs.adoptTokenId, a.id);
-        assert.equal(adopted.outs.secretKnown, false);
+        assert.equal(secretKnownOf(adopted.outs), false);
 
         const r = ctx.h.emulator.createToken(me, { name: "renew-me", expirationDate: inDays(30) });
         const replaced = await createToken(p, {
@@ -123,7 +124,7 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
             onNameConflict: "replace",
         });
         assert.notEqual(replaced.id, r.id);
-        assert.equal(replaced.outs.secretKnown, true);
+        assert.equal(secretKnownOf(replaced.outs), true);
         assert.equal(replaced.outs.adoptTokenId, undefined);
         assert.ok(ctx.h.emulator.verifySecret(replaced.id, replaced.outs.secret));
         assert.deepEqual(
@@ -145,7 +146,7 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
             expirationDate: inDays(30),
             onNameConflict: "replace",
         });
-        assert.equal(mine.outs.secretKnown, true);
+        assert.equal(secretKnownOf(mine.outs), true);
         const workflow = ctx.h.emulator.createToken(me, {
             name: "wf",
             managed: true,
@@ -181,7 +182,7 @@ describe("adoption and name conflicts (provider over HTTP)", function () {
         await p.delete(adopted.id, adopted.outs);
         const renewed = await createToken(p, { ...declared, replaceIfSecretUnknown: true });
         assert.notEqual(renewed.id, existing.id);
-        assert.equal(renewed.outs.secretKnown, true);
+        assert.equal(secretKnownOf(renewed.outs), true);
         assert.equal(renewed.outs.adoptTokenId, undefined);
         assert.ok(ctx.h.emulator.verifySecret(renewed.id, renewed.outs.secret));
     });

@@ -1,11 +1,13 @@
 // The provider class driven through its whole lifecycle against the emulator over HTTP on 127.0.0.1.
 import assert from "node:assert/strict";
+import { expirySourceOf, versionOf } from "../../provider/rules/stored";
 import { configKey } from "../../provider/isc-client/settings";
 import { PersonalAccessTokenProvider } from "../../provider";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { RIGHTS } from "../../emulator";
 import { FAST_RETRIES, createToken, failure, inDays, useHarness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
+import { IMPLIED_OUTPUTS, writtenBefore } from "../support/state-size";
 import { API_VERSIONS } from "../../provider/rules/versions";
 
 describe("PersonalAccessTokenProvider against the emulator", () => {
@@ -23,7 +25,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         assert.match(outs.secret, /^[0-9a-f]{64}$/);
         assert.ok(ctx.h.emulator.verifySecret(id, outs.secret), "the secret in the outputs is the token's");
         assert.equal(outs.owner.type, "IDENTITY");
-        assert.equal(outs.apiVersion, "v1");
+        assert.equal(versionOf(outs), "v1");
         assert.equal(ctx.h.emulator.counts().create, 1);
 
         const read = await p.read(id, outs);
@@ -49,6 +51,45 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         await p.delete(id, updated.outs as TokenOutputs);
         assert.equal(ctx.h.emulator.tokens().length, 0);
         assert.deepEqual(await p.read(id, updated.outs as TokenOutputs), {}, "gone from a successful list");
+    });
+
+    it("a state written before the lean form (every value spelled out): no change; update and refresh write it lean, with the requests they always made", async () => {
+        for (const version of API_VERSIONS) {
+            const p = ctx.h.provider();
+            const expirationDate = inDays(20);
+            const declared = { name: `old-${version}`, apiVersion: version, expirationDate };
+            const { id, outs } = await createToken(p, declared);
+            const old = { ...writtenBefore(outs), tenant: outs.tenant };
+            assert.ok(
+                IMPLIED_OUTPUTS.some((k) => !(k in outs) && k in old),
+                `${version}: a leaner state`,
+            );
+            const { inputs } = await p.check(old, declared);
+            assert.equal((await p.diff(id, old, inputs as CheckedInputs)).changes, false);
+
+            ctx.h.emulator.resetRequests();
+            const refreshed = await p.read(id, old);
+            assert.deepEqual(refreshed.props, outs, `${version}: a refresh writes the lean form`);
+            assert.deepEqual(
+                ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation),
+                ["list"],
+            );
+
+            ctx.h.emulator.resetRequests();
+            const renamed = (await p.check(old, { ...declared, name: `old-${version}-2` })).inputs;
+            const updated = await p.update(id, old, renamed as CheckedInputs);
+            assert.deepEqual(
+                updated.outs,
+                { ...outs, name: `old-${version}-2` },
+                `${version}: lean after update`,
+            );
+            assert.deepEqual(
+                ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation),
+                ["patch"],
+            );
+            await p.delete(id, old);
+            assert.equal(ctx.h.emulator.tokens().length, 0);
+        }
     });
 
     for (const version of API_VERSIONS) {
@@ -92,7 +133,7 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         const { outs } = await createToken(p, { name: "from-config", userAwareTokenNeverExpires: true });
         assert.equal(outs.apiVersion, "v2025");
         assert.equal(outs.expirationDate, null);
-        assert.equal(outs.expirationDateSource, "neverExpires");
+        assert.equal(expirySourceOf(outs), "neverExpires");
         assert.equal(ctx.h.emulator.requests.at(-1)?.path, "/v2025/personal-access-tokens");
     });
 

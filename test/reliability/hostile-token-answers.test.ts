@@ -1,8 +1,13 @@
 // Hostile answers that carry credentials: a token endpoint answering 200 with null, an array or a
 // number, or with an access_token far longer than any bearer token, and a create answer whose
 // secret is as long. Each is an IscApiError (or a record refused with a reason) naming the operation,
-// method, path and status, never a TypeError; and no such value is registered with the scrubber.
+// method, path and status, never a TypeError; and no such value is registered with the scrubber. A
+// redirect (a base URL that is the tenant's UI or a login page) is not followed, and says so.
 import assert from "node:assert/strict";
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { clientFor } from "../../provider/isc-client/client";
 import { IscApiError } from "../../provider/isc-client/errors";
 import { parseCreatedRecord } from "../../provider/isc-client/records";
 import { MAX_SECRET_CHARS, scrub } from "../../provider/isc-client/redact";
@@ -55,6 +60,41 @@ describe("hostile answers carrying credentials", function () {
         ctx.h.emulator.faults.add({ kind: "huge-secret", endpoint: "token", times: 1 });
         const error = await failure("16 MiB access_token", bearerTokenSource(ctx.h, PATIENT_RETRIES).token());
         assert.match(error.message, /access_token is 16777216 characters long/);
+    });
+
+    it("a redirect is not followed: the error names its origin (never its path or query) and the base URL to set", async () => {
+        // The UI's URL, or a login page: a 302 to another server, with a session in its query.
+        let followed = 0;
+        const elsewhere = createServer((_req, res) => (followed++, res.end())).listen(0, "127.0.0.1");
+        await once(elsewhere, "listening");
+        const target = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+        const ui = createServer((_req, res) =>
+            res.writeHead(302, { location: `${target}/login?session=sess-4c3b2a19` }).end(),
+        ).listen(0, "127.0.0.1");
+        await once(ui, "listening");
+        try {
+            const client = clientFor({
+                baseUrl: `http://127.0.0.1:${(ui.address() as AddressInfo).port}`,
+                clientId: "redirected-client",
+                clientSecret: "redirected-secret-0a1b2c3d4e5f",
+            });
+            const error = await failure("redirected token request", client.list("v2025", { ownerId: "me" }));
+            assert.ok(error instanceof IscApiError, `${error.name}: ${error.message}`);
+            assert.match(
+                error.message,
+                /^get an OAuth bearer token failed: POST \/oauth\/token returned HTTP 302\./,
+            );
+            assert.ok(
+                error.message.includes(`a redirect to ${target}, which the provider does not follow`),
+                error.message,
+            );
+            assert.match(error.message, /https:\/\/<tenant>\.api\.identitynow\.com/);
+            assert.doesNotMatch(error.message, /session|login\?/);
+            assert.equal(followed, 0, "the redirect was not followed");
+        } finally {
+            ui.close();
+            elsewhere.close();
+        }
     });
 
     it("a create answer whose secret is longer than any secret is refused by its parser", async () => {

@@ -18,7 +18,8 @@ export function recordInvocation(args: string[], program = "pulumi"): void {
 }
 Project.invoked = (args) => recordInvocation(args);
 
-// Removing several node_modules trees takes long on a loaded machine: no short timeout for it.
+// Removing several node_modules trees takes long on a loaded machine: no short timeout for it. Under
+// the suite's hooks the installs are the run's (suite-hooks.ts removes them) and this keeps them.
 after("remove the installed example projects", function () {
     this.timeout(0);
     removeInstalls();

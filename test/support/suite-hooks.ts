@@ -2,7 +2,8 @@
 // worker. In parallel mode mocha loads it in its main process and in each worker:
 // - main process, before the workers start (mochaGlobalSetup): a private directory for the workers'
 //   records, named in the environment the workers and their children inherit; the test files that run
-//   are noted from the runner's events;
+//   are noted from the runner's events; and a directory where the packed tarball and the installed
+//   example projects are made once for all workers (scripts/pulumi-project.ts), removed at the end;
 // - each worker, after each test file (a root afterAll hook, which parallel mode runs per file): the
 //   word that it ran that file, after what the file saw (written as it happened, test/support/
 //   suite-record.ts);
@@ -13,6 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Runner, Suite } from "mocha";
+import { INSTALLS_ENV } from "../../scripts/pulumi-project";
 import { checkSuite } from "./suite-check";
 import {
     appendEntry,
@@ -25,12 +27,16 @@ import {
 
 const ran = new Set<string>();
 let dir = "";
+let installs = "";
 
 export function mochaGlobalSetup(this: Runner): void {
     // Private (0700): the records hold the run's secrets. A nested run keeps its own.
     dir = mkdtempSync(join(tmpdir(), "pat-suite-"));
     process.env[RECORD_ENV] = dir;
     process.env[EMULATOR_SECRETS_ENV] = join(dir, "issued-secrets");
+    // The packed tarball and the installed example projects, made once for every worker.
+    installs = mkdtempSync(join(tmpdir(), "pat-installs-"));
+    process.env[INSTALLS_ENV] = installs;
     const note = (runnable: { file?: string }) => runnable.file && ran.add(sourceOf(runnable.file));
     this.on("test end", note);
     this.on("fail", note);
@@ -43,6 +49,7 @@ export function mochaGlobalTeardown(): void {
         ran: [...ran],
     });
     rmSync(dir, { recursive: true, force: true });
+    rmSync(installs, { recursive: true, force: true });
     console.log(
         `suite-wide checks: ${seen.files} of ${ran.size} test files reported by ${seen.workers} workers; ` +
             `${seen.secrets} secrets, ${seen.texts} texts, ${seen.invocations} README-command invocations`,

@@ -272,15 +272,29 @@ describe("config", () => {
             assert.match(error.message, /https:\/\/acme\.example\.com carries credentials/);
         });
 
+        it("never quotes a base URL that looks like a secret: the two variables swapped", () => {
+            const secret = "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9";
+            hygiene.secret(secret);
+            const error = configError(() =>
+                resolveConnection(config({}), DYNAMIC, {
+                    SAIL_BASE_URL: secret,
+                    SAIL_CLIENT_ID: "id",
+                    SAIL_CLIENT_SECRET: "https://acme.api.identitynow.com",
+                }),
+            );
+            assert.match(error.message, /SAIL_BASE_URL \(\d+ characters, not shown\) is not a URL/);
+            assert.ok(!error.message.includes(secret), error.message);
+        });
+
         it("quotes a base URL that is not one once", () => {
             const error = configError(() =>
                 resolveConnection(
-                    config({ [BASE_URL]: "acme", [CLIENT_ID]: "id", [CLIENT_SECRET]: "s" }),
+                    config({ [BASE_URL]: "acme.example", [CLIENT_ID]: "id", [CLIENT_SECRET]: "s" }),
                     DYNAMIC,
                     {},
                 ),
             );
-            assert.equal(error.message.split('"acme"').length, 2, error.message);
+            assert.equal(error.message.split('"acme.example"').length, 2, error.message);
         });
     });
 

@@ -2,6 +2,7 @@
 // rotation off converges in one up; and what check accepts is what the API is sent.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
+import { expirySourceOf } from "../../provider/rules/stored";
 import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
 import { wireDate } from "../../provider/rules/dates";
 import { planDiff, planPatch, staleExpiryWarning } from "../../provider/rules/plan";
@@ -191,7 +192,7 @@ describe("one precedence for the expiry", () => {
         const body = createRequestFrom(inputs, T0);
         assert.equal(body.expirationDate, iso(inDays(30)));
         const outs = created(inputs);
-        assert.equal(outs.expirationDateSource, "rotation");
+        assert.equal(expirySourceOf(outs), "rotation");
         assert.equal(outs.expirationDate, inDays(30).toISOString(), "written in the package's spelling");
     });
 });

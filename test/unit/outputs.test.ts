@@ -2,10 +2,12 @@
 // inputs and outputs.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
+import { expirySourceOf, secretKnownOf, versionOf } from "../../provider/rules/stored";
 import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/rules/outputs";
 import { planDiff } from "../../provider/rules/plan";
 import type { CheckedInputs } from "../../provider/rules/types";
 import { LEGACY_VERSIONS, MODERN_VERSIONS } from "../../provider/rules/versions";
+import { IMPLIED_OUTPUTS, writtenBefore } from "../support/state-size";
 
 const LEGACY = LEGACY_VERSIONS;
 const MODERN = MODERN_VERSIONS;
@@ -223,7 +225,7 @@ describe("outputs", () => {
             ];
             for (const { declared, recordDate, source } of cases) {
                 const out = outputsFrom(record({ expirationDate: recordDate }), declared, SECRET);
-                assert.equal(out.expirationDateSource, source, JSON.stringify(declared));
+                assert.equal(expirySourceOf(out), source, JSON.stringify(declared));
             }
         });
 
@@ -251,6 +253,68 @@ describe("outputs", () => {
                 );
                 assert.equal("userAwareTokenNeverExpires" in out, false);
             }
+        });
+    });
+
+    describe("the stored outputs: no default, no constant", () => {
+        it("a typical token stores none of what absent means", () => {
+            const declared: CheckedInputs = {
+                name: "ci",
+                apiVersion: "v1",
+                scope: ["sp:scopes:default"],
+                expirationDate: "2027-06-30T00:00:00Z",
+            };
+            const out = outputsFrom(recordFor(declared), declared, SECRET);
+            assert.deepEqual(
+                IMPLIED_OUTPUTS.filter((k) => k in out),
+                [],
+            );
+            assert.equal(versionOf(out), "v1");
+            assert.equal(expirySourceOf(out), "input");
+            assert.equal(secretKnownOf(out), true);
+        });
+        it("stores each value that differs from what absent means", () => {
+            const out = outputsFrom(
+                record({
+                    lastUsed: "2026-06-02T00:00:00Z",
+                    managed: true,
+                    accessTokenValiditySeconds: 600,
+                    expirationDate: "2026-12-01T00:00:00Z",
+                }),
+                { name: "ci", apiVersion: "v3" },
+                "",
+            );
+            assert.deepEqual(
+                IMPLIED_OUTPUTS.map((k) => [k, (out as unknown as Record<string, unknown>)[k]]),
+                [
+                    ["apiVersion", "v3"],
+                    ["accessTokenValiditySeconds", 600],
+                    ["lastUsed", "2026-06-02T00:00:00.000Z"],
+                    ["managed", true],
+                    ["secretKnown", false],
+                    ["userAwareTokenNeverExpires", undefined],
+                    ["expirationDateSource", "apiDefault"],
+                ],
+            );
+            const never = outputsFrom(
+                record({ userAwareTokenNeverExpires: true }),
+                { name: "ci", apiVersion: "v2025", userAwareTokenNeverExpires: true },
+                SECRET,
+            );
+            assert.equal(never.userAwareTokenNeverExpires, true);
+            assert.equal(never.apiVersion, "v2025");
+            assert.equal("expirationDateSource" in never, false, "never expires: what a null date implies");
+        });
+        it("an acknowledgment left out (false) still shows a change to true", () => {
+            const declared: CheckedInputs = {
+                name: "ci",
+                apiVersion: "v1",
+                expirationDate: "2027-06-30T00:00:00Z",
+            };
+            const out = outputsFrom(recordFor(declared), declared, SECRET);
+            assert.equal("userAwareTokenNeverExpires" in out, false);
+            const plan = planDiff(out, { ...declared, userAwareTokenNeverExpires: true }, BEFORE_EXPIRY);
+            assert.deepEqual(plan.updates, ["userAwareTokenNeverExpires"]);
         });
     });
 
@@ -299,6 +363,14 @@ describe("outputs", () => {
                         respell ? "API's spelling" : "same spelling",
                     );
                     assert.equal(planDiff(outputs, declared, BEFORE_EXPIRY).changes, false);
+                    // A state written before the lean form, every value spelled out, reads the same.
+                    const written = writtenBefore(outputs);
+                    assert.deepEqual(inputsFrom(written), declared, "the state written before");
+                    assert.equal(planDiff(written, declared, BEFORE_EXPIRY).changes, false);
+                    assert.deepEqual(
+                        outputsFrom(recordFor(declared, respell), inputsFrom(written), SECRET),
+                        outputs,
+                    );
                     // A second refresh starts from the inputs the first one returned.
                     const again = outputsFrom(recordFor(declared, respell), inputsFrom(outputs), SECRET);
                     assert.deepEqual(again, outputs);

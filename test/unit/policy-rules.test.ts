@@ -251,10 +251,20 @@ describe("policy: stack advisories from the state's outputs", () => {
             stackRules.neverUsed(state({ lastUsed: inDays(-1, NOW) }), { days: 30 }, NOW),
             undefined,
         );
+        // The state stores lastUsed only once used: absent is never used (a state written before says null).
+        assert.match(
+            stackRules.neverUsed(state({ lastUsed: undefined }), { days: 30 }, NOW) ?? "",
+            /200 days ago, and never used/,
+        );
         assert.equal(
-            stackRules.neverUsed(state({ lastUsed: undefined }), { days: 30 }, NOW),
+            stackRules.neverUsed(state({ lastUsed: UNKNOWN_VALUE }), { days: 30 }, NOW),
             undefined,
-            "absent: not in the state yet",
+            "not known yet (preview)",
+        );
+        assert.equal(
+            stackRules.neverUsed(state({ created: undefined, lastUsed: undefined }), { days: 30 }, NOW),
+            undefined,
+            "not made yet",
         );
     });
     it("expiring within N days without rotation, or expired", () => {

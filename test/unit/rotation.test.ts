@@ -1,6 +1,7 @@
 // Rotation and expiry decisions, with time passed explicitly: no sleeping, no real clock.
 import assert from "node:assert/strict";
 import type { TokenRecord } from "../../wire/api-types";
+import { expirySourceOf } from "../../provider/rules/stored";
 import { createRequestFrom, inputsFrom, outputsFrom } from "../../provider/rules/outputs";
 import { planDiff, planPatch } from "../../provider/rules/plan";
 import {
@@ -54,7 +55,7 @@ describe("rotation", () => {
         const outs = createdAt(T0);
         assert.equal(outs.name, "ci");
         assert.equal(outs.tokenName, "ci-20261123T100000Z");
-        assert.equal(outs.expirationDateSource, "rotation");
+        assert.equal(expirySourceOf(outs), "rotation");
         assert.equal(outs.rotationDueAt, "2027-02-07T10:00:00.000Z");
         assert.deepEqual(inputsFrom(outs), declared, "refresh gives back exactly the declared inputs");
     });

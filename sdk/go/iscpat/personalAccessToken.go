@@ -16,22 +16,22 @@ import (
 type PersonalAccessToken struct {
 	pulumi.CustomResourceState
 
-	// Lifetime of minted bearer tokens.
+	// Lifetime of minted bearer tokens; absent means 43200, the API's default.
 	AccessTokenValiditySeconds pulumi.IntPtrOutput `pulumi:"accessTokenValiditySeconds"`
 	// The id of the token taken over at creation (adoptTokenId, or onNameConflict adopt); absent for a token this resource made.
 	AdoptTokenId pulumi.StringPtrOutput `pulumi:"adoptTokenId"`
-	// The API version used.
-	ApiVersion ApiVersionOutput `pulumi:"apiVersion"`
+	// The API version used; absent means v1.
+	ApiVersion ApiVersionPtrOutput `pulumi:"apiVersion"`
 	// When the token was created.
 	Created pulumi.StringOutput `pulumi:"created"`
 	// When the token expires; null when it never does.
 	ExpirationDate pulumi.StringPtrOutput `pulumi:"expirationDate"`
-	// Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+	// Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
 	ExpirationDateSource ExpirationDateSourcePtrOutput `pulumi:"expirationDateSource"`
-	// When the token was last used (the API updates it at most once a day); null if never.
+	// When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null).
 	LastUsed pulumi.StringPtrOutput `pulumi:"lastUsed"`
-	// True for tokens the platform itself manages (e.g. made by Workflows).
-	Managed pulumi.BoolOutput `pulumi:"managed"`
+	// True for tokens the platform itself manages (e.g. made by Workflows); absent means false.
+	Managed pulumi.BoolPtrOutput `pulumi:"managed"`
 	// The token's name, as declared.
 	Name pulumi.StringOutput `pulumi:"name"`
 	// The name-conflict policy, when declared.
@@ -50,13 +50,13 @@ type PersonalAccessToken struct {
 	Scope pulumi.StringArrayOutput `pulumi:"scope"`
 	// The token's secret, returned by the API only at creation. A Pulumi secret: encrypted in state and masked in the CLI's output (but printed by the engine's --debug and -v logging). Pair it with the resource id (the client id).
 	Secret pulumi.StringOutput `pulumi:"secret"`
-	// Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
+	// Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true.
 	SecretKnown pulumi.BoolPtrOutput `pulumi:"secretKnown"`
 	// The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
 	Tenant pulumi.StringPtrOutput `pulumi:"tenant"`
 	// With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
 	TokenName pulumi.StringPtrOutput `pulumi:"tokenName"`
-	// The never-expires acknowledgment, on v2025/v2026/v1.
+	// The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default).
 	UserAwareTokenNeverExpires pulumi.BoolPtrOutput `pulumi:"userAwareTokenNeverExpires"`
 }
 
@@ -190,7 +190,7 @@ func (o PersonalAccessTokenOutput) ToPersonalAccessTokenOutputWithContext(ctx co
 	return o
 }
 
-// Lifetime of minted bearer tokens.
+// Lifetime of minted bearer tokens; absent means 43200, the API's default.
 func (o PersonalAccessTokenOutput) AccessTokenValiditySeconds() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.IntPtrOutput { return v.AccessTokenValiditySeconds }).(pulumi.IntPtrOutput)
 }
@@ -200,9 +200,9 @@ func (o PersonalAccessTokenOutput) AdoptTokenId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.AdoptTokenId }).(pulumi.StringPtrOutput)
 }
 
-// The API version used.
-func (o PersonalAccessTokenOutput) ApiVersion() ApiVersionOutput {
-	return o.ApplyT(func(v *PersonalAccessToken) ApiVersionOutput { return v.ApiVersion }).(ApiVersionOutput)
+// The API version used; absent means v1.
+func (o PersonalAccessTokenOutput) ApiVersion() ApiVersionPtrOutput {
+	return o.ApplyT(func(v *PersonalAccessToken) ApiVersionPtrOutput { return v.ApiVersion }).(ApiVersionPtrOutput)
 }
 
 // When the token was created.
@@ -215,19 +215,19 @@ func (o PersonalAccessTokenOutput) ExpirationDate() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.ExpirationDate }).(pulumi.StringPtrOutput)
 }
 
-// Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+// Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
 func (o PersonalAccessTokenOutput) ExpirationDateSource() ExpirationDateSourcePtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) ExpirationDateSourcePtrOutput { return v.ExpirationDateSource }).(ExpirationDateSourcePtrOutput)
 }
 
-// When the token was last used (the API updates it at most once a day); null if never.
+// When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null).
 func (o PersonalAccessTokenOutput) LastUsed() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.LastUsed }).(pulumi.StringPtrOutput)
 }
 
-// True for tokens the platform itself manages (e.g. made by Workflows).
-func (o PersonalAccessTokenOutput) Managed() pulumi.BoolOutput {
-	return o.ApplyT(func(v *PersonalAccessToken) pulumi.BoolOutput { return v.Managed }).(pulumi.BoolOutput)
+// True for tokens the platform itself manages (e.g. made by Workflows); absent means false.
+func (o PersonalAccessTokenOutput) Managed() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *PersonalAccessToken) pulumi.BoolPtrOutput { return v.Managed }).(pulumi.BoolPtrOutput)
 }
 
 // The token's name, as declared.
@@ -275,7 +275,7 @@ func (o PersonalAccessTokenOutput) Secret() pulumi.StringOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringOutput { return v.Secret }).(pulumi.StringOutput)
 }
 
-// Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
+// Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true.
 func (o PersonalAccessTokenOutput) SecretKnown() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.BoolPtrOutput { return v.SecretKnown }).(pulumi.BoolPtrOutput)
 }
@@ -290,7 +290,7 @@ func (o PersonalAccessTokenOutput) TokenName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.TokenName }).(pulumi.StringPtrOutput)
 }
 
-// The never-expires acknowledgment, on v2025/v2026/v1.
+// The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default).
 func (o PersonalAccessTokenOutput) UserAwareTokenNeverExpires() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.BoolPtrOutput { return v.UserAwareTokenNeverExpires }).(pulumi.BoolPtrOutput)
 }

@@ -29,7 +29,7 @@ class ApiVersion(_builtins.str, Enum):
 @pulumi.type_token("iscpat:index:ExpirationDateSource")
 class ExpirationDateSource(_builtins.str, Enum):
     """
-    Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+    Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
     """
     INPUT_VALUE = "input"
     API_DEFAULT = "apiDefault"

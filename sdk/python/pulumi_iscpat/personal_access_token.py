@@ -337,7 +337,7 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="accessTokenValiditySeconds")
     def access_token_validity_seconds(self) -> pulumi.Output[Optional[_builtins.int]]:
         """
-        Lifetime of minted bearer tokens.
+        Lifetime of minted bearer tokens; absent means 43200, the API's default.
         """
         return pulumi.get(self, "access_token_validity_seconds")
 
@@ -351,9 +351,9 @@ class PersonalAccessToken(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
-    def api_version(self) -> pulumi.Output['ApiVersion']:
+    def api_version(self) -> pulumi.Output[Optional['ApiVersion']]:
         """
-        The API version used.
+        The API version used; absent means v1.
         """
         return pulumi.get(self, "api_version")
 
@@ -377,7 +377,7 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="expirationDateSource")
     def expiration_date_source(self) -> pulumi.Output[Optional['ExpirationDateSource']]:
         """
-        Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+        Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
         """
         return pulumi.get(self, "expiration_date_source")
 
@@ -385,15 +385,15 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="lastUsed")
     def last_used(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        When the token was last used (the API updates it at most once a day); null if never.
+        When the token was last used (the API updates it at most once a day); absent if never (a state written by an earlier version says null).
         """
         return pulumi.get(self, "last_used")
 
     @_builtins.property
     @pulumi.getter
-    def managed(self) -> pulumi.Output[_builtins.bool]:
+    def managed(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        True for tokens the platform itself manages (e.g. made by Workflows).
+        True for tokens the platform itself manages (e.g. made by Workflows); absent means false.
         """
         return pulumi.get(self, "managed")
 
@@ -473,7 +473,7 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="secretKnown")
     def secret_known(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced.
+        Whether secret holds the token's secret: false (secret empty) for an adopted token (the API returns a secret only at creation) until it is replaced; absent means true.
         """
         return pulumi.get(self, "secret_known")
 
@@ -497,7 +497,7 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="userAwareTokenNeverExpires")
     def user_aware_token_never_expires(self) -> pulumi.Output[Optional[_builtins.bool]]:
         """
-        The never-expires acknowledgment, on v2025/v2026/v1.
+        The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default).
         """
         return pulumi.get(self, "user_aware_token_never_expires")
 

@@ -24,7 +24,7 @@ export const ExpirationDateSource = {
 } as const;
 
 /**
- * Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation.
+ * Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input.
  */
 export type ExpirationDateSource = (typeof ExpirationDateSource)[keyof typeof ExpirationDateSource];
 
