@@ -2,6 +2,46 @@
 // where a stray log line could carry a secret.
 import tseslint from "typescript-eslint";
 
+// The house's own rules (test/unit/lint-rules.test.ts runs them on made sources).
+const house = {
+    rules: {
+        // A door adapts the core's typed operations (provider/lifecycle/operations.ts): a cast through
+        // unknown would hide a shape the core no longer checks.
+        "no-cast-through-unknown": {
+            meta: { type: "problem", schema: [] },
+            create: (context) => ({
+                TSAsExpression(node) {
+                    const inner = node.expression;
+                    if (inner.type === "TSAsExpression" && inner.typeAnnotation.type === "TSUnknownKeyword") {
+                        context.report({
+                            node,
+                            message:
+                                "No `as unknown as` in a door: pass the engine's properties to the core's typed operations, which check them.",
+                        });
+                    }
+                },
+            }),
+        },
+        // The engine's serialized provider is the dynamic door's business (provider/dynamic/provider.ts).
+        "no-serialized-provider-key": {
+            meta: { type: "problem", schema: [] },
+            create: (context) => {
+                const report = (node) =>
+                    context.report({
+                        node,
+                        message:
+                            "__provider belongs to the dynamic door: provider/dynamic/provider.ts takes it off and puts it back.",
+                    });
+                return {
+                    Literal: (node) => node.value === "__provider" && report(node),
+                    Identifier: (node) => node.name === "__provider" && report(node),
+                    TemplateElement: (node) => node.value.cooked?.includes("__provider") && report(node),
+                };
+            },
+        },
+    },
+};
+
 // Instants are read and spelled by provider/rules/dates.ts alone (in provider/ and policy/).
 const INSTANT_RULES = [
     {
@@ -56,6 +96,17 @@ export default tseslint.config(
     {
         files: ["provider/**/*.ts"],
         rules: { "no-console": "error" },
+    },
+    {
+        files: ["provider/dynamic/**/*.ts", "provider/native/**/*.ts"],
+        plugins: { house },
+        rules: { "house/no-cast-through-unknown": "error" },
+    },
+    {
+        files: ["provider/**/*.ts", "policy/**/*.ts"],
+        ignores: ["provider/dynamic/**"],
+        plugins: { house },
+        rules: { "house/no-serialized-provider-key": "error" },
     },
     {
         // provider/rules/dates.ts owns instants: reading one strictly (Date.parse takes "Jan 1 2030"

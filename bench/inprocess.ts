@@ -10,7 +10,7 @@ import { clientFor } from "../provider/isc-client/client";
 import { resolveConnection } from "../provider/isc-client/config";
 import { DEFAULT_RETRY_POLICY } from "../provider/isc-client/retry";
 import type { PacingLimits } from "../provider/isc-client/pacing";
-import { PersonalAccessTokenProvider } from "../provider/lifecycle/provider";
+import { PersonalAccessTokenProvider } from "../provider/dynamic/provider";
 import type { CheckedInputs, TokenOutputs } from "../provider/rules/types";
 import { inDays, median, progress, round } from "./report";
 

@@ -1,6 +1,7 @@
 // The package's entry point. The token-hygiene policies are its "./policy" export (package.json).
 export { PersonalAccessToken, type PersonalAccessTokenArgs } from "./dynamic/resource";
-export { PersonalAccessTokenProvider, type ProviderOptions } from "./lifecycle/provider";
+export { PersonalAccessTokenProvider } from "./dynamic/provider";
+export type { ProviderOptions } from "./lifecycle/provider";
 export {
     IscApiError,
     AmbiguousOutcomeError,

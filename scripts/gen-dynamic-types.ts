@@ -1,7 +1,8 @@
-// The dynamic door's TypeScript from schema.json, as the SDKs are generated from it: the
-// PersonalAccessTokenArgs interface and the resource class's `declare readonly` outputs, each with the
-// schema's description as its doc comment. They are written into provider/dynamic/resource.ts between
-// its "generated" markers (`npm run gen-types`); test/unit/dynamic-types.test.ts fails when they drift.
+// The resource's TypeScript from schema.json, as the SDKs are generated from it, each property with
+// the schema's description as its doc comment: the dynamic door's PersonalAccessTokenArgs interface
+// and the resource class's `declare readonly` outputs (provider/dynamic/resource.ts), and the core's
+// plain inputs, outputs and their name lists (provider/rules/types.ts). They are written between each
+// file's "generated" markers (`npm run gen-types`); test/unit/dynamic-types.test.ts fails when they drift.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { format } from "prettier";
@@ -69,6 +70,42 @@ function objectType(schema: Schema, spec: Spec, input: boolean): string {
     return `{\n${body}\n}`;
 }
 
+/** An object definition's members as plain (unwrapped) TypeScript, optional unless required. */
+function plainMembers(schema: Schema, spec: Spec, only?: (name: string) => boolean): string {
+    const kept: Spec = {
+        ...spec,
+        properties: Object.fromEntries(
+            Object.entries(spec.properties ?? {}).filter(([name]) => only?.(name) ?? true),
+        ),
+    };
+    return members(
+        kept,
+        (name, optional, p) => `${name}${optional ? "?" : ""}: ${typeOf(schema, p, false)};`,
+    );
+}
+
+/** A name list, `as const`. */
+function names(list: string[]): string {
+    return `[${list.map((n) => JSON.stringify(n)).join(", ")}] as const`;
+}
+
+/** The generated regions of rules/types.ts, unformatted. */
+export function coreTypes(schema: Schema): Record<string, string> {
+    const { inputs, outputs, rotation, previousGeneration } = schema.definitions;
+    const inputNames = Object.keys(inputs.properties ?? {});
+    const outputOnly = Object.keys(outputs.properties ?? {}).filter((n) => !inputNames.includes(n));
+    return {
+        rotation: plainMembers(schema, rotation),
+        "previous generation": plainMembers(schema, previousGeneration),
+        inputs: plainMembers(schema, inputs),
+        outputs: plainMembers(schema, outputs, (name) => outputOnly.includes(name)),
+        names: [
+            `export const INPUT_NAMES = ${names(inputNames)};`,
+            `export const OUTPUT_ONLY_NAMES = ${names(outputOnly)};`,
+        ].join("\n"),
+    };
+}
+
 /** The two generated regions of resource.ts, unformatted. */
 export function dynamicTypes(schema: Schema): { args: string; outputs: string } {
     const { inputs, outputs } = schema.definitions;
@@ -90,7 +127,7 @@ const END = (region: string) => `// </generated ${region}>`;
 export function region(text: string, name: string): string {
     const start = text.indexOf(BEGIN(name));
     const end = text.indexOf(END(name));
-    if (start < 0 || end < start) throw new Error(`resource.ts has no generated ${name} region`);
+    if (start < 0 || end < start) throw new Error(`no generated ${name} region`);
     return text.slice(start + BEGIN(name).length, end);
 }
 
@@ -100,19 +137,30 @@ function replaceRegion(text: string, name: string, body: string): string {
 }
 
 export const RESOURCE_TS = join(__dirname, "..", "..", "provider", "dynamic", "resource.ts");
+export const TYPES_TS = join(__dirname, "..", "..", "provider", "rules", "types.ts");
 export const SCHEMA_JSON = join(__dirname, "..", "..", "schema.json");
 
-/** resource.ts with both regions generated from the schema, formatted as the repository's prettier does. */
-export async function generatedResourceTs(text: string, schema: Schema): Promise<string> {
-    const { args, outputs } = dynamicTypes(schema);
-    const written = replaceRegion(replaceRegion(text, "args", args), "outputs", outputs);
+/** A file with the given regions written, formatted as the repository's prettier does. */
+async function generated(text: string, regions: Record<string, string>): Promise<string> {
+    const written = Object.entries(regions).reduce((t, [name, body]) => replaceRegion(t, name, body), text);
     const options = JSON.parse(readFileSync(join(__dirname, "..", "..", ".prettierrc.json"), "utf8"));
     return format(written, { ...options, parser: "typescript" });
+}
+
+/** resource.ts with both regions generated from the schema. */
+export async function generatedResourceTs(text: string, schema: Schema): Promise<string> {
+    return generated(text, { ...dynamicTypes(schema) });
+}
+
+/** rules/types.ts with its regions generated from the schema. */
+export async function generatedTypesTs(text: string, schema: Schema): Promise<string> {
+    return generated(text, coreTypes(schema));
 }
 
 async function main(): Promise<void> {
     const schema = JSON.parse(readFileSync(SCHEMA_JSON, "utf8")) as Schema;
     writeFileSync(RESOURCE_TS, await generatedResourceTs(readFileSync(RESOURCE_TS, "utf8"), schema));
+    writeFileSync(TYPES_TS, await generatedTypesTs(readFileSync(TYPES_TS, "utf8"), schema));
 }
 
 if (require.main === module) void main();

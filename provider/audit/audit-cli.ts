@@ -13,6 +13,7 @@ import {
     givenFromConfig,
     resolveConnection,
     resolveDefaultApiVersion,
+    resolveFromEnvironment,
     type GivenSettings,
 } from "../isc-client/config";
 import { configKey, CONNECTION_NAMES, envVariable, type SettingsPlace } from "../isc-client/settings";
@@ -35,7 +36,7 @@ import {
     type Thresholds,
 } from "./inventory";
 import { scrub } from "../isc-client/redact";
-import { API_VERSIONS, API_VERSIONS_TEXT, isApiVersion, orList } from "../rules/versions";
+import { API_VERSIONS, isApiVersion, notAVersion, orList } from "../rules/versions";
 
 const USAGE = `Usage: isc-pat audit [--stack NAME]... [--state FILE]... [--cwd DIR] [--all-owners]
          [--api-version V] [--expiring-days N] [--unused-days N] [--never-used-days N] [--only-stale]
@@ -187,10 +188,13 @@ async function audit(argv: string[], now: Date): Promise<number> {
         stacks.length > 0
             ? stackConfig(stacks[0], values.cwd)
             : { given: {}, place: { door: "dynamic" as const, explicit: false } };
-    const settings = resolveConnection(config.given, config.place, process.env);
+    const settings =
+        stacks.length > 0
+            ? resolveConnection(config.given, config.place, process.env)
+            : resolveFromEnvironment(process.env, " (or give --stack NAME, a stack whose config sets them)");
     const versionText = values["api-version"];
     if (versionText !== undefined && !isApiVersion(versionText))
-        throw new UsageError(`--api-version must be one of ${API_VERSIONS_TEXT}`);
+        throw new UsageError(`--api-version ${notAVersion(versionText)}`);
     const version: ApiVersion =
         (versionText as ApiVersion | undefined) ?? resolveDefaultApiVersion(config.given, config.place);
     const options = {

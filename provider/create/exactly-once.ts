@@ -13,16 +13,14 @@ import {
 } from "../rules/lost-create";
 import { outputsFrom } from "../rules/outputs";
 import type { CheckedInputs } from "../rules/types";
-import { PROVIDER_KEY } from "../rules/validate";
 
 /** How many times a create whose outcome was lost is tried again. */
 const CREATE_ROUNDS = 3;
 /** How many lists (each with the transport's retries) may find out what a lost create made. */
 const LOSS_LISTS = 3;
-/** A create's checked inputs, and the engine's serialized provider that came with them. */
+/** A create's checked inputs. */
 export interface Declared {
     inputs: CheckedInputs;
-    serializedProvider?: string;
 }
 
 /**
@@ -100,17 +98,12 @@ async function listAfterLoss(
 }
 
 async function deleteUnknowable(client: IscPatClient, declared: Declared, token: TokenRecord): Promise<void> {
-    const { inputs, serializedProvider } = declared;
+    const { inputs } = declared;
     try {
         await client.delete(inputs.apiVersion, token.id);
     } catch (error) {
-        // The engine records these as the resource's outputs. The dynamic-provider host adds its
-        // serialized provider to a successful create's outputs, not to these: without it no later
-        // up, refresh or destroy could load the provider, so it is added here.
-        const properties = {
-            ...outputsFrom(token, inputs, ""),
-            ...(serializedProvider ? { [PROVIDER_KEY]: serializedProvider } : {}),
-        };
+        // The engine records these as the resource's outputs (the dynamic door adds its serialized provider).
+        const properties = outputsFrom(token, inputs, "");
         const message = scrub(
             `Token "${token.name}" (id ${token.id}, created ${token.created}) was created but its secret was lost in transit, and deleting it failed: ${(error as Error).message}. It is kept in the state without a secret; the next pulumi up replaces it (or pulumi destroy deletes it)`,
         );

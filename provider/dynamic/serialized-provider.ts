@@ -6,7 +6,7 @@
 // process, so a whole stack shares one configuration, one bearer token and one rate-limit budget.
 import type * as pulumi from "@pulumi/pulumi";
 import { givenFromConfig } from "../isc-client/config";
-import { PersonalAccessTokenProvider } from "../lifecycle/provider";
+import { PersonalAccessTokenProvider } from "./provider";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 
 let instance: PersonalAccessTokenProvider | undefined;

@@ -128,6 +128,23 @@ export function resolveConnection(
     };
 }
 
+/**
+ * The connection from the SAIL_* environment alone, for a command that reads no stack config (the
+ * audit without --stack, the rotator): what is missing is named as variables, and `otherwise` says
+ * what else the command could take, if anything.
+ */
+export function resolveFromEnvironment(env: Environment, otherwise = ""): ConnectionSettings {
+    const place: SettingsPlace = { door: "dynamic", explicit: false };
+    const missing = missingConnectionSettings("environment", {}, env);
+    if (missing.length > 0) {
+        const lines = missing.map((name) => `  export ${envVariable(name)}=<value>`);
+        throw new ConfigurationError(
+            `SailPoint connection settings are missing: ${missing.map(envVariable).join(", ")}. This command reads them from the environment only${otherwise}:\n${lines.join("\n")}`,
+        );
+    }
+    return resolveConnection({}, place, env);
+}
+
 /** What is missing and how to set it, in the words of the source the provider takes. */
 export function missingSettingsMessage(source: ConnectionSource, missing: readonly ConnectionName[]): string {
     const keys = missing.map((name) => sourceKey(source, name));

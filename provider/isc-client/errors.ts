@@ -94,7 +94,7 @@ export class TokenInitializationError extends Error {
     constructor(
         message: string,
         readonly id: string,
-        readonly properties: Partial<TokenOutputs> & { __provider?: string },
+        readonly properties: Partial<TokenOutputs>,
         readonly reasons: string[],
     ) {
         super(scrub(message));

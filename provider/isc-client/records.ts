@@ -6,7 +6,7 @@
 import type { ApiVersion, CreatedTokenRecord, TokenOwner, TokenRecord } from "../../wire/api-types";
 import { isRfc3339 } from "../rules/dates";
 import { MAX_SECRET_CHARS, scrub } from "./redact";
-import { API_VERSIONS_TEXT, DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion } from "../rules/versions";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, isApiVersion, notAVersion } from "../rules/versions";
 
 /** A request the client refuses to send: a bad argument from its caller. Nothing was sent. */
 export class InvalidRequestError extends Error {
@@ -18,9 +18,7 @@ export class InvalidRequestError extends Error {
 
 export function checkApiVersion(version: unknown): ApiVersion {
     if (!isApiVersion(version)) {
-        throw new InvalidRequestError(
-            `apiVersion ${describeValue(version)} is not valid: use one of ${API_VERSIONS_TEXT}. Nothing was sent`,
-        );
+        throw new InvalidRequestError(`apiVersion ${notAVersion(version)}. Nothing was sent`);
     }
     return version;
 }
@@ -116,7 +114,7 @@ function parseOwner(value: unknown): TokenOwner | string {
     return { type: "IDENTITY", id: o.id, name: typeof o.name === "string" ? o.name : "" };
 }
 
-/** RFC 3339, as the API documents: Date.parse alone would pass "Jan 1 2030 (<anything>)". */
+/** RFC 3339, as the API documents: the built-in lenient parser would pass "Jan 1 2030 (<anything>)". */
 function isInstant(value: unknown): boolean {
     return typeof value === "string" && isRfc3339(value);
 }

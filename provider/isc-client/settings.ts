@@ -3,7 +3,7 @@
 // DiffConfig, the plugin's schema, the README's configuration table and each door's spelling of the
 // keys all come from here. The core speaks of a setting by its name; a door renders its key.
 import { NATIVE_PACKAGE } from "../rules/types";
-import { API_VERSIONS, isApiVersion } from "../rules/versions";
+import { API_VERSIONS, isApiVersion, notAVersion } from "../rules/versions";
 import { MAX_SECRET_CHARS } from "./redact";
 
 export interface SettingSpec {
@@ -48,8 +48,7 @@ export const SETTINGS = [
         name: "apiVersion",
         secret: false,
         description: `The API version for tokens that name none: ${API_VERSIONS.join(", ")} (the default is v1).`,
-        check: (value: string) =>
-            isApiVersion(value) ? undefined : `is "${value}"; it must be one of ${API_VERSIONS.join(", ")}`,
+        check: (value: string) => (isApiVersion(value) ? undefined : notAVersion(value)),
     },
 ] as const satisfies readonly SettingSpec[];
 

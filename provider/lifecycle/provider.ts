@@ -1,7 +1,7 @@
-// The six lifecycle methods the Pulumi engine calls: thin glue between the rules (validation,
-// planning), creation (provider/create/) and the client. Nothing is read from the surroundings at construction; settings are resolved when an
-// operation runs, from configure()'s stack config or the environment.
-import type * as pulumi from "@pulumi/pulumi";
+// The core: the six operations both doors adapt (./operations.ts), thin glue between the rules
+// (validation, planning), creation (provider/create/) and the client. Nothing is read from the
+// surroundings at construction; settings are resolved when an operation runs, from configure()'s
+// settings or the environment. It knows neither door's protocol.
 import { createOrAdopt, keepAdoption } from "../create/adopt";
 import { replaceKeepingName, SameNameReplacements } from "../create/same-name";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
@@ -23,23 +23,25 @@ import { inputsFrom, outputsFrom } from "../rules/outputs";
 import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
 import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
-import { PROVIDER_KEY, validateInputs } from "../rules/validate";
-import { malformedStateMessage, stateProblems } from "../rules/state";
+import { validateInputs } from "../rules/validate";
+import { isCheckedInputs, isTokenState, malformedStateMessage, stateProblems } from "../rules/state";
 import { versionOf } from "../rules/stored";
+import type {
+    CheckRequest,
+    CheckResult,
+    CreateRequest,
+    CreateResult,
+    DeleteRequest,
+    DiffRequest,
+    DiffResult,
+    OperationContext,
+    ReadRequest,
+    ReadResult,
+    UpdateRequest,
+    UpdateResult,
+} from "./operations";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
 import { overlapEnded } from "../rules/overlap";
-
-type CheckResult = pulumi.dynamic.CheckResult<CheckedInputs>;
-/** DiffResult, and the properties that change (the plugin shows exactly these; the dynamic door cannot). */
-type DiffResult = pulumi.dynamic.DiffResult & { diffs?: string[] };
-type CreateResult = pulumi.dynamic.CreateResult<TokenOutputs>;
-/** ReadResult with its inputs typed as inputs. */
-export interface ReadResult {
-    id?: string;
-    props?: TokenOutputs;
-    inputs?: CheckedInputs;
-}
-type UpdateResult = pulumi.dynamic.UpdateResult<TokenOutputs>;
 
 /** For tests and embedding; the engine uses the defaults. */
 export interface ProviderOptions {
@@ -62,7 +64,7 @@ export interface ProviderConfiguration {
     fromEnvironment?: EnvironmentRecord;
 }
 
-export class PersonalAccessTokenProvider {
+export class TokenLifecycle {
     private given: GivenSettings = {};
     private place: SettingsPlace = { door: "dynamic", explicit: false };
     private fromEnvironment?: EnvironmentRecord;
@@ -92,19 +94,20 @@ export class PersonalAccessTokenProvider {
     }
 
     /** `olds` are the inputs in state: an expirationDate they already held is not judged again. */
-    async check(olds: unknown, news: Record<string, unknown>, urn?: string): Promise<CheckResult> {
-        const prior = olds && typeof olds === "object" ? (olds as Record<string, unknown>) : undefined;
+    async check(request: CheckRequest): Promise<CheckResult> {
+        const { now } = this.context();
+        const prior = request.olds;
         let defaultApiVersion: ApiVersion;
         try {
             defaultApiVersion = resolveDefaultApiVersion(this.given, this.place);
         } catch (error) {
-            const { inputs } = validateInputs(news, { now: this.now(), defaultApiVersion: "v1", prior });
+            const { inputs } = validateInputs(request.news, { now, defaultApiVersion: "v1", prior });
             return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
         }
-        const { inputs, failures } = validateInputs(news, { now: this.now(), defaultApiVersion, prior });
-        if (failures.length === 0) this.sameName.checked(prior, inputs);
+        const { inputs, failures } = validateInputs(request.news, { now, defaultApiVersion, prior });
+        if (failures.length === 0) this.sameName.checked(prior && { ...prior }, inputs);
         // The preview's only word on `up --replace`: the plugin read the token, and no diff will come.
-        const replaced = prior === undefined ? this.sameName.replacedByEngine(urn) : undefined;
+        const replaced = prior === undefined ? this.sameName.replacedByEngine(request.urn) : undefined;
         if (replaced !== undefined && failures.length === 0)
             this.notify(engineReplacementNotice(inputs, replaced));
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
@@ -112,24 +115,26 @@ export class PersonalAccessTokenProvider {
         return { inputs, failures: shown };
     }
 
-    async diff(id: string, olds: TokenOutputs, news: CheckedInputs, urn?: string): Promise<DiffResult> {
-        this.requireState(id, olds, "diff");
+    async diff(request: DiffRequest): Promise<DiffResult> {
+        const { id } = request;
+        const olds = this.stateOf(id, request.olds, "diff");
+        const news = checkedOf(request.news);
         // A refresh's own diff only shows what it found: nothing this process remembers comes of it.
-        const shown = this.sameName.diffed(urn);
+        const shown = this.sameName.diffed(request.urn);
         for (const adopted of shown ? [] : [news.adoptTokenId, olds.adoptTokenId]) {
             if (typeof adopted === "string") this.adoptionsDone.add(adopted);
         }
-        const now = this.now();
+        const { now, notify } = this.context();
         const plan = planDiff(olds, news, now);
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
-        if (plan.renewal) this.notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
+        if (plan.renewal) notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
         const stale = staleExpiryWarning(olds, news, now);
-        if (stale) this.notify(`PersonalAccessToken "${news.name}": ${stale}`);
+        if (stale) notify(`PersonalAccessToken "${news.name}": ${stale}`);
         const createFirst = plan.replaces.length > 0 && !plan.deleteBeforeReplace;
         const overlap = shown
             ? { notices: [], changes: overlapEnds(olds, createFirst, now) }
             : this.overlaps.diff(id, olds, news, createFirst, now);
-        for (const notice of overlap.notices) this.notify(`PersonalAccessToken "${news.name}": ${notice}`);
+        for (const notice of overlap.notices) notify(`PersonalAccessToken "${news.name}": ${notice}`);
         // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
         if (shown) {
@@ -144,35 +149,28 @@ export class PersonalAccessTokenProvider {
         return {
             changes: plan.changes || overlap.changes || moved,
             replaces: plan.replaces,
-            deleteBeforeReplace: plan.deleteBeforeReplace,
+            deleteBeforeReplace: plan.deleteBeforeReplace === true,
             diffs,
         };
     }
 
-    /** `urn`: the plugin passes it (the dynamic door has none). */
-    async create(unchecked: CheckedInputs, urn?: string): Promise<CreateResult> {
-        const inputs = this.validated(unchecked);
-        // Validation drops the engine's serialized provider; the initialization-failed path needs it.
-        const serialized = (unchecked as unknown as Record<string, unknown>)[PROVIDER_KEY];
-        const declared = {
-            inputs,
-            serializedProvider: typeof serialized === "string" ? serialized : undefined,
-        };
-        const notify = (message: string) => this.notify(message);
+    async create(request: CreateRequest): Promise<CreateResult> {
+        const { urn } = request;
+        const ctx = this.context();
+        const inputs = this.validated(request.inputs, ctx.now);
         // A replacement with an overlap: an older generation still in its overlap goes first.
-        const client = this.client();
-        const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, notify);
-        const now = this.now();
+        const client = ctx.client();
+        const handoff = await this.overlaps.beforeCreate(client, inputs, this.held, ctx.notify);
         // Adoption and name conflicts, then the exactly-once POST: provider/create/.
         // `up --replace` (read by URN, no diff since): a new token, never its own adopted again.
         const byEngine = this.sameName.replacedByEngine(urn) !== undefined;
         const replaced = this.sameName.take(inputs, urn);
         const make = () =>
-            createOrAdopt(client, declared, now, {
+            createOrAdopt(client, { inputs }, ctx.now, {
                 adoptionsDone: this.adoptionsDone,
                 held: this.held,
                 explicitReplacement: replaced === "explicit" || byEngine,
-                notify,
+                notify: ctx.notify,
             });
         const { id, outs, movedAside } =
             replaced !== undefined && replaced !== "explicit"
@@ -187,48 +185,53 @@ export class PersonalAccessTokenProvider {
         return {
             id,
             outs: {
-                ...this.overlaps.afterCreate(handoff, inputs, outs, now),
+                ...this.overlaps.afterCreate(handoff, inputs, outs, ctx.now),
                 tenant: client.settings.baseUrl,
             },
         };
     }
 
-    /** `urn`: the plugin passes it (a create of the same URN with no diff between replaces this token). */
-    async read(id: string, prior?: TokenOutputs, urn?: string, diffFollows = true): Promise<ReadResult> {
-        const props = prior ?? ({} as Partial<TokenOutputs> as TokenOutputs);
-        // A read by id alone (`pulumi import`; the dynamic door passes only its serialized provider).
-        const imported = props.name === undefined;
-        if (!imported) this.requireState(id, props, "refresh");
-        const version = imported ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
+    async read(request: ReadRequest): Promise<ReadResult> {
+        const { id, urn } = request;
+        // A read by id alone (`pulumi import`): no name in the state.
+        const { prior } = request;
+        const imported = prior === undefined || !("name" in prior) || prior.name === undefined;
+        const state = imported ? undefined : this.stateOf(id, prior, "refresh");
+        const props: Partial<TokenOutputs> = state ?? {};
+        const ctx = this.context();
+        const version =
+            state === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(state);
         const owner = props.owner?.id ?? "me";
-        const client = this.client();
+        const client = ctx.client();
         const here = await hereOf(client);
         // A token recorded elsewhere is read here only if this identity's tokens here include it.
         await confirmHere(client, here, id, props, version, "read");
         // Only a successful list that lacks the id means "gone"; any failure throws.
         const listed = await client.listShared(version, owner);
         const record = listed.get(id);
-        if (!record) return {};
-        if (imported) {
+        if (!record) return undefined;
+        if (state === undefined) {
             // An imported token is an adopted one: the next up keeps it (its users hold its secret),
             // its secret stays unknown (the API shows it only at creation) until the program asks
             // for a new token with replaceIfSecretUnknown: true.
             const outputs = { ...importedOutputs(record, version), tenant: here.tenant };
-            this.notify(importNotice(outputs));
+            ctx.notify(importNotice(outputs));
             return { id, props: outputs, inputs: inputsFrom(outputs) };
         }
-        if (urn !== undefined) this.sameName.read(urn, id, record.name, diffFollows);
-        const kept = keepAdoption(props, outputsFrom(record, inputsFrom(props), props.secret ?? ""));
-        const outputs = { ...keepPreviousGeneration(props, kept, listed), tenant: here.tenant };
+        if (urn !== undefined) this.sameName.read(urn, id, record.name, request.diffFollows ?? true);
+        const kept = keepAdoption(state, outputsFrom(record, inputsFrom(state), state.secret ?? ""));
+        const outputs = { ...keepPreviousGeneration(state, kept, listed), tenant: here.tenant };
         return { id, props: outputs, inputs: inputsFrom(outputs) };
     }
 
-    async update(id: string, olds: TokenOutputs, unchecked: CheckedInputs): Promise<UpdateResult> {
-        this.requireState(id, olds, "update");
+    async update(request: UpdateRequest): Promise<UpdateResult> {
+        const { id } = request;
+        const olds = this.stateOf(id, request.olds, "update");
+        const ctx = this.context();
         // An unchanged declared date that has passed since must not block an unrelated change.
-        const news = this.validated(unchecked, olds);
-        const operations = planPatch(olds, news, this.now());
-        const client = this.client();
+        const news = this.validated(request.news, ctx.now, olds);
+        const operations = planPatch(olds, news, ctx.now);
+        const client = ctx.client();
         // Where the token lives is confirmed when a request is made anyway, or when it is recorded elsewhere.
         if (operations.length > 0 || recordedElsewhere(olds, client.settings.baseUrl)) {
             await confirmHere(client, await hereOf(client), id, olds, versionOf(olds), "changed");
@@ -242,51 +245,51 @@ export class PersonalAccessTokenProvider {
             tenant: client.settings.baseUrl,
         };
         const version = versionOf(olds);
-        const notify = (message: string) => this.notify(message);
         return {
-            outs: await this.overlaps.update(client, olds, outs, version, this.now(), this.held, notify),
+            outs: await this.overlaps.update(client, olds, outs, version, ctx.now, this.held, ctx.notify),
         };
     }
 
-    async delete(id: string, props: TokenOutputs, urn?: string): Promise<void> {
+    async delete(request: DeleteRequest): Promise<void> {
+        const { id, urn } = request;
         // A delete reads only these: a destroy is not blocked by, say, a malformed scope.
-        this.requireState(id, props, "delete", ["name", "apiVersion", "previousGeneration"]);
+        const props = this.stateOf(id, request.props, "delete", ["name", "apiVersion", "previousGeneration"]);
         this.sameName.forget(urn);
+        const ctx = this.context();
         const misplaced = this.sameName.deleted(props, id);
-        if (misplaced) this.notify(misplaced);
+        if (misplaced) ctx.notify(misplaced);
         const version =
             props.name === undefined ? resolveDefaultApiVersion(this.given, this.place) : versionOf(props);
         // Only at the token's own tenant and owner does a 404 mean "gone": elsewhere, it must be seen first.
-        const here = this.client();
+        const here = ctx.client();
         await confirmHere(here, await hereOf(here), id, props, version, "deleted");
         // The outgoing generation of a rotation with overlap stays; else its previous generation goes first.
-        const client = () => this.client();
-        if (await this.overlaps.delete(client, id, props, version, this.held, (m) => this.notify(m))) return;
+        if (await this.overlaps.delete(() => ctx.client(), id, props, version, this.held, ctx.notify)) return;
         // A rename (create new URN, delete old URN) or `up --replace` that adopted the same token:
         // the old resource leaves the state, the token stays with the one that holds it now.
         if (this.held.has(id) && urn !== undefined && this.adoptedByCreate.get(urn) === id) {
             // `up --replace`: the engine gives create no sign of it, so the replacement adopted its own token.
-            this.notify(selfAdoptionWarning(props.name ?? id, id, urn));
+            ctx.notify(selfAdoptionWarning(props.name ?? id, id, urn));
             return;
         }
         if (this.held.has(id)) {
-            this.notify(
+            ctx.notify(
                 `PersonalAccessToken "${props.name ?? id}": token ${id} is not deleted: another resource of this stack holds it now (adopted or kept in this run); only the old resource leaves the state`,
             );
             return;
         }
-        await this.client().delete(version, id);
+        await ctx.client().delete(version, id);
     }
 
     /**
-     * The engine calls check() first, but the class is usable on its own: create and update check
+     * The engine calls check() first, but the core is usable on its own: create and update check
      * again (microseconds, no I/O), so that nothing unvalidated is sent.
      */
-    private validated(inputs: CheckedInputs, prior?: TokenOutputs): CheckedInputs {
-        const checked = validateInputs(inputs as unknown as Record<string, unknown>, {
-            now: this.now(),
+    private validated(inputs: object, now: Date, prior?: TokenOutputs): CheckedInputs {
+        const checked = validateInputs(inputs, {
+            now,
             defaultApiVersion: resolveDefaultApiVersion(this.given, this.place),
-            prior: prior as unknown as Record<string, unknown> | undefined,
+            prior,
         });
         if (checked.failures.length > 0) {
             const reasons = checked.failures.map((f) => `${f.property} ${f.reason}`).join("; ");
@@ -295,10 +298,19 @@ export class PersonalAccessTokenProvider {
         return checked.inputs;
     }
 
-    /** The outputs in state have the shapes the decisions read, or the error names the property. */
-    private requireState(id: string, state: unknown, operation: string, only?: readonly string[]): void {
-        const problems = stateProblems(state, only);
-        if (problems.length > 0) throw new Error(scrub(malformedStateMessage(id, operation, problems)));
+    /** The outputs in state, when they have the shapes the decisions read; else the error names the property. */
+    private stateOf(id: string, state: object, operation: string, only?: readonly string[]): TokenOutputs {
+        if (isTokenState(state, only)) return state;
+        throw new Error(scrub(malformedStateMessage(id, operation, stateProblems(state, only))));
+    }
+
+    /** One operation's clock, client and notices. */
+    private context(): OperationContext {
+        return {
+            now: this.now(),
+            client: () => this.client(),
+            notify: (message) => this.notify(message),
+        };
     }
 
     private client(): IscPatClient {
@@ -372,4 +384,12 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
         expirationDate: olds.expirationDate ?? null,
         userAwareTokenNeverExpires: olds.userAwareTokenNeverExpires,
     };
+}
+
+/** Diff's inputs came through check (the engine's order); else the error says so. */
+function checkedOf(news: object): CheckedInputs {
+    if (isCheckedInputs(news)) return news;
+    throw new Error(
+        "PersonalAccessToken inputs reached diff unchecked (no name or apiVersion): run check first",
+    );
 }

@@ -45,7 +45,7 @@ interface EnumTypeSpec {
     enum: { value: string; name?: string }[];
 }
 
-const definitions = schema.definitions as unknown as Record<string, JsonSchema>;
+const definitions: Record<string, JsonSchema> = schema.definitions;
 
 function capitalized(name: string): string {
     return name.charAt(0).toUpperCase() + name.slice(1);

@@ -6,13 +6,12 @@
 // lifecycle's scrubbed message. Configure's settings reach the lifecycle as its ConfigSource.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PersonalAccessTokenProvider, type ProviderOptions } from "../lifecycle/provider";
+import { TokenLifecycle, type ProviderOptions } from "../lifecycle/provider";
 import { readBeforeEachUpdate } from "../create/same-name";
 import type { EngineLog } from "./engine-log";
 import { TokenInitializationError } from "../isc-client/errors";
 import { registerSecret, scrub } from "../isc-client/redact";
-import { PROVIDER_KEY } from "../rules/validate";
-import { INPUT_NAMES, type CheckedInputs, type TokenOutputs } from "../rules/types";
+import { INPUT_NAMES } from "../rules/types";
 import { any, empty, grpc, plugin, provider as pb, status, struct, type GrpcJs } from "./grpc";
 import { packageSchema, RESOURCE_TOKEN, SECRET_OUTPUTS } from "./package-schema";
 import {
@@ -61,9 +60,7 @@ export function grpcError(error: unknown): GrpcJs.ServerErrorResponse {
         // dynamic door does), so that it is tracked rather than orphaned.
         const detail = new pb.ErrorResourceInitFailed();
         detail.setId(error.id);
-        const properties: Properties = { ...error.properties };
-        delete properties[PROVIDER_KEY];
-        detail.setProperties(toStruct(wrap(properties, SECRET_OUTPUTS)));
+        detail.setProperties(toStruct(wrap(error.properties, SECRET_OUTPUTS)));
         detail.setReasonsList(error.reasons.map((reason) => scrub(reason)));
         const packed = new any.Any();
         packed.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
@@ -112,7 +109,7 @@ export function resourceProviderService(
     options: ProviderOptions = {},
     log?: EngineLog,
 ): GrpcJs.UntypedServiceImplementation {
-    const lifecycle = new PersonalAccessTokenProvider({
+    const lifecycle = new TokenLifecycle({
         // Notices (renewal due, a kept token): the engine shows its Log; stderr only in its verbose log.
         notify: (message) => {
             process.stderr.write(`${message}\n`);
@@ -193,27 +190,28 @@ export function resourceProviderService(
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
             const prior = Object.keys(olds.values).length > 0 ? olds.values : undefined;
-            const result = await lifecycle.check(prior, news.values, request.getUrn());
+            const result = await lifecycle.check({ olds: prior, news: news.values, urn: request.getUrn() });
             const response = new pb.CheckResponse();
             response.setInputs(toStruct(wrap(result.inputs, news.secrets)));
-            response.setFailuresList((result.failures ?? []).map(failure));
+            response.setFailuresList(result.failures.map(failure));
             return response;
         }),
         diff: about(async (request: InstanceType<typeof pb.DiffRequest>) => {
             requireType(request.getType(), request.getUrn());
-            const olds = unwrap(toJs(request.getOlds())).values as unknown as TokenOutputs;
-            const news = unwrap(toJs(request.getNews())).values as unknown as CheckedInputs;
-            const result = await lifecycle.diff(request.getId(), olds, news, request.getUrn());
+            const result = await lifecycle.diff({
+                id: request.getId(),
+                olds: unwrap(toJs(request.getOlds())).values,
+                news: unwrap(toJs(request.getNews())).values,
+                urn: request.getUrn(),
+            });
             const response = new pb.DiffResponse();
-            const { DIFF_SOME, DIFF_NONE, DIFF_UNKNOWN } = pb.DiffResponse.DiffChanges;
-            response.setChanges(
-                result.changes === true ? DIFF_SOME : result.changes === false ? DIFF_NONE : DIFF_UNKNOWN,
-            );
-            response.setReplacesList(result.replaces ?? []);
-            response.setDeletebeforereplace(result.deleteBeforeReplace === true);
+            const { DIFF_SOME, DIFF_NONE } = pb.DiffResponse.DiffChanges;
+            response.setChanges(result.changes ? DIFF_SOME : DIFF_NONE);
+            response.setReplacesList(result.replaces);
+            response.setDeletebeforereplace(result.deleteBeforeReplace);
             // Exactly what changes, as the rules judge it (dates as instants, scopes as sets): without
             // it the engine shows a text diff of the inputs, where another spelling of a date differs.
-            setDetailedDiff(response, result.diffs ?? [], result.replaces ?? []);
+            setDetailedDiff(response, result.diffs, result.replaces);
             return response;
         }),
         create: about(async (request: InstanceType<typeof pb.CreateRequest>) => {
@@ -225,10 +223,7 @@ export function resourceProviderService(
                 return response;
             }
             const inputs = unwrap(toJs(request.getProperties()));
-            const created = await lifecycle.create(
-                inputs.values as unknown as CheckedInputs,
-                request.getUrn(),
-            );
+            const created = await lifecycle.create({ inputs: inputs.values, urn: request.getUrn() });
             response.setId(created.id);
             response.setProperties(toStruct(wrap(created.outs, [...SECRET_OUTPUTS, ...inputs.secrets])));
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
@@ -239,16 +234,16 @@ export function resourceProviderService(
             const props = unwrap(toJs(request.getProperties()));
             const inputs = unwrap(toJs(request.getInputs()));
             const known = Object.keys(props.values).length > 0;
-            const result = await lifecycle.read(
-                request.getId(),
-                known ? (props.values as unknown as TokenOutputs) : undefined,
-                request.getUrn(),
+            const result = await lifecycle.read({
+                id: request.getId(),
+                prior: known ? props.values : undefined,
+                urn: request.getUrn(),
                 // The engine diffs a refreshed resource at once to show the refresh, unless told not to.
-                !/^(1|true)$/i.test(process.env.PULUMI_ENABLE_LEGACY_REFRESH_DIFF ?? ""),
-            );
+                diffFollows: !/^(1|true)$/i.test(process.env.PULUMI_ENABLE_LEGACY_REFRESH_DIFF ?? ""),
+            });
             const response = new pb.ReadResponse();
             // No id: the token is gone (only a successful list that lacks it says so).
-            if (result.id === undefined) return response;
+            if (result === undefined) return response;
             const secrets = [...SECRET_OUTPUTS, ...props.secrets, ...inputs.secrets];
             response.setId(result.id);
             response.setProperties(toStruct(wrap(result.props, secrets)));
@@ -265,11 +260,11 @@ export function resourceProviderService(
             }
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
-            const updated = await lifecycle.update(
-                request.getId(),
-                olds.values as unknown as TokenOutputs,
-                news.values as unknown as CheckedInputs,
-            );
+            const updated = await lifecycle.update({
+                id: request.getId(),
+                olds: olds.values,
+                news: news.values,
+            });
             response.setProperties(toStruct(wrap(updated.outs, [...SECRET_OUTPUTS, ...news.secrets])));
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
@@ -277,11 +272,7 @@ export function resourceProviderService(
         delete: about(async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
-            await lifecycle.delete(
-                request.getId(),
-                props.values as unknown as TokenOutputs,
-                request.getUrn(),
-            );
+            await lifecycle.delete({ id: request.getId(), props: props.values, urn: request.getUrn() });
             return new empty.Empty();
         }),
         // Nothing runs long enough to be cut short: each request is bounded by the client's timeouts.

@@ -5,7 +5,7 @@ import { createServer as createHttp, type Server } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
-import { isLoopbackHost, resolveConnection } from "../isc-client/config";
+import { isLoopbackHost, resolveFromEnvironment } from "../isc-client/config";
 import { scrub } from "../isc-client/redact";
 import { rotatorHandler } from "./handler";
 import { PULUMI_CLOUD_ISSUER, PULUMI_CLOUD_JWKS_URL } from "./verify";
@@ -100,7 +100,7 @@ export async function start(argv: string[]): Promise<Server | undefined> {
         throw new UsageError(
             `the ISC credentials come from the rotator's own environment: set ${missing.join(", ")}`,
         );
-    resolveConnection({}, { door: "dynamic", explicit: false }, process.env);
+    resolveFromEnvironment(process.env);
     const handler = rotatorHandler({
         publicUrl: httpsUrl(values["public-url"], "--public-url", false),
         jwksUrl: httpsUrl(values["jwks-url"] ?? PULUMI_CLOUD_JWKS_URL, "--jwks-url", true),

@@ -3,7 +3,7 @@
 // secret goes only into a 200 answer's body; every other answer, and every log line, is scrubbed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { clientFor } from "../isc-client/client";
-import { resolveConnection, type Environment } from "../isc-client/config";
+import { resolveFromEnvironment, type Environment } from "../isc-client/config";
 import { IscApiError, ConfigurationError } from "../isc-client/errors";
 import type { PacingLimits } from "../isc-client/pacing";
 import { printable, registerSecret, scrub } from "../isc-client/redact";
@@ -65,11 +65,7 @@ export function rotatorHandler(options: RotatorOptions): RotatorHandler {
             registerSecret(parsed.stateSecret);
             const client = clientFor(
                 // The rotator's own environment only (SAIL_*), as the audit reads it without a stack.
-                resolveConnection(
-                    {},
-                    { door: "dynamic", explicit: false },
-                    (options.env ?? (() => process.env))(),
-                ),
+                resolveFromEnvironment((options.env ?? (() => process.env))()),
                 options.retryPolicy,
                 options.rateLimit,
             );

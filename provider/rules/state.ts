@@ -2,9 +2,15 @@
 // hand (or written by something else) may hold any JSON. A malformed value is named, with what it
 // must be, instead of surfacing as a TypeError deep in a decision. Pure.
 import { isRfc3339 } from "./dates";
-import { isApiVersion, API_VERSIONS } from "./versions";
+import type { CheckedInputs, TokenOutputs } from "./types";
+import { isApiVersion, notAVersion } from "./versions";
 
-type Rule = [property: string, valid: (value: unknown) => boolean, what: string];
+/** A property's check, and what it must be (or, for the API version, the version table's wording). */
+type Rule = [
+    property: string,
+    valid: (value: unknown) => boolean,
+    what: string | ((value: unknown) => string),
+];
 
 const isString = (v: unknown): v is string => typeof v === "string";
 const optional =
@@ -21,7 +27,7 @@ const RULES: Rule[] = [
     ["tokenName", optional(isString), "a string"],
     ["secret", optional(isString), "a string"],
     ["adoptTokenId", optional(isString), "a token id (a string)"],
-    ["apiVersion", optional(isApiVersion), `one of ${API_VERSIONS.join(", ")}`],
+    ["apiVersion", optional(isApiVersion), notAVersion],
     [
         "scope",
         optional((v) => Array.isArray(v) && v.every(isString)),
@@ -57,7 +63,29 @@ export function stateProblems(state: unknown, only?: readonly string[]): string[
     const rules = only ? RULES.filter(([property]) => only.includes(property)) : RULES;
     return rules
         .filter(([property, valid]) => !valid(state[property]))
-        .map(([property, , what]) => `${property} must be ${what}, got ${shown(state[property])}`);
+        .map(([property, , what]) =>
+            typeof what === "string"
+                ? `${property} must be ${what}, got ${shown(state[property])}`
+                : `${property} ${what(state[property])}`,
+        );
+}
+
+/** The outputs in state, typed, when every property the lifecycle reads (or those `only` names) has its shape. */
+export function isTokenState(state: object, only?: readonly string[]): state is TokenOutputs {
+    return stateProblems(state, only).length === 0;
+}
+
+/**
+ * Inputs that came through check: a name and an API version (each may be unknown at preview). The
+ * engine calls check before diff; a door that did not is told so.
+ */
+export function isCheckedInputs(inputs: object): inputs is CheckedInputs {
+    return (
+        "name" in inputs &&
+        typeof inputs.name === "string" &&
+        "apiVersion" in inputs &&
+        typeof inputs.apiVersion === "string"
+    );
 }
 
 /** The error for a malformed state: which token, which properties, and the way out. */

@@ -7,13 +7,13 @@ import { addDays, hasPassed, instantMs, isLeapSecond, isRfc3339, wireInstant } f
 import { sameInstant } from "./equality";
 import { INPUT_NAMES, isUnknown, type CheckedInputs } from "./types";
 import {
-    API_VERSIONS_TEXT,
     LEGACY_MAX_EXPIRES_IN_DAYS,
     MODERN_VERSIONS_TEXT,
     orList,
     hasModernExpiry,
     isApiVersion,
     legacyExpiryLimit,
+    notAVersion,
 } from "./versions";
 
 export interface CheckFailure {
@@ -30,16 +30,13 @@ export interface ValidationContext {
      * passed check then and is not judged against `now` again: a date that has passed since must not
      * block every later preview of the stack (diff warns instead). Only a newly declared date is.
      */
-    prior?: Record<string, unknown>;
+    prior?: object;
 }
 
 export interface ValidationResult {
     inputs: CheckedInputs;
     failures: CheckFailure[];
 }
-
-/** The engine's own key for the serialized provider: it rides along with the inputs. */
-export const PROVIDER_KEY = "__provider";
 
 /** A date for messages, derived from `now` so that no hint ever suggests a date that has passed. */
 function exampleDate(now: Date): string {
@@ -65,9 +62,8 @@ function inputValidator(): ValidateFunction {
 }
 
 /** Validates the inputs of a PersonalAccessToken and fills in the API version. */
-export function validateInputs(raw: Record<string, unknown>, ctx: ValidationContext): ValidationResult {
+export function validateInputs(raw: object, ctx: ValidationContext): ValidationResult {
     const inputs: Record<string, unknown> = { ...raw };
-    delete inputs[PROVIDER_KEY];
     if (inputs.apiVersion === undefined || inputs.apiVersion === null)
         inputs.apiVersion = ctx.defaultApiVersion;
 
@@ -135,6 +131,10 @@ function describe(
     const at = propertyPath(error.instancePath);
     const prefix = at ? `${at}.` : "";
     const params = error.params as Record<string, unknown>;
+    // Not a version, whatever the keyword: the version table's one wording.
+    if (at === "apiVersion" && (error.keyword === "enum" || error.keyword === "type")) {
+        return { property: at, reason: notAVersion(valueAt(inputs, error.instancePath)) };
+    }
     switch (error.keyword) {
         case "additionalProperties": {
             const name = String(params.additionalProperty);
@@ -207,7 +207,6 @@ const TYPE_HINT: Record<string, string> = {
     "scope[]": 'a non-empty string such as "sp:scopes:default"',
     userAwareTokenNeverExpires: "true or false",
     accessTokenValiditySeconds: `a whole number of seconds from ${VALIDITY.minimum} to ${VALIDITY.maximum}`,
-    apiVersion: `one of ${API_VERSIONS_TEXT}`,
     adoptTokenId: "the id of an existing token of the API client's identity",
     onNameConflict: orList(ON_NAME_CONFLICT.enum.map((v) => JSON.stringify(v))),
     replaceIfSecretUnknown: "true or false",
@@ -224,7 +223,7 @@ const RANGE_HINT: Record<string, string> = {
 function crossFieldFailures(
     inputs: Record<string, unknown>,
     now: Date,
-    prior: Record<string, unknown> | undefined,
+    prior: object | undefined,
     example: string,
 ): CheckFailure[] {
     const failures: CheckFailure[] = [];
@@ -320,7 +319,7 @@ function crossFieldFailures(
 }
 
 /** Whether the inputs in state held the same instant: then it was accepted when it was declared. */
-function declaredBefore(prior: Record<string, unknown> | undefined, expirationDate: string): boolean {
-    const old = prior?.expirationDate;
+function declaredBefore(prior: object | undefined, expirationDate: string): boolean {
+    const old = prior && "expirationDate" in prior ? prior.expirationDate : undefined;
     return typeof old === "string" && isRfc3339(old) && sameInstant(old, expirationDate);
 }

@@ -38,6 +38,15 @@ export const API_VERSIONS_TEXT = API_VERSIONS.join(", ");
 /** The versions with modern expiry, as the messages that suggest one name them: "v2025, v2026 or v1". */
 export const MODERN_VERSIONS_TEXT = orList(MODERN_VERSIONS);
 
+/**
+ * The one wording of a value that is not an API version, after its subject ("apiVersion …",
+ * "--api-version …"): the versions it may be, and what it was.
+ */
+export function notAVersion(value: unknown): string {
+    const text = JSON.stringify(value) ?? String(value);
+    return `must be one of ${API_VERSIONS_TEXT}, got ${text.length > 60 ? `${text.slice(0, 60)}…` : text}`;
+}
+
 export const DEFAULT_API_VERSION: ApiVersion = "v1";
 
 /** The default and largest lifetime of minted bearer tokens. */

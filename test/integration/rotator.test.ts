@@ -45,7 +45,11 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
     });
 
     /** A rotator process's handler, behind a loopback server; a new one has no memory of earlier ones. */
-    async function rotator(allowEnvs = [ESC_ENV], jwksUrl = esc.jwksUrl): Promise<Rotator> {
+    async function rotator(
+        allowEnvs = [ESC_ENV],
+        jwksUrl = esc.jwksUrl,
+        env = () => ctx.h.env,
+    ): Promise<Rotator> {
         const log: string[] = [];
         const handler = rotatorHandler({
             publicUrl: PUBLIC_URL,
@@ -53,7 +57,7 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
             jwksUrl,
             allowEnvs,
             jwksCooldownMs: 0,
-            env: () => ctx.h.env,
+            env,
             now: () => ctx.h.emulator.clock.now(),
             log: (line) => log.push(line),
             retryPolicy: FAST_RETRIES,
@@ -445,6 +449,21 @@ describe("the ESC rotator (isc-pat rotator's handler) against the emulator", fun
             } finally {
                 broken.close();
             }
+        });
+
+        it("a rotator without its SAIL_* variables: 500 naming them, nothing sent to ISC", async () => {
+            const r = await rotator([ESC_ENV], esc.jwksUrl, () => ({
+                SAIL_BASE_URL: ctx.h.env.SAIL_BASE_URL,
+            }));
+            ctx.h.emulator.resetRequests();
+            const answer = await rotate(r, readmeRequest(), null);
+            assert.equal(answer.status, 500, answer.text);
+            assert.match(
+                answer.text,
+                /the rotator's own settings: .*missing: SAIL_CLIENT_ID, SAIL_CLIENT_SECRET/,
+            );
+            assert.doesNotMatch(answer.text, /pulumi config|sailpoint:/);
+            assert.deepEqual(ctx.h.emulator.requests, []);
         });
 
         it("nothing is allowed without --allow-env", async () => {

@@ -179,7 +179,7 @@ describe("hostile answers and unchecked calls", function () {
             assert.throws(() => checkApiVersion(version), {
                 name: "InvalidRequestError",
                 message: new RegExp(
-                    `^apiVersion ".*" is not valid: use one of ${API_VERSIONS_TEXT}. Nothing was sent$`,
+                    `^apiVersion must be one of ${API_VERSIONS_TEXT}, got ".*". Nothing was sent$`,
                 ),
             });
         }

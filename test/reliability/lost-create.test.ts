@@ -204,7 +204,7 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
         assert.ok(error instanceof TokenInitializationError);
         const [token] = h.emulator.tokens();
         assert.equal(error.id, token.id);
-        assert.equal(error.properties.__provider, serialized);
+        assert.equal((error.properties as Record<string, unknown>).__provider, serialized);
         assert.equal(error.properties.secret, "");
         assert.deepEqual(
             error.properties.scope,

@@ -6,6 +6,7 @@ import {
     normalizeBaseUrl,
     resolveConnection,
     resolveDefaultApiVersion,
+    resolveFromEnvironment,
     givenFromConfig,
     type ConnectionSettings,
     type Environment,
@@ -298,6 +299,30 @@ describe("config", () => {
         });
     });
 
+    describe("resolveFromEnvironment (the audit without --stack, the rotator)", () => {
+        it("names the missing variables alone: no stack config is read, so none is advised", () => {
+            const error = configError(() =>
+                resolveFromEnvironment(
+                    { SAIL_BASE_URL: "https://acme.api.identitynow.com" },
+                    " (or give --stack NAME)",
+                ),
+            );
+            assert.match(error.message, /missing: SAIL_CLIENT_ID, SAIL_CLIENT_SECRET\./);
+            assert.match(error.message, /from the environment only \(or give --stack NAME\)/);
+            assert.match(error.message, /export SAIL_CLIENT_SECRET=<value>/);
+            assert.doesNotMatch(error.message, /pulumi config|sailpoint:/);
+        });
+
+        it("takes the three variables as resolveConnection does", () => {
+            const env = {
+                SAIL_BASE_URL: "https://acme.api.identitynow.com/",
+                SAIL_CLIENT_ID: "id",
+                SAIL_CLIENT_SECRET: "env-only-secret-0a9b8c7d",
+            };
+            assert.deepEqual(resolveFromEnvironment(env), resolveConnection({}, DYNAMIC, env));
+        });
+    });
+
     describe("normalizeBaseUrl", () => {
         const accepted: [string, string][] = [
             ["https://acme.api.identitynow.com", "https://acme.api.identitynow.com"],
@@ -385,7 +410,7 @@ describe("config", () => {
                 const error = configError(() =>
                     resolveDefaultApiVersion(config({ [API_VERSION]: bad }), DYNAMIC),
                 );
-                assert.match(error.message, new RegExp(`${API_VERSION} is "${bad}"`));
+                assert.match(error.message, new RegExp(`${API_VERSION} must be one of .*, got "${bad}"`));
                 assert.ok(error.message.includes(API_VERSIONS_TEXT), error.message);
             });
         }

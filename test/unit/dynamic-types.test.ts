@@ -1,10 +1,19 @@
-// The dynamic door's arguments and outputs are generated from schema.json (scripts/gen-dynamic-types.ts),
-// as the SDKs are: resource.ts must be what the generator writes, so a schema change without
-// `npm run gen-types` (or a hand edit of a generated line) fails here.
+// The dynamic door's arguments and outputs, and the core's plain inputs, outputs and name lists, are
+// generated from schema.json (scripts/gen-dynamic-types.ts), as the SDKs are: resource.ts and
+// rules/types.ts must be what the generator writes, so a schema change without `npm run gen-types`
+// (or a hand edit of a generated line) fails here.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import schema from "../../schema.json";
-import { dynamicTypes, generatedResourceTs, region, RESOURCE_TS } from "../../scripts/gen-dynamic-types";
+import {
+    coreTypes,
+    dynamicTypes,
+    generatedResourceTs,
+    generatedTypesTs,
+    region,
+    RESOURCE_TS,
+    TYPES_TS,
+} from "../../scripts/gen-dynamic-types";
 
 describe("the dynamic door's types, generated from schema.json", function () {
     this.timeout(30_000);
@@ -37,5 +46,31 @@ describe("the dynamic door's types, generated from schema.json", function () {
         );
         assert.match(outputs, /declare readonly extra: pulumi\.Output<number \| null \| undefined>;/);
         assert.notEqual(await generatedResourceTs(text, changed), text);
+    });
+
+    describe("rules/types.ts", () => {
+        const types = readFileSync(TYPES_TS, "utf8");
+
+        it("is what npm run gen-types writes", async () => {
+            assert.equal(await generatedTypesTs(types, schema), types, "run npm run gen-types and commit");
+        });
+
+        it("a new property, a changed optionality or a renamed one shows as drift", async () => {
+            const changed = structuredClone(schema) as unknown as Parameters<typeof coreTypes>[0];
+            const inputs = changed.definitions.inputs;
+            inputs.properties = {
+                ...inputs.properties,
+                requestTimeout: { type: "integer", description: "New." },
+            };
+            changed.definitions.outputs.required = [
+                ...(changed.definitions.outputs.required ?? []),
+                "tenant",
+            ];
+            const regions = coreTypes(changed);
+            assert.match(regions.inputs, /\/\*\* New\. \*\/\nrequestTimeout\?: number;/);
+            assert.match(regions.outputs, /\ntenant: string;/);
+            assert.match(regions.names, /"replaceIfSecretUnknown", "requestTimeout"\] as const/);
+            assert.notEqual(await generatedTypesTs(types, changed), types);
+        });
     });
 });

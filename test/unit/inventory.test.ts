@@ -1,7 +1,7 @@
 // The inventory's pure decisions: classification at a given `now`, the gate, the state join, and the
 // emitted adopting declarations.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -224,6 +224,22 @@ describe("inventory (pure)", () => {
         );
         assert.match(help, new RegExp(`--unused-days N .*\\(default: ${DEFAULTS.unused.days}\\)`));
         assert.match(help, new RegExp(`--never-used-days N .*\\(default: ${DEFAULTS.neverUsed.days}\\)`));
+    });
+
+    it("isc-pat audit without --stack and without SAIL_* names the variables and --stack, not a stack config", () => {
+        const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("SAIL_")));
+        const run = spawnSync(
+            process.execPath,
+            [join(__dirname, "..", "..", "provider", "bin.js"), "audit"],
+            {
+                encoding: "utf8",
+                env,
+            },
+        );
+        assert.equal(run.status, 2, run.stderr);
+        assert.match(run.stderr, /missing: SAIL_BASE_URL, SAIL_CLIENT_ID, SAIL_CLIENT_SECRET/);
+        assert.match(run.stderr, /or give --stack NAME/);
+        assert.doesNotMatch(run.stderr, /pulumi config set/);
     });
 
     it("reports every date in the package's one spelling: UTC with milliseconds", () => {

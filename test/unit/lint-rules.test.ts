@@ -1,15 +1,15 @@
 // The lint rules that hold owners to their concerns (eslint.config.mjs): instants are read and spelled
 // by provider/rules/dates.ts alone in provider/ and policy/, the wall clock read by provider/rules/clock.ts
-// alone there, and the tests share one DAY. Run through
-// ESLint itself, on made sources, so a rule that stops firing fails here.
+// alone there, the tests share one DAY, the doors cast nothing through unknown, and `__provider` stays
+// in the dynamic door. Run through ESLint itself, on made sources, so a rule that stops firing fails here.
 import assert from "node:assert/strict";
 import { ESLint } from "eslint";
 import { REPO } from "../../scripts/pulumi-project";
 
-async function refusals(filePath: string, code: string): Promise<string[]> {
+async function refusals(filePath: string, code: string, rule = "no-restricted-syntax"): Promise<string[]> {
     const eslint = new ESLint({ cwd: REPO });
     const [result] = await eslint.lintText(code, { filePath: `${REPO}/${filePath}` });
-    return result.messages.filter((m) => m.ruleId === "no-restricted-syntax").map((m) => m.message);
+    return result.messages.filter((m) => m.ruleId === rule).map((m) => m.message);
 }
 
 const DATES = [
@@ -54,5 +54,31 @@ describe("lint: owners that are enforced", function () {
         assert.equal((await refusals("test/unit/x.test.ts", "export const DAY = 86_400_000;")).length, 2);
         assert.equal((await refusals("test/e2e/x.test.ts", "export const t = 3 * 86400000;")).length, 1);
         assert.deepEqual(await refusals("test/support/time.ts", "export const DAY = 86_400_000;"), []);
+    });
+
+    it("the doors cast nothing through unknown; the core may", async () => {
+        const cast = "export const k = (v: object) => v as unknown as string[];";
+        const rule = "house/no-cast-through-unknown";
+        for (const door of ["provider/native/x.ts", "provider/dynamic/x.ts"]) {
+            assert.equal((await refusals(door, cast, rule)).length, 1, door);
+            assert.deepEqual(await refusals(door, "export const k = (v: string) => v as string;", rule), []);
+        }
+        assert.deepEqual(await refusals("provider/rules/x.ts", cast, rule), []);
+    });
+
+    it("__provider is spelled in the dynamic door alone", async () => {
+        const rule = "house/no-serialized-provider-key";
+        const key = "__" + "provider";
+        const spellings = [
+            `export const k = "${key}";`,
+            `export const o = { ${key}: 1 };`,
+            `export const t = (x: string) => \`\${x}${key}\`;`,
+        ];
+        for (const file of ["provider/lifecycle/x.ts", "provider/native/x.ts", "policy/x.ts"]) {
+            for (const code of spellings)
+                assert.equal((await refusals(file, code, rule)).length, 1, `${file}: ${code}`);
+        }
+        for (const code of spellings)
+            assert.deepEqual(await refusals("provider/dynamic/x.ts", code, rule), []);
     });
 });

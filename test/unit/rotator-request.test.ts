@@ -1,6 +1,9 @@
 // The ESC rotator's pure parts: the body ESC posts read into a request and a state, with check's rules
 // and the names check uses; the generations' names; and the audit counting the rotator's generations.
+// Also the URLs `isc-pat rotator` refuses before it listens (the bin, spawned: it stops at once).
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import fc from "fast-check";
 import type { TokenRecord } from "../../wire/api-types";
 import { classify, renderTable } from "../../provider/audit/inventory";
@@ -131,5 +134,47 @@ describe("rotator: generations' names", () => {
         assert.ok(!by.get(g1.id)?.managed && by.get(g1.id)?.findings.includes("unmanaged"), "the leftover");
         assert.ok(by.get(other.id)?.findings.includes("unmanaged"));
         assert.match(renderTable(entries), /esc rotator \(ci-bot\)/);
+    });
+});
+
+describe("isc-pat rotator's URLs (SECURITY.md: https only, plain http on loopback)", () => {
+    const run = (...urls: string[]) =>
+        spawnSync(
+            process.execPath,
+            [
+                join(__dirname, "..", "..", "provider", "bin.js"),
+                "rotator",
+                "--plain-http-behind-proxy",
+                "--port",
+                "0",
+                ...urls,
+            ],
+            {
+                encoding: "utf8",
+                env: {
+                    PATH: process.env.PATH,
+                    SAIL_BASE_URL: "http://127.0.0.1:9",
+                    SAIL_CLIENT_ID: "id",
+                    SAIL_CLIENT_SECRET: "rotator-url-test-0a1b2c3d",
+                },
+                timeout: 20_000,
+            },
+        );
+
+    it("refuses a --jwks-url over plain http to another host, and a --public-url over http at all", () => {
+        const jwks = run(
+            "--public-url",
+            "https://rotator.example/isc-pat",
+            "--jwks-url",
+            "http://keys.example/jwks",
+        );
+        assert.equal(jwks.status, 2, jwks.stderr);
+        assert.match(
+            jwks.stderr,
+            /--jwks-url must be an https:\/\/ URL \(http:\/\/ only on a loopback host\)/,
+        );
+        const pub = run("--public-url", "http://127.0.0.1/isc-pat");
+        assert.equal(pub.status, 2, pub.stderr);
+        assert.match(pub.stderr, /--public-url must be an https:\/\/ URL/);
     });
 });

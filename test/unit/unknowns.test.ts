@@ -6,7 +6,7 @@ import fc from "fast-check";
 import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { createRequestFrom, outputsFrom } from "../../provider/rules/outputs";
 import { planDiff } from "../../provider/rules/plan";
-import { PersonalAccessTokenProvider } from "../../provider/lifecycle/provider";
+import { PersonalAccessTokenProvider } from "../../provider/dynamic/provider";
 import { INPUT_NAMES, UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 import { validateInputs } from "../../provider/rules/validate";
 import { API_VERSIONS, hasModernExpiry } from "../../provider/rules/versions";

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import type { ApiVersion } from "../../wire/api-types";
 import { INPUT_NAMES, UNKNOWN } from "../../provider/rules/types";
-import { PROVIDER_KEY, validateInputs, type CheckFailure } from "../../provider/rules/validate";
+import { validateInputs, type CheckFailure } from "../../provider/rules/validate";
 import {
     API_VERSIONS_TEXT,
     LEGACY_VERSIONS,
@@ -147,25 +147,6 @@ describe("validateInputs", () => {
                 "v3",
             );
             assertPasses({ name: "x" }, "v3");
-        });
-
-        it("removes __provider and never reports it as unknown", () => {
-            const raw = { name: "x", apiVersion: "v3", [PROVIDER_KEY]: "serialized-provider-blob" };
-            const { inputs, failures } = check(raw);
-            assert.deepEqual(failures, []);
-            assert.equal(PROVIDER_KEY in inputs, false);
-            assert.deepEqual(inputs, { name: "x", apiVersion: "v3" });
-            // The caller's object is left alone.
-            assert.equal(raw[PROVIDER_KEY], "serialized-provider-blob");
-        });
-
-        it("does not mention __provider when another property is unknown", () => {
-            const { failures } = check({ name: "x", apiVersion: "v3", [PROVIDER_KEY]: "p", colour: "red" });
-            assert.deepEqual(
-                failures.map((f) => f.property),
-                ["colour"],
-            );
-            assert.doesNotMatch(failures[0].reason, /__provider/);
         });
     });
 
