@@ -1,24 +1,60 @@
-// .mocharc.json lists the test files one by one, longest first: mocha's parallel mode hands them to its
-// workers in that order, so a long file started last would leave one worker running alone. A list can
-// forget a file, or name one twice (mocha would run it twice); this checks it against the sources.
+// .mocharc.json names the longest test files first: mocha's parallel mode hands files to its workers in
+// the order it collects them, so a long file started last would leave one worker running alone. They
+// are named as "./dist/…" before the glob that finds every file, and `ignore` names them as "dist/…",
+// which the glob's copies match and the "./" entries do not: each file once, the long ones first, a new
+// file found by the glob. This checks the files mocha itself collects from that configuration.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { REPO } from "../../scripts/pulumi-project";
 
-describe(".mocharc.json's spec", () => {
-    const spec = (JSON.parse(readFileSync(join(REPO, ".mocharc.json"), "utf8")) as { spec: string[] }).spec;
+interface MochaConfig {
+    spec: string[];
+    ignore: string[];
+}
 
-    it("names every test file under test/ exactly once, compiled", () => {
+/** The test files mocha collects from .mocharc.json, in order, relative to the repository. */
+function collected(config: MochaConfig): string[] {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const collectFiles = require("mocha/lib/cli/collect-files") as (options: object) => { files: string[] };
+    const cwd = process.cwd();
+    process.chdir(REPO);
+    try {
+        const { files } = collectFiles({
+            spec: config.spec,
+            ignore: config.ignore,
+            extension: ["js"],
+            file: [],
+            recursive: true,
+            sort: false,
+        });
+        return files.map((f) => relative(REPO, f));
+    } finally {
+        process.chdir(cwd);
+    }
+}
+
+describe(".mocharc.json's spec", () => {
+    const config = JSON.parse(readFileSync(join(REPO, ".mocharc.json"), "utf8")) as MochaConfig;
+    const files = collected(config);
+
+    it("runs every test file under test/ exactly once, compiled", () => {
         const sources = readdirSync(join(REPO, "test"), { recursive: true, encoding: "utf8" })
             .filter((f) => f.endsWith(".test.ts"))
             .map((f) => join("dist", "test", f.replace(/\.ts$/, ".js")));
-        const twice = spec.filter((f, i) => spec.indexOf(f) !== i);
-        assert.deepEqual(twice, [], "named twice (mocha would run them twice)");
-        assert.deepEqual([...spec].sort(), sources.sort(), "add a new test file to .mocharc.json's spec");
+        assert.deepEqual(
+            files.filter((f, i) => files.indexOf(f) !== i),
+            [],
+            "collected twice (mocha would run them twice)",
+        );
+        assert.deepEqual([...files].sort(), sources.sort());
     });
 
-    it("starts with the two clock-ahead reruns, the longest file", () => {
-        assert.equal(spec[0], "dist/test/clock-ahead.test.js");
+    it("starts with the files it names, the clock-ahead reruns first, each also in ignore", () => {
+        const named = config.spec.filter((s) => s.startsWith("./")).map((s) => s.slice(2));
+        assert.ok(named.length > 0);
+        assert.equal(named[0], "dist/test/clock-ahead.test.js");
+        assert.deepEqual(files.slice(0, named.length), named);
+        assert.deepEqual([...config.ignore].sort(), [...named].sort());
     });
 });
