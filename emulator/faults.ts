@@ -60,6 +60,8 @@ export interface FaultRule {
     endpoint?: "api" | "token" | "any";
     /** Fire this many times, then the rule is removed. Unlimited when omitted. */
     times?: number;
+    /** Let this many matching requests through first (e.g. the list a create makes before its POST). */
+    skip?: number;
     /** Fire with this probability (0..1) per matching request. Always when omitted. */
     probability?: number;
     /** For `delay`: milliseconds before the request is processed; for `slow-body`: over which the body trickles. Default 1000. */
@@ -88,6 +90,7 @@ interface ActiveRule {
     id: string;
     rule: FaultRule;
     remaining: number;
+    skip: number;
 }
 
 export class FaultInjector {
@@ -111,8 +114,16 @@ export class FaultInjector {
         if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times > 0)) {
             throw new TypeError("fault times must be a positive integer");
         }
+        if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0)) {
+            throw new TypeError("fault skip must be a whole number");
+        }
         const id = String(this.nextId++);
-        this.rules.push({ id, rule: { ...rule, kind: [...kinds] }, remaining: rule.times ?? Infinity });
+        this.rules.push({
+            id,
+            rule: { ...rule, kind: [...kinds] },
+            remaining: rule.times ?? Infinity,
+            skip: rule.skip ?? 0,
+        });
         return id;
     }
 
@@ -140,6 +151,10 @@ export class FaultInjector {
         for (const active of this.rules) {
             const { rule } = active;
             if (!matches(rule, target)) continue;
+            if (active.skip > 0) {
+                active.skip--;
+                continue;
+            }
             if (rule.probability !== undefined && this.random() >= rule.probability) continue;
             if (--active.remaining <= 0) this.remove(active.id);
             const kinds = rule.kind as readonly FaultKind[];

@@ -16,7 +16,7 @@ export const clientSecret = token.secret;
 export const expirationDate = token.expirationDate;
 /** From when the next scheduled up rotates the token: alert if a run is overdue past this. */
 export const rotationDueAt = token.rotationDueAt;
-/** The name at the API: "ci" plus the generation's creation time. */
+/** The name at the API: "ci" plus the generation's creation time and a random part. */
 export const tokenName = token.tokenName;
 /** After a rotation, while its overlap lasts: the previous token's id and until when it works. */
 export const previousGeneration = token.previousGeneration;

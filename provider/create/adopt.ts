@@ -7,7 +7,7 @@ import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
 import { hasPassed, instantOf } from "../rules/dates";
 import { createRequestFrom, outputsFrom } from "../rules/outputs";
 import { createExactlyOnce, type Declared } from "./exactly-once";
-import { interimName, replaceKeepingName, type CreateOutcome } from "./same-name";
+import { interimName, newDisambiguator, replaceKeepingName, type CreateOutcome } from "./same-name";
 import { planDiff, planPatch } from "../rules/plan";
 import { scrub } from "../isc-client/redact";
 import { rotationExpiry } from "../rules/rotation";
@@ -53,12 +53,14 @@ export async function createOrAdopt(
     const { inputs } = declared;
     const version = inputs.apiVersion;
     // The POST itself, exactly once; under another name for a gapless "replace" (replaceClash).
+    // A generation's name and an interim one carry a random part: no other client's token has them.
     const post = async (apiName?: string): Promise<CreateOutcome> => {
-        const body = createRequestFrom(inputs, now);
+        const body = createRequestFrom(inputs, now, newDisambiguator());
         const record = await createExactlyOnce(
             client,
             declared,
             apiName === undefined ? body : { ...body, name: apiName },
+            apiName !== undefined || Boolean(inputs.rotation),
         );
         return { id: record.id, outs: outputsFrom(record, inputs, record.secret) };
     };
@@ -77,7 +79,7 @@ export async function createOrAdopt(
     try {
         return await post();
     } catch (error) {
-        // A rotating token's name carries its creation time: a clash is not this resource's business.
+        // A rotating token's name is its generation's, random in part: a clash is not about the name.
         if (!isRefusal(error) || inputs.rotation) throw error;
         const clash = (await client.list(version, { ownerId: "me" })).find((t) => t.name === inputs.name);
         if (!clash) throw error;

@@ -29,17 +29,24 @@ export interface Declared {
  * made (see rules/lost-create.ts) has a secret that can never be known: it is deleted and the create
  * is made again. Ends with one live token whose secret we hold, or an error that says what is
  * at the API; a token the provider cannot prove it made is never deleted.
+ *
+ * `freshName`: the name has a random part no other client knows (a rotating generation's, an
+ * interim name), so no token had it before. Any other name is first looked up in one list of the
+ * owner's tokens: a token listed before the POST is never this create's, whatever its `created`
+ * says (the Date header bounds the attempt's start only to about a second).
  */
 export async function createExactlyOnce(
     client: IscPatClient,
     declared: Declared,
     body: CreateTokenRequest,
+    freshName: boolean,
 ): Promise<CreatedTokenRecord> {
     const version = declared.inputs.apiVersion;
-    let startedAtLocalMs: number | undefined;
+    // The attempt begins before the list: a token made while it is taken is in it, or after it.
+    const startedAtLocalMs = Date.now();
+    const listedBefore = freshName ? new Set<string>() : await idsBefore(client, version, body.name);
     const deleted: TokenRecord[] = [];
     for (let round = 1; ; round++) {
-        startedAtLocalMs ??= Date.now();
         let cause: Error;
         try {
             return await client.create(version, body);
@@ -50,10 +57,10 @@ export async function createExactlyOnce(
             if (!(error instanceof AmbiguousOutcomeError) && !afterLoss) throw error;
             cause = error as Error;
         }
-        const firstSent = startedAtLocalMs;
-        const tokens = await listAfterLoss(client, version, body.name, cause, firstSent);
+        const tokens = await listAfterLoss(client, version, body.name, cause, startedAtLocalMs);
         const listedAtServerMs = client.serverClock.serverTimeAtLeast(Date.now());
-        const judged = judgeSameNamed(tokens, body, version, client.serverClock.serverTimeAtLeast(firstSent));
+        const startedAtServerMs = client.serverClock.serverTimeAtLeast(startedAtLocalMs);
+        const judged = judgeSameNamed(tokens, body, version, startedAtServerMs, listedBefore);
         const foreign = judged.find((j) => !j.ours);
         if (foreign) throw new Error(scrub(foreignTokenMessage(cause.message, version, foreign)));
         for (const { token } of judged) {
@@ -63,6 +70,21 @@ export async function createExactlyOnce(
         if (round >= CREATE_ROUNDS) {
             throw new Error(scrub(exhaustedMessage(cause.message, round, deleted, listedAtServerMs)));
         }
+    }
+}
+
+/**
+ * The ids of the owner's tokens of `name` before the first POST, from a list still awaited or new
+ * (concurrent creates share one: a big up does not double its requests). Nothing is made when it fails.
+ */
+async function idsBefore(client: IscPatClient, version: ApiVersion, name: string): Promise<Set<string>> {
+    try {
+        const tokens = await client.listShared(version, "me", 0);
+        return new Set([...tokens.values()].filter((t) => t.name === name).map((t) => t.id));
+    } catch (error) {
+        (error as Error).message =
+            `${(error as Error).message} (listing the owner's tokens before creating "${name}", so that a lost answer could never be mistaken for another's token: nothing was made; run pulumi up again)`;
+        throw error;
     }
 }
 

@@ -191,3 +191,8 @@ export async function replaceKeepingName(
 export function interimName(name: string): string {
     return `${name}-replacing-${randomBytes(6).toString("hex")}`;
 }
+
+/** A rotating generation's disambiguator (rules/rotation.ts): random, so no other create has it. */
+export function newDisambiguator(): string {
+    return randomBytes(4).toString("hex");
+}

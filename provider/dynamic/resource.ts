@@ -88,7 +88,7 @@ export class PersonalAccessToken extends pulumi.dynamic.Resource {
     declare readonly expirationDateSource: pulumi.Output<
         "input" | "apiDefault" | "neverExpires" | "rotation" | undefined
     >;
-    /** With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent. */
+    /** With rotation: the token's name at the API, name plus the generation's creation time and a random part (-YYYYMMDDTHHMMSSZ-xxxxxxxx), so that no two generations clash, even of two resources of one name made in the same second. Without rotation the API's name is name, and this output is absent. */
     declare readonly tokenName: pulumi.Output<string | undefined>;
     /** With rotation: from when the next preview/up rotates the token (expirationDate minus rotateBeforeDays), for a pipeline to alert on. Absent without rotation. */
     declare readonly rotationDueAt: pulumi.Output<string | null | undefined>;

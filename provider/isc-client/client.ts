@@ -77,11 +77,18 @@ export class IscPatClient {
     /**
      * A list of one owner's tokens shared by concurrent callers and reused for a moment: a refresh
      * of N tokens costs one list, not N. Writes through this client drop the shared answer.
+     * `reuseMs`: how long an answer that has come serves; 0 joins only a list still awaited (the
+     * creates that list first, which must not see an answer older than their own start).
      */
-    listShared(version: ApiVersion, ownerId: string): Promise<Map<string, TokenRecord>> {
+    listShared(
+        version: ApiVersion,
+        ownerId: string,
+        reuseMs = LIST_FRESHNESS_MS,
+    ): Promise<Map<string, TokenRecord>> {
         const key = `${version} ${ownerId}`;
         const cached = this.lists.get(key);
-        if (cached && Date.now() - cached.at < LIST_FRESHNESS_MS) return cached.result;
+        if (cached && (cached.at === Number.POSITIVE_INFINITY || Date.now() - cached.at < reuseMs))
+            return cached.result;
         const shared: SharedList = {
             at: Number.POSITIVE_INFINITY,
             result: this.list(version, { ownerId }).then((records) => new Map(records.map((r) => [r.id, r]))),

@@ -163,6 +163,7 @@ export class Rotations {
                 client,
                 { inputs: { name: request.name, apiVersion: request.apiVersion } },
                 createBody(request, now),
+                false, // to the millisecond, not random: listed first (rules/lost-create.ts)
             );
             registerSecret(made.secret);
             return made;

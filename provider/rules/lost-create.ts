@@ -6,8 +6,11 @@
 //  2. its `created`, on the server's clock, is not before the first attempt was sent, as a lower
 //     bound of the server's time read from the Date header of an answer (never the client's
 //     clock alone, which may be minutes off);
-//  3. its scope, accessTokenValiditySeconds and expirationDate are what the create asked for;
-//  4. it has never been used (nobody holds a lost create's secret) and is not platform-managed.
+//  3. the owner's list before the first attempt did not hold it: the Date header counts whole
+//     seconds, so (2) alone would take a token made within a second before the attempt for ours
+//     (a name with a random part, a generation's or an interim one, needs no such list);
+//  4. its scope, accessTokenValiditySeconds and expirationDate are what the create asked for;
+//  5. it has never been used (nobody holds a lost create's secret) and is not platform-managed.
 // Anything else is foreign (another stack's, a person's) and is never deleted. A foreign token of
 // the name means this create cannot succeed anyway (the name is taken): the provider stops and
 // names it. Without a reading of the server's clock nothing is proven, so nothing is deleted.
@@ -26,16 +29,21 @@ export interface Judgement {
 /**
  * Judges the listed tokens that carry the create's name. `startedAtServerMs` is a lower bound of
  * the server's time when the first attempt was sent; undefined when no Date header was read.
+ * `listedBefore`: the ids the owner's list held before the first attempt.
  */
 export function judgeSameNamed(
     tokens: readonly TokenRecord[],
     request: CreateTokenRequest,
     version: ApiVersion,
     startedAtServerMs: number | undefined,
+    listedBefore: ReadonlySet<string> = new Set(),
 ): Judgement[] {
     return tokens
         .filter((t) => t !== null && typeof t === "object" && t.name === request.name)
-        .map((token) => ({ token, ...authorship(token, request, version, startedAtServerMs) }));
+        .map((token) => ({
+            token,
+            ...authorship(token, request, version, startedAtServerMs, listedBefore),
+        }));
 }
 
 function authorship(
@@ -43,6 +51,7 @@ function authorship(
     request: CreateTokenRequest,
     version: ApiVersion,
     startedAtServerMs: number | undefined,
+    listedBefore: ReadonlySet<string>,
 ): { ours: boolean; reason: string } {
     const created = typeof token.created === "string" ? instantMs(token.created) : Number.NaN;
     if (startedAtServerMs === undefined) {
@@ -57,6 +66,9 @@ function authorship(
             ours: false,
             reason: `it was created before this create began (at or after ${iso(startedAtServerMs)}, server clock)`,
         };
+    }
+    if (listedBefore.has(token.id)) {
+        return { ours: false, reason: "the owner's list held it before this create sent its request" };
     }
     if (token.lastUsed != null) {
         return {

@@ -12,12 +12,18 @@ import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, hasModernExpiry } from "./versio
 
 /**
  * The create request: exactly the declared fields, nothing the API would default anyway. A rotating
- * token gets its generation's name and expiry, from `now`.
+ * token gets its generation's name (from `now` and `disambiguator`, see rotation.ts) and expiry.
  */
-export function createRequestFrom(inputs: CheckedInputs, now: Date): CreateTokenRequest {
+export function createRequestFrom(
+    inputs: CheckedInputs,
+    now: Date,
+    disambiguator: string,
+): CreateTokenRequest {
     const { rotation, expirationDate } = inputs;
     const owner = expiryOwner(inputs);
-    const body: CreateTokenRequest = { name: rotation ? generationName(inputs.name, now) : inputs.name };
+    const body: CreateTokenRequest = {
+        name: rotation ? generationName(inputs.name, now, disambiguator) : inputs.name,
+    };
     if (owner === "rotation" && rotation) body.expirationDate = rotationExpiry(rotation, now);
     if (inputs.scope != null) body.scope = inputs.scope;
     if (inputs.accessTokenValiditySeconds != null)

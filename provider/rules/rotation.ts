@@ -3,12 +3,23 @@
 import type { RotationSettings, TokenOutputs } from "./types";
 
 import { addDays, hasPassed, instantMs, wireInstant, writtenInstant } from "./dates";
-const GENERATION_SUFFIX = /-(\d{8}T\d{6}Z)$/;
+/**
+ * A generation's suffix: its creation time, then a random disambiguator. Names are unique per owner,
+ * and two resources may declare one name (other scopes, say) and rotate in the same second: the time
+ * alone clashed. The disambiguator also proves a lost create's token ours by its name alone (no other
+ * client can know it). Names of generations made before it (time only) still belong to their name.
+ */
+const GENERATION_SUFFIX = /-(\d{8}T\d{6}Z)(?:-[0-9a-f]{8})?$/;
 
-/** A rotating token's API-side name: the declared name plus its creation time, unique per generation. */
-export function generationName(name: string, created: Date): string {
+/** A generation's disambiguator: 8 lowercase hex digits, random per create (create/same-name.ts). */
+export const DISAMBIGUATOR = /^[0-9a-f]{8}$/;
+
+/** A rotating token's API-side name: the declared name, its creation time and `disambiguator`. */
+export function generationName(name: string, created: Date, disambiguator: string): string {
+    if (!DISAMBIGUATOR.test(disambiguator))
+        throw new Error(`not a generation disambiguator: ${disambiguator}`);
     const stamp = wireInstant(created).replace(/[-:]/g, "");
-    return `${name}-${stamp}`;
+    return `${name}-${stamp}-${disambiguator}`;
 }
 
 /** The API-side name for a declared name, keeping the current generation's suffix. */

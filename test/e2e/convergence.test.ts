@@ -38,7 +38,7 @@ describe("end to end: every change converges in one up", function () {
         await set("fixed", { name: "fixed", expirationDate: inDays(30) });
         await upThenNoChanges("create");
         assert.equal(ctx.h.emulator.tokens().length, 6);
-        assert.match(names().join(" "), /rot-\d{8}T\d{6}Z/);
+        assert.match(names().join(" "), /rot-\d{8}T\d{6}Z-[0-9a-f]{8}/);
         const ids = ctx.project.outputs().clientIds as Record<string, string>;
 
         // Step 1: rotation off (never expiring), expiry cleared, scope to the default, rename with a
@@ -79,7 +79,7 @@ describe("end to end: every change converges in one up", function () {
         await upThenNoChanges("step 2");
         const rot = ctx.h.emulator.tokens().filter((t) => t.name.startsWith("rot"));
         assert.equal(rot.length, 1, "one rotating token, the never-expiring one replaced");
-        assert.match(rot[0].name, /^rot-\d{8}T\d{6}Z$/);
+        assert.match(rot[0].name, /^rot-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
         assert.notEqual(rot[0].expirationDate, null);
         assert.equal(ctx.h.emulator.tokens().length, 6, "nothing leaked");
     });

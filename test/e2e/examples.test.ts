@@ -69,7 +69,7 @@ describe("end to end: the examples", function () {
 
     it("rotation: one rotating token with its due date", async () => {
         const outputs = await upAndDestroy("rotation", async () => undefined, 1);
-        assert.match(outputs.tokenName as string, /^ci-\d{8}T\d{6}Z$/);
+        assert.match(outputs.tokenName as string, /^ci-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
         assert.ok(Date.parse(outputs.rotationDueAt as string) > Date.now());
         // overlapDays is declared; no rotation has happened yet, so no previous token is named.
         assert.equal(outputs.previousGeneration, undefined);

@@ -129,8 +129,8 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
         );
         assert.deepEqual(
             apiCalls(ctx.h.emulator),
-            ["patch", "create", "delete"],
-            "the old token moves aside, the new one is made, the old one is deleted last",
+            ["patch", "list", "create", "delete"],
+            "the old token moves aside, the owner's list before the POST, the new one is made, the old one is deleted last",
         );
         const writes = ctx.h.emulator.requests.filter(
             (r) => r.operation !== "token" && r.operation !== "list",

@@ -16,7 +16,7 @@ import { Project, recordInvocation } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
 import { configKey } from "../../provider/isc-client/settings";
 import { writtenDate } from "../../provider/rules/dates";
-import { generationName, rotationDueAt } from "../../provider/rules/rotation";
+import { rotationDueAt } from "../../provider/rules/rotation";
 import { filledFixture } from "../support/state-fixture";
 import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
 import { DAY } from "../support/time";
@@ -108,7 +108,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
 
         const [ci] = sandbox.emulator.tokens("v1");
         assert.equal(sandbox.emulator.tokens().length, 1);
-        assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z$/);
+        assert.match(ci.name, /^ci-deploy-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
         assert.deepEqual(
             prod.emulator.tokens("v2025").map((t) => t.name),
             ["prod-reporting"],
@@ -260,7 +260,8 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
                 new Date(Math.floor(now.getTime() / 1000) * 1000 + 90 * DAY).toISOString(),
             );
             const { secret: ciSecret, ...ci } = sandbox.emulator.createToken(sandbox.identityId, {
-                name: generationName("ci-deploy", now),
+                // A generation name as 0.1.0 wrote it: the creation time only, no random part.
+                name: `ci-deploy-${now.toISOString().slice(0, 19).replace(/[-:]/g, "")}Z`,
                 scope: ["sp:scopes:default"],
                 expirationDate: expires,
             });

@@ -159,6 +159,19 @@ describe("emulator: fault injection", () => {
         );
     });
 
+    it("skip lets that many matching requests through before the rule fires", () => {
+        const faults = new FaultInjector(1);
+        faults.add({ kind: "500", method: "GET", skip: 1, times: 2 });
+        const get = () => faults.pick({ method: "GET", path: PATH, apiVersion: "v3", endpoint: "api" })?.kind;
+        const post = () =>
+            faults.pick({ method: "POST", path: PATH, apiVersion: "v3", endpoint: "api" })?.kind;
+        assert.deepEqual(
+            [post(), get(), post(), get(), get(), get()],
+            [undefined, undefined, undefined, "500", "500", undefined],
+        );
+        assert.throws(() => faults.add({ kind: "500", skip: -1 }), /fault skip must be a whole number/);
+    });
+
     it("faults can target the token endpoint, and rules can be removed", async () => {
         const id = emu.faults.add({ kind: "503", endpoint: "token" });
         const res = await fetch(`${emu.baseUrl}/oauth/token`, { method: "POST" });

@@ -78,6 +78,7 @@ describe("a replacement that keeps the name (provider over HTTP)", function () {
             );
             assert.deepEqual(calls(), [
                 `patch ${old.id} 200`,
+                "list personal-access-tokens 200",
                 `create personal-access-tokens 200`,
                 `delete ${old.id} 204`,
             ]);
@@ -128,7 +129,7 @@ describe("a replacement that keeps the name (provider over HTTP)", function () {
         assert.deepEqual(working(old), [NAME]);
         assert.deepEqual(
             calls().map((c) => c.split(" ")[0]),
-            ["patch", "create", "list", "patch"],
+            ["patch", "list", "create", "list", "patch"],
         );
     });
 
@@ -196,7 +197,7 @@ describe("a replacement that keeps the name (provider over HTTP)", function () {
         assert.deepEqual(working(made), [NAME]);
         assert.deepEqual(
             calls().map((c) => c.split(" ").slice(0, 1).concat(c.split(" ")[2]).join(" ")),
-            ["patch 404", "create 200", "delete 404"],
+            ["patch 404", "list 200", "create 200", "delete 404"],
         );
     });
 

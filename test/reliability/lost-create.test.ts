@@ -7,7 +7,14 @@ import type { FaultKind } from "../../emulator";
 import { TokenInitializationError } from "../../provider";
 import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs } from "../../provider/rules/types";
-import { createToken, failure, inDays, startHarness, type Harness } from "../support/harness";
+import {
+    createToken,
+    failure,
+    inDays,
+    PATIENT_RETRIES,
+    startHarness,
+    type Harness,
+} from "../support/harness";
 import { until } from "../support/until";
 
 async function onlyToken(h: Harness, id: string, secret: string): Promise<TokenRecord> {
@@ -65,7 +72,8 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
     it("a lost create whose follow-up list fails six times still finds and deletes its token", async () => {
         h = await startHarness();
         h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
-        h.emulator.faults.add({ kind: "500", method: "GET", times: 6 });
+        // The list before the POST answers; the six after it fail.
+        h.emulator.faults.add({ kind: "500", method: "GET", skip: 1, times: 6 });
         const { id, outs } = await createToken(h.provider(), { name: "unlisted", expirationDate: inDays(5) });
         await onlyToken(h, id, outs.secret);
         assert.equal(h.emulator.counts().delete, 1);
@@ -100,7 +108,7 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
     it("a 500 on create whose list never answers: a true error naming the name, the time and the recovery", async () => {
         h = await startHarness();
         h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
-        h.emulator.faults.add({ kind: "500", method: "GET" });
+        h.emulator.faults.add({ kind: "500", method: "GET", skip: 1 });
         const error = await failure(
             "unlisted create",
             createToken(h.provider(), { name: "unknowable", expirationDate: inDays(5) }),
@@ -163,6 +171,60 @@ describe("lost creates: hostile answers, skewed clocks, foreign tokens", functio
         assert.equal(h.emulator.counts().delete, 0);
         assert.match(error.message, /created before this create began/);
         assert.match(error.message, new RegExp(`id ${foreign.id}`));
+    });
+
+    it("never deletes a same-named token with the same fields made just before the attempt, mid-second", async () => {
+        h = await startHarness();
+        const owner = await ownerOf(h);
+        const expirationDate = inDays(5);
+        // Mid-second: the Date headers the provider reads say the whole second, half a second and more
+        // before the attempt began, so its creation time lies inside the bound; only the owner's list
+        // before the POST tells it from this create's.
+        h.emulator.clock.set(Math.ceil(h.emulator.clock.nowMs() / 1_000) * 1_000 + 500);
+        const foreign = h.emulator.createToken(owner, { name: "shared", expirationDate });
+        h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
+        const error = await failure(
+            "foreign token just before",
+            createToken(h.provider(), { name: "shared", expirationDate }),
+        );
+        await h.emulator.idle();
+        assert.ok(h.emulator.verifySecret(foreign.id, foreign.secret), "the foreign token is untouched");
+        assert.equal(h.emulator.counts().delete, 0);
+        assert.match(error.message, new RegExp(`id ${foreign.id}, created `));
+        assert.match(error.message, /the owner's list held it before this create sent its request/);
+        assert.deepEqual(
+            h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation),
+            ["list", "create", "list"],
+        );
+    });
+
+    it("never deletes a same-named token with the same fields made just after the attempt began", async () => {
+        h = await startHarness();
+        const owner = await ownerOf(h);
+        const expirationDate = inDays(5);
+        // The create has begun: its list of the owner's tokens is held at the emulator, not yet
+        // answered, when the foreign token is made. Same name, same fields, after the start.
+        // Held long enough for a loaded machine to see it; the patient timeout never gives up on it.
+        h.emulator.faults.add({ kind: "delay", method: "GET", times: 1, delayMs: 2_000 });
+        h.emulator.faults.add({ kind: "503", method: "POST", times: 1 });
+        const begun = h.emulator.clock.nowMs();
+        const attempt = failure(
+            "foreign token just after the start",
+            createToken(h.provider({ retryPolicy: PATIENT_RETRIES }), { name: "shared", expirationDate }),
+        );
+        const held = () => h.emulator.requests.find((r) => r.operation === "list" && r.faulted === "delay");
+        await until(() => held() !== undefined, "the list at the emulator", {
+            unless: attempt.then(() => "the create ended first"),
+        });
+        const foreign = h.emulator.createToken(owner, { name: "shared", expirationDate });
+        assert.ok(Date.parse(foreign.created) > begun, "made after the create began");
+        assert.equal(held()?.status, null, "the foreign token came before the list was answered");
+        const error = await attempt;
+        await h.emulator.idle();
+        assert.ok(h.emulator.verifySecret(foreign.id, foreign.secret), "the foreign token is untouched");
+        assert.equal(h.emulator.counts().delete, 0);
+        assert.match(error.message, new RegExp(`id ${foreign.id}, created `));
+        assert.match(error.message, /the owner's list held it before this create sent its request/);
     });
 
     it("never deletes a same-named token made during the attempt with other fields", async () => {

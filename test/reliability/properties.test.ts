@@ -13,8 +13,10 @@
 //  - every error is of a kind the provider means to throw (an API error, a lost outcome, a name
 //    conflict, a failed initialization, a lost create's verdict), never a bug's TypeError;
 //  - no error message holds a secret.
-// Foreign tokens are made 2 s before the sequence, or just after each create step begins (with
-// other fields, so that only the fields can tell them apart). The seed is random per run, printed
+// Foreign tokens are made 2 s before the sequence; or, at each create step of their slot, given a
+// creation time just after it begins (with other fields, so that only the fields can tell them
+// apart), or up to a second before or after it begins with the same fields, so that only the
+// owner's list before the POST can (the Date header bounds the attempt's start to about a second). The seed is random per run, printed
 // before it starts and with every failure (rerun with PROPERTY_SEED=<seed>); the scenarios in
 // properties.seeds.json, which once failed, are recorded whole (not as a path through the
 // generators, which a new fault or step kind would change) and replay on every run.
@@ -49,9 +51,12 @@ const FAULT_MENU: readonly FaultRule[] = [
     { kind: "create-200-empty-object", times: 1 },
     // A clean-up (or any) delete that keeps failing: the engine's "initialization failed" path.
     { kind: "500", method: "DELETE", times: 6 },
-    // A follow-up list that fails six times, and one that does not answer at all during the step.
+    // A list that fails six times, and one that does not answer at all during the step: the one a
+    // create makes before its POST, or (skip: 1) the follow-up list after a lost create.
     { kind: "500", method: "GET", times: 6 },
     { kind: "503", method: "GET", times: 30 },
+    { kind: "500", method: "GET", skip: 1, times: 6 },
+    { kind: "503", method: "GET", skip: 1, times: 30 },
     { kind: "reset-after", method: "PATCH", times: 1 },
     { kind: "reset-after", method: "DELETE", times: 1 },
     { kind: "502", method: "GET", times: 2 },
@@ -69,13 +74,16 @@ interface Step {
 }
 /**
  * Per slot: no foreign token, one of the slot's name, one of its rename (both 2 s before the
- * sequence), or one of the slot's name with another scope whose creation time is made just after
- * each create step of that slot begins ("late").
+ * sequence), one of the slot's name with another scope whose creation time is made just after
+ * each create step of that slot begins ("late"), or one of the slot's name and fields whose
+ * creation time is made `nearMs[slot]` from each create step's start ("near").
  */
-type ForeignKind = "none" | "same" | "renamed" | "late";
+type ForeignKind = "none" | "same" | "renamed" | "late" | "near";
 export interface Scenario {
     clockOffsetMs: number;
     foreign: ForeignKind[];
+    /** Per slot, for "near": from 1 s before to 1 s after the step's start, on the server's clock. */
+    nearMs?: number[];
     steps: Step[];
 }
 /** A scenario that once failed, kept whole: properties.seeds.json. */
@@ -88,10 +96,11 @@ interface Recorded {
 
 const scenario: fc.Arbitrary<Scenario> = fc.record({
     clockOffsetMs: fc.constantFrom(0, -300_000, 300_000),
-    foreign: fc.array(fc.constantFrom<ForeignKind>("none", "none", "same", "renamed", "late"), {
+    foreign: fc.array(fc.constantFrom<ForeignKind>("none", "none", "same", "renamed", "late", "near"), {
         minLength: SLOTS,
         maxLength: SLOTS,
     }),
+    nearMs: fc.array(fc.integer({ min: -1_000, max: 1_000 }), { minLength: SLOTS, maxLength: SLOTS }),
     steps: fc.array(
         fc.record({
             op: fc.constantFrom<Op>("create", "create", "update", "read", "delete"),
@@ -178,7 +187,7 @@ async function runScenario(s: Scenario, seed: number): Promise<void> {
         h.emulator.deleteToken(probe.id);
         const foreign: Foreign[] = [];
         s.foreign.forEach((kind, slot) => {
-            if (kind === "none" || kind === "late") return;
+            if (kind !== "same" && kind !== "renamed") return;
             const made = h.emulator.createToken(probe.outs.owner.id, {
                 name: nameOf(slot, kind === "renamed"),
                 expirationDate,
@@ -187,13 +196,14 @@ async function runScenario(s: Scenario, seed: number): Promise<void> {
             const { secret, ...record } = made;
             foreign.push({ record, secret });
         });
-        // "late": the slot's name, another scope; its creation time is set as each create step begins.
+        // "late": the slot's name, another scope; "near": its name and fields. Their creation time
+        // is set as each create step begins.
         const late = new Map<number, Foreign>();
         s.foreign.forEach((kind, slot) => {
-            if (kind !== "late") return;
+            if (kind !== "late" && kind !== "near") return;
             const made = h.emulator.createToken(probe.outs.owner.id, {
                 name: nameOf(slot, false),
-                scope: ["sp:scopes:default"],
+                ...(kind === "late" ? { scope: ["sp:scopes:default"] } : {}),
                 expirationDate,
             });
             hygiene.secret(made.secret);
@@ -220,8 +230,9 @@ async function runScenario(s: Scenario, seed: number): Promise<void> {
             const tracked = state.get(step.slot);
             const lateToken = late.get(step.slot);
             if (step.op === "create" && lateToken) {
-                // Just after this attempt begins, on the server's clock.
-                const created = new Date(h.emulator.clock.nowMs() + 50).toISOString().replace("Z", "000Z");
+                // Just after this attempt begins ("late"), or near its start ("near"), on the server's clock.
+                const near = s.foreign[step.slot] === "near" ? (s.nearMs?.[step.slot] ?? 0) : 50;
+                const created = new Date(h.emulator.clock.nowMs() + near).toISOString().replace("Z", "000Z");
                 h.emulator.patchToken(lateToken.record.id, { created });
                 lateToken.record = { ...lateToken.record, created };
             }

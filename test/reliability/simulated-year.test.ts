@@ -52,7 +52,7 @@ describe("a simulated year of daily pulumi up", function () {
             const now = emulator.clock.nowMs();
             const live = emulator
                 .tokens()
-                .filter((t) => /^rotating-\d{8}T\d{6}Z$/.test(t.name))
+                .filter((t) => /^rotating-\d{8}T\d{6}Z-[0-9a-f]{8}$/.test(t.name))
                 .filter((t) => t.expirationDate !== null && Date.parse(t.expirationDate) > now);
             assert.ok(live.length >= 1, `${when}: the rotating token has a live token`);
         };

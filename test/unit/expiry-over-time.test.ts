@@ -15,7 +15,7 @@ const inDays = (days: number, from = T0) => new Date(from.getTime() + days * DAY
 const iso = (date: Date) => date.toISOString().replace(/\.000Z$/, "Z");
 
 function created(inputs: CheckedInputs, at = T0): TokenOutputs {
-    const body = createRequestFrom(inputs, at);
+    const body = createRequestFrom(inputs, at, "0a1b2c3d");
     const record: TokenRecord = {
         id: "e".repeat(32),
         name: body.name,
@@ -99,7 +99,7 @@ describe("turning rotation off", () => {
     for (const apiVersion of ["v3", "v1"] as const) {
         it(`${apiVersion}: drops the generation suffix from the API name in the same update`, () => {
             const state = created({ name: "ci", apiVersion, rotation });
-            assert.match(state.tokenName ?? "", /^ci-\d{8}T\d{6}Z$/);
+            assert.match(state.tokenName ?? "", /^ci-\d{8}T\d{6}Z-0a1b2c3d$/);
             const off: CheckedInputs =
                 apiVersion === "v1"
                     ? { name: "ci", apiVersion, expirationDate: iso(inDays(60)) }
@@ -142,7 +142,7 @@ describe("what check accepts, the API is sent in its own spelling", () => {
                 { now, defaultApiVersion: "v1" },
             );
             assert.deepEqual(failures, []);
-            assert.equal(createRequestFrom(inputs, now).expirationDate, wire);
+            assert.equal(createRequestFrom(inputs, now, "0a1b2c3d").expirationDate, wire);
             assert.equal(wireDate(spelling), wire);
         });
     }
@@ -189,7 +189,7 @@ describe("one precedence for the expiry", () => {
             rotation: { expiresInDays: 30, rotateBeforeDays: 7 },
             expirationDate: iso(inDays(200)),
         };
-        const body = createRequestFrom(inputs, T0);
+        const body = createRequestFrom(inputs, T0, "0a1b2c3d");
         assert.equal(body.expirationDate, iso(inDays(30)));
         const outs = created(inputs);
         assert.equal(expirySourceOf(outs), "rotation");

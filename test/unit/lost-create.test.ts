@@ -45,6 +45,17 @@ describe("lost create: proof of authorship", () => {
         );
     });
 
+    it("listed before the attempt: foreign, whatever its created says (the Date header counts whole seconds)", () => {
+        // Made after the attempt began by the server's clock, with every field asked for: only the
+        // list taken before the POST tells it from ours.
+        const early = token({ created: new Date(START + 1).toISOString() });
+        const [judged] = judgeSameNamed([early], REQUEST, "v2025", START, new Set([early.id]));
+        assert.equal(judged.ours, false);
+        assert.match(judged.reason, /the owner's list held it before this create sent its request/);
+        const [other] = judgeSameNamed([early], REQUEST, "v2025", START, new Set(["c".repeat(32)]));
+        assert.equal(other.ours, true, "another id listed before does not make it foreign");
+    });
+
     it("fields other than asked for: foreign, naming them", () => {
         const cases: [Partial<TokenRecord>, string][] = [
             [{ scope: ["sp:scopes:default"] }, "scope"],

@@ -49,7 +49,9 @@ describe("outputs", () => {
     describe("createRequestFrom", () => {
         it("sends only the name when nothing else is declared", () => {
             for (const version of [...LEGACY, ...MODERN]) {
-                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }, NOW), { name: "ci" });
+                assert.deepEqual(createRequestFrom({ name: "ci", apiVersion: version }, NOW, "0a1b2c3d"), {
+                    name: "ci",
+                });
                 assert.deepEqual(
                     createRequestFrom(
                         {
@@ -61,6 +63,7 @@ describe("outputs", () => {
                             accessTokenValiditySeconds: null,
                         },
                         NOW,
+                        "0a1b2c3d",
                     ),
                     { name: "ci" },
                 );
@@ -79,6 +82,7 @@ describe("outputs", () => {
                         accessTokenValiditySeconds: 600,
                     },
                     NOW,
+                    "0a1b2c3d",
                 ),
                 {
                     name: "ci",
@@ -89,7 +93,11 @@ describe("outputs", () => {
                 },
             );
             assert.deepEqual(
-                createRequestFrom({ name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true }, NOW),
+                createRequestFrom(
+                    { name: "ci", apiVersion: "v1", userAwareTokenNeverExpires: true },
+                    NOW,
+                    "0a1b2c3d",
+                ),
                 {
                     name: "ci",
                     userAwareTokenNeverExpires: true,
@@ -107,6 +115,7 @@ describe("outputs", () => {
                         userAwareTokenNeverExpires: true,
                     },
                     NOW,
+                    "0a1b2c3d",
                 );
                 assert.deepEqual(body, { name: "ci", expirationDate: "2026-09-01T00:00:00Z" });
                 assert.equal("userAwareTokenNeverExpires" in body, false);

@@ -22,7 +22,7 @@ const declared: CheckedInputs = { name: "ci", apiVersion: "v1", scope: ["sp:scop
 
 /** The state after creating `declared` at T0, as the API would answer. */
 function createdAt(now: Date): TokenOutputs {
-    const body = createRequestFrom(declared, now);
+    const body = createRequestFrom(declared, now, "0a1b2c3d");
     const record: TokenRecord = {
         id: "a".repeat(32),
         name: body.name,
@@ -39,22 +39,35 @@ function createdAt(now: Date): TokenOutputs {
 }
 
 describe("rotation", () => {
-    it("names each generation after its creation time, and keeps the suffix on a rename", () => {
-        assert.equal(generationName("ci", T0), "ci-20261123T100000Z");
-        assert.ok(isNameOf("ci-20261123T100000Z", "ci", rotation));
-        assert.ok(!isNameOf("ci-20261123T100000Z", "ci", undefined));
-        assert.ok(!isNameOf("cix-20261123T100000Z", "ci", rotation));
-        assert.equal(apiNameFor("deploy", rotation, "ci-20261123T100000Z"), "deploy-20261123T100000Z");
+    it("names each generation after its creation time and a disambiguator, and keeps the suffix on a rename", () => {
+        assert.equal(generationName("ci", T0, "0a1b2c3d"), "ci-20261123T100000Z-0a1b2c3d");
+        assert.throws(() => generationName("ci", T0, ""), /not a generation disambiguator/);
+        assert.ok(isNameOf("ci-20261123T100000Z-0a1b2c3d", "ci", rotation));
+        assert.ok(!isNameOf("ci-20261123T100000Z-0a1b2c3d", "ci", undefined));
+        assert.ok(!isNameOf("cix-20261123T100000Z-0a1b2c3d", "ci", rotation));
+        assert.ok(!isNameOf("ci-20261123T100000Z-0A1B2C3D", "ci", rotation), "lowercase hex only");
+        assert.equal(
+            apiNameFor("deploy", rotation, "ci-20261123T100000Z-0a1b2c3d"),
+            "deploy-20261123T100000Z-0a1b2c3d",
+        );
         assert.equal(apiNameFor("deploy", undefined, "ci"), "deploy");
     });
 
+    it("reads the names of generations made before the disambiguator (time only): older stacks' state", () => {
+        assert.ok(isNameOf("ci-20261123T100000Z", "ci", rotation));
+        assert.ok(!isNameOf("cix-20261123T100000Z", "ci", rotation));
+        assert.equal(apiNameFor("deploy", rotation, "ci-20261123T100000Z"), "deploy-20261123T100000Z");
+        const record = { ...({} as TokenRecord), name: "ci-20261123T100000Z" };
+        assert.equal(outputsFrom(record as TokenRecord, declared, "").name, "ci", "no drift on the name");
+    });
+
     it("creates a generation that expires expiresInDays after creation", () => {
-        const body = createRequestFrom(declared, T0);
-        assert.equal(body.name, "ci-20261123T100000Z");
+        const body = createRequestFrom(declared, T0, "0a1b2c3d");
+        assert.equal(body.name, "ci-20261123T100000Z-0a1b2c3d");
         assert.equal(body.expirationDate, "2027-02-21T10:00:00Z");
         const outs = createdAt(T0);
         assert.equal(outs.name, "ci");
-        assert.equal(outs.tokenName, "ci-20261123T100000Z");
+        assert.equal(outs.tokenName, "ci-20261123T100000Z-0a1b2c3d");
         assert.equal(expirySourceOf(outs), "rotation");
         assert.equal(outs.rotationDueAt, "2027-02-07T10:00:00.000Z");
         assert.deepEqual(inputsFrom(outs), declared, "refresh gives back exactly the declared inputs");
@@ -71,7 +84,7 @@ describe("rotation", () => {
             plan.renewal ?? "",
             /expires on 2027-02-21T10:00:00.000Z, inside the 14-day rotation window/,
         );
-        const next = createRequestFrom(declared, at(76));
+        const next = createRequestFrom(declared, at(76), "0a1b2c3d");
         assert.notEqual(
             next.name,
             outs.tokenName,
@@ -113,7 +126,7 @@ describe("rotation", () => {
     it("renames a rotating token in place, keeping its generation suffix", () => {
         const outs = createdAt(T0);
         const ops = planPatch(outs, { ...declared, name: "deploy" }, at(1));
-        assert.deepEqual(ops, [{ op: "replace", path: "/name", value: "deploy-20261123T100000Z" }]);
+        assert.deepEqual(ops, [{ op: "replace", path: "/name", value: "deploy-20261123T100000Z-0a1b2c3d" }]);
     });
 
     it("validates rotation settings in check", () => {

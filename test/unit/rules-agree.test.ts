@@ -48,7 +48,7 @@ describe("provider check and the emulator's rules agree", () => {
                     // limit covers that skew). Check cannot keep a date ahead of a clock that runs ahead.
                     const server = new Date(now.getTime() - 3_600_000);
                     assert.doesNotThrow(
-                        () => validateCreate(createRequestFrom(inputs, now), apiVersion, server),
+                        () => validateCreate(createRequestFrom(inputs, now, "0a1b2c3d"), apiVersion, server),
                         expirationDate,
                     );
                 },
@@ -70,7 +70,7 @@ describe("provider check and the emulator's rules agree", () => {
                     if (failures.length > 0) return;
                     assert.doesNotThrow(() =>
                         validateCreate(
-                            createRequestFrom(inputs, now),
+                            createRequestFrom(inputs, now, "0a1b2c3d"),
                             apiVersion,
                             new Date(now.getTime() + 5_000),
                         ),

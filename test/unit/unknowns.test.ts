@@ -78,7 +78,7 @@ function withUnknowns(raw: Raw, paths: string[][]): Raw {
 /** The state after creating `raw` at T0, as the API answers. */
 function stateFor(raw: Raw): TokenOutputs {
     const inputs = validateInputs(raw, { now: T0, defaultApiVersion: "v1" }).inputs;
-    const body = createRequestFrom(inputs, T0);
+    const body = createRequestFrom(inputs, T0, "0a1b2c3d");
     const legacyDefault = !hasModernExpiry(inputs.apiVersion as ApiVersion) && !body.expirationDate;
     const record: TokenRecord = {
         id: "f".repeat(32),

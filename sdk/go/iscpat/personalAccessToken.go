@@ -54,7 +54,7 @@ type PersonalAccessToken struct {
 	SecretKnown pulumi.BoolPtrOutput `pulumi:"secretKnown"`
 	// The tenant the token lives at: its canonical API root, e.g. https://acme.api.identitynow.com, recorded by every create, read and update. A provider at another tenant, or acting as another identity than owner, never reads, changes or deletes the token on trust. Absent from a state written before it existed, until an operation touches the token.
 	Tenant pulumi.StringPtrOutput `pulumi:"tenant"`
-	// With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
+	// With rotation: the token's name at the API, name plus the generation's creation time and a random part (-YYYYMMDDTHHMMSSZ-xxxxxxxx), so that no two generations clash, even of two resources of one name made in the same second. Without rotation the API's name is name, and this output is absent.
 	TokenName pulumi.StringPtrOutput `pulumi:"tokenName"`
 	// The never-expires acknowledgment, on v2025/v2026/v1: true, or absent for false (the state stores no default).
 	UserAwareTokenNeverExpires pulumi.BoolPtrOutput `pulumi:"userAwareTokenNeverExpires"`
@@ -285,7 +285,7 @@ func (o PersonalAccessTokenOutput) Tenant() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.Tenant }).(pulumi.StringPtrOutput)
 }
 
-// With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
+// With rotation: the token's name at the API, name plus the generation's creation time and a random part (-YYYYMMDDTHHMMSSZ-xxxxxxxx), so that no two generations clash, even of two resources of one name made in the same second. Without rotation the API's name is name, and this output is absent.
 func (o PersonalAccessTokenOutput) TokenName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *PersonalAccessToken) pulumi.StringPtrOutput { return v.TokenName }).(pulumi.StringPtrOutput)
 }

@@ -489,7 +489,7 @@ class PersonalAccessToken(pulumi.CustomResource):
     @pulumi.getter(name="tokenName")
     def token_name(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
-        With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent.
+        With rotation: the token's name at the API, name plus the generation's creation time and a random part (-YYYYMMDDTHHMMSSZ-xxxxxxxx), so that no two generations clash, even of two resources of one name made in the same second. Without rotation the API's name is name, and this output is absent.
         """
         return pulumi.get(self, "token_name")
 
