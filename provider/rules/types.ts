@@ -79,7 +79,7 @@ export interface TokenOutputs extends TokenInputs {
     managed?: boolean;
     /** Where expirationDate comes from: the input, the API's default of 6 months after creation (beta/v3/v2024 without expirationDate), never (v2025/v2026/v1 without expirationDate), or rotation. Absent when the other outputs say it: rotation when rotation is set, else never when expirationDate is null, else the input. */
     expirationDateSource?: "input" | "apiDefault" | "neverExpires" | "rotation";
-    /** With rotation: the token's name at the API, name plus the generation's creation time (-YYYYMMDDTHHMMSSZ), so that the incoming and outgoing tokens never clash. Without rotation the API's name is name, and this output is absent. */
+    /** With rotation: the token's name at the API, name plus the generation's creation time and a random part (-YYYYMMDDTHHMMSSZ-xxxxxxxx), so that no two generations clash, even of two resources of one name made in the same second. Without rotation the API's name is name, and this output is absent. */
     tokenName?: string;
     /** With rotation: from when the next preview/up rotates the token (expirationDate minus rotateBeforeDays), for a pipeline to alert on. Absent without rotation. */
     rotationDueAt?: string | null;
