@@ -76,13 +76,16 @@ function validValidity(value: unknown): number {
 }
 
 /**
- * A future RFC 3339 date-time, normalised to UTC with milliseconds (`2026-05-01T00:00:00.000Z`).
+ * A future RFC 3339 date-time, normalised to UTC with milliseconds (`YYYY-MM-DDThh:mm:ss.sssZ`).
  * Choice: the API's examples use that form; whether it echoes the caller's spelling is undocumented.
  */
 function validFutureDate(value: unknown, now: Date, max?: Date): string {
     const date = typeof value === "string" ? parseRfc3339(value) : null;
-    if (date === null)
-        throw badRequest("expirationDate must be an RFC 3339 date-time, e.g. 2026-05-01T00:00:00.000Z");
+    if (date === null) {
+        // The example is a valid answer now (a month ahead), never a date that has passed.
+        const example = addMonths(now, 1).toISOString().replace(/T.*$/, "T00:00:00.000Z");
+        throw badRequest(`expirationDate must be an RFC 3339 date-time, e.g. ${example}`);
+    }
     if (date.getTime() <= now.getTime()) throw badRequest("expirationDate must be in the future");
     if (max && date.getTime() > max.getTime()) {
         throw badRequest("expirationDate must be at most 6 months after the creation date");

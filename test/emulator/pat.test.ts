@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../wire/api-types";
 import { API_VERSIONS, collectionPath, type IscEmulator } from "../../emulator/index";
+import { parseRfc3339 } from "../../emulator/dates";
 import { bearer, call, daysFromNow, startEmulator } from "./helpers";
 import { DAY } from "../support/time";
 
@@ -371,6 +372,13 @@ describe("emulator: personal access tokens", () => {
                 [],
             ];
             for (const body of bad) assertError(await create("v3", body), 400, "400.1 Bad Request Content");
+            // The example a malformed date is answered with is a valid one now, never a past date.
+            const malformed = await create("v3", { name: "d", expirationDate: "tomorrow" });
+            const example = /e\.g\. (\S+)$/.exec(
+                (malformed.body as unknown as ErrorResponseDto).messages[0].text,
+            )?.[1];
+            assert.ok(example && parseRfc3339(example)!.getTime() > emu.clock.nowMs(), String(example));
+            assert.equal((await create("v3", { name: "example", expirationDate: example })).status, 200);
             const ok = await create("v3", {
                 name: "null-scope",
                 scope: null,
