@@ -1,12 +1,13 @@
 // `npm run bench`: provider overhead against raw HTTP, refresh and auth economy, real engine runs
 // under the rate limit, state size and the dynamic provider's memory. Prints a table and writes the
 // same figures to bench/results.json. A MISS is a measurement, not an error: the exit code is 0.
-import { writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { engineRuns, type CliRun, type EngineResult } from "./engine";
 import { inProcess, type InProcessResult } from "./inprocess";
 import { pluginFigures, type PluginResult } from "./plugin";
+import { doorRows, doorsFigures, formattedDoorsMarkdown, withDoorsTable, type DoorsFigures } from "./doors";
 import { REPO, removeInstalls } from "../scripts/pulumi-project";
 import { progress, round, table, verdict } from "./report";
 
@@ -251,24 +252,28 @@ function memorySection(e: EngineResult, checks: Check[]): string {
     const peak = Math.max(...e.memory.map((run) => Math.max(run.peakRssMb ?? 0, run.hwmMb ?? 0)));
     const pass = e.memory.every((run) => run.peakRssMb !== null) && peak < RSS_TARGET_MB;
     checks.push({
-        figure: `memory: dynamic-provider peak RSS, ${e.settings.memoryTokens} tokens (up, no-change up, destroy)`,
+        figure: `memory: dynamic-provider peak RSS, ${e.settings.memoryTokens} tokens (up, no-change preview, destroy)`,
         value: `${peak} MB`,
         target: `< ${RSS_TARGET_MB} MB`,
         pass,
     });
     return [
-        `6. Memory: the dynamic-provider node process while the CLI handles ${e.settings.memoryTokens} tokens; emulator rate limit off,`,
-        "   the provider still paces itself at 100 per 10 s. VmRSS sampled every 200 ms, and the kernel's",
-        "   high-water mark (VmHWM). The no-change up runs the same program with nothing to do (check and diff",
-        "   only, no API request): the engine's and the provider process's fixed cost for 500 resources.",
+        `6. Memory: the dynamic-provider node process while the CLI handles ${e.settings.memoryTokens} tokens, under the same rate limit.`,
+        "   VmRSS sampled every 200 ms, and the kernel's high-water mark (VmHWM). The no-change preview runs",
+        "   the same program with nothing to do (check and diff only, no API request): the engine's and the",
+        "   provider process's fixed cost for 500 resources.",
         "",
         table(
             cliHeaders,
             e.memory.map((run) => cliRow(run, pass)),
         ),
-        "",
-        `   Idle node processes in the program's directory (RSS after loading got, no work): node alone ${e.idleRssMb.node} MB,`,
-        `   with @pulumi/pulumi ${e.idleRssMb.pulumi} MB, with @pulumi/pulumi and this package ${e.idleRssMb.pulumiAndPackage} MB.`,
+        ...(e.idleRssMb
+            ? [
+                  "",
+                  `   Idle node processes in the program's directory (RSS after loading got, no work): node alone ${e.idleRssMb.node} MB,`,
+                  `   with @pulumi/pulumi ${e.idleRssMb.pulumi} MB, with @pulumi/pulumi and this package ${e.idleRssMb.pulumiAndPackage} MB.`,
+              ]
+            : []),
     ].join("\n");
 }
 
@@ -300,6 +305,52 @@ function pluginSection(p: PluginResult, checks: Check[]): string {
         `7. The plugin as shipped: the launcher started ${p.starts} times (node ${process.version}), no engine.`,
         `   Spawn to the port on stdout: median ${p.startupMs} ms (${p.startupMsRuns.join(", ")}); idle RSS a second later:`,
         `   ${p.idleRssMb} MB. The bundle is ${round(p.bundleBytes / 1024, 0)} KiB; one tarball ${round(p.tarballBytes / 1024, 0)} KiB.`,
+        `   The dynamic door's provider (node and @pulumi/pulumi's dynamic-provider), started the same way: median`,
+        `   ${p.dynamicStartupMs} ms (${p.dynamicStartupMsRuns.join(", ")}); the npm package ${round(p.npmTarballBytes / 1024, 0)} KiB.`,
+    ].join("\n");
+}
+
+function doorsSection(f: DoorsFigures, plugin: EngineResult, checks: Check[]): string {
+    const rows = doorRows(f);
+    for (const row of rows) {
+        for (const door of ["plugin", "dynamic"] as const) {
+            if (row.pass[door] === null) continue;
+            checks.push({
+                figure: `doors: ${door}: ${row.figure.replace(/`/g, "")}`,
+                value: row[door],
+                target: row.target,
+                pass: row.pass[door],
+            });
+        }
+    }
+    return [
+        "8. The two doors side by side, on the same work in one run: a Pulumi YAML program through the plugin",
+        "   installed by name from its tarball, and the TypeScript e2e-program through the dynamic door; each",
+        "   door against its own emulator, both enforcing 100 requests per 10 s. The first 100 requests go",
+        "   as fast as the engine asks for them; after them, request i could arrive at allowed(i) =",
+        "   allowed(i - 100) + 10 s (allowed = arrival for the first 100). Pacing lag = the longest any request",
+        "   came after its allowed time (it adds up over the windows); span = first to last request at the",
+        "   emulator, over the floor = the last request's allowed time from the first request. README.md",
+        "   quotes this table (bench/doors.json).",
+        "",
+        table(
+            ["figure", "plugin (YAML)", "dynamic (TypeScript)", "target", "plugin", "dynamic"],
+            rows.map((r) => [
+                r.figure.replace(/`/g, ""),
+                r.plugin,
+                r.dynamic,
+                r.target,
+                verdict(r.pass.plugin),
+                verdict(r.pass.dynamic),
+            ]),
+        ),
+        "",
+        "   The plugin's runs:",
+        "",
+        table(
+            cliHeaders,
+            [...plugin.runs, ...plugin.memory].map((run) => cliRow(run, null)),
+        ),
     ].join("\n");
 }
 
@@ -326,12 +377,28 @@ function summaryRows(checks: Check[]): string[][] {
 
 async function main(): Promise<void> {
     const started = Date.now();
+    const loadAverage = round(loadavg()[0], 1);
     progress("sections 1-3: provider in process vs raw got");
     const inproc = await inProcess();
-    progress("sections 4-6: the Pulumi CLI");
-    const engine = await engineRuns();
+    progress("sections 4-6: the Pulumi CLI, dynamic door");
+    const engine = await engineRuns("dynamic");
+    progress("section 8: the Pulumi CLI, the plugin");
+    const pluginEngine = await engineRuns("plugin");
     progress("section 7: the plugin as shipped");
-    const plugin = await pluginFigures();
+    const plugin = await pluginFigures(engine.programDir);
+    const meta = {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: availableParallelism(),
+        platform: `${process.platform} ${process.arch}`,
+        loadAverage,
+    };
+    const doors = doorsFigures(pluginEngine, engine, plugin, {
+        date: meta.date,
+        node: meta.node,
+        cpus: meta.cpus,
+        loadAverage,
+    });
     const checks: Check[] = [];
     const sections = [
         overheadSection(inproc, checks),
@@ -339,27 +406,36 @@ async function main(): Promise<void> {
         engineSection(engine, checks),
         memorySection(engine, checks),
         pluginSection(plugin, checks),
+        doorsSection(doors, pluginEngine, checks),
     ];
     const durationS = round((Date.now() - started) / 1000, 1);
-    const meta = {
-        date: new Date().toISOString(),
-        node: process.version,
-        cpus: availableParallelism(),
-        platform: `${process.platform} ${process.arch}`,
-        durationS,
-    };
     const misses = checks.filter((c) => c.pass === false);
     const summary = table(["figure", "value", "target", "result"], summaryRows(checks));
     const report = [
-        `pulumi-sailpoint-pat benchmark: node ${meta.node}, ${meta.cpus} CPUs, ${meta.platform}, ${meta.date}, ${durationS} s`,
+        `pulumi-sailpoint-pat benchmark: node ${meta.node}, ${meta.cpus} CPUs, ${meta.platform}, load average ${loadAverage} at the start, ${meta.date}, ${durationS} s`,
         ...sections,
         `Summary: ${checks.length - misses.length} PASS, ${misses.length} MISS`,
         summary,
     ].join("\n\n");
     process.stdout.write(`${report}\n`);
-    const results = { meta, inProcess: inproc, engine, plugin, checks };
+    const results = {
+        meta: { ...meta, durationS },
+        inProcess: inproc,
+        engine,
+        pluginEngine,
+        plugin,
+        doors,
+        checks,
+    };
     writeFileSync(join(REPO, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    progress("wrote bench/results.json");
+    // The figures the README quotes, and the README's table of them (test/unit/bench-readme.test.ts).
+    writeFileSync(join(REPO, "bench", "doors.json"), `${JSON.stringify(doors, null, 4)}\n`);
+    const readme = join(REPO, "README.md");
+    writeFileSync(
+        readme,
+        withDoorsTable(readFileSync(readme, "utf8"), await formattedDoorsMarkdown(doors, readme)),
+    );
+    progress("wrote bench/results.json, bench/doors.json and README.md's table of the two doors");
 }
 
 main()

@@ -1,21 +1,38 @@
-// Sections 4-6: the real Pulumi CLI against the emulator (the e2e-program, the package installed from
-// its packed tarball): up/refresh/destroy of 200 tokens under the real rate limit, the state size per
-// token, and the dynamic-provider process's memory while it handles 500 tokens.
+// Sections 4-6 and 8: the real Pulumi CLI against the emulator, through either door on the same work:
+// the dynamic door (the e2e-program, the package installed from its packed tarball) or the plugin (a
+// Pulumi YAML program of the same tokens, the plugin installed by name from its tarball). Up, no-change
+// preview, refresh and destroy of 200 tokens and up, no-change preview and destroy of 500, all under the
+// real rate limit; the state size per token; the provider process's memory; the pacing lag and span.
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { IscEmulator, type RequestCounts, type RequestEntry } from "../emulator";
 import { PERSONAL_ACCESS_TOKEN_TYPE as TOKEN_TYPE } from "../provider/rules/types";
-import { Project } from "../scripts/pulumi-project";
+import { Project, pulumiYamlCli } from "../scripts/pulumi-project";
+import { packageVersion } from "../scripts/bundle-plugin";
+import { RESOURCE_TOKEN } from "../provider/native/package-schema";
+import { writeTarballs } from "../scripts/plugin-tarballs";
 import { inDays, mean, progress, round } from "./report";
 
-export const ENGINE_TOKENS = 200;
-export const MEMORY_TOKENS = 500;
+/** BENCH_TOKENS and BENCH_MEMORY_TOKENS shrink the runs while working on the benchmark itself. */
+export const ENGINE_TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
+export const MEMORY_TOKENS = Number(process.env.BENCH_MEMORY_TOKENS ?? 500);
 export const ENGINE_LATENCY_MS = 5;
 /** The API's documented limit, enforced by the emulator in section 4. */
 export const API_LIMIT = { requests: 100, windowSeconds: 10 };
 const SAMPLE_MS = 200;
+
+/** The plugin (a YAML program, the plugin installed by name) or the dynamic door (a TypeScript program). */
+export type Door = "plugin" | "dynamic";
+
+/** What names the provider process on its command line: the plugin's bundle, or @pulumi/pulumi's dynamic provider. */
+const PROVIDER_PROCESS: Record<Door, string> = {
+    plugin: "pulumi-resource-iscpat.js",
+    dynamic: "dynamic-provider",
+};
 
 export interface CliRun {
     command: string;
@@ -39,7 +56,17 @@ export interface CliRun {
     burstFloorS: number;
     /** wallS / floorS; null when nothing was sent. */
     ratio: number | null;
-    /** The dynamic-provider node process(es): largest VmRSS sampled, and the kernel's VmHWM. */
+    /** First to last accepted API request, at the emulator, in seconds. */
+    spanS: number | null;
+    /** When the API's windows let the last request in, after the first window (pacingFigures), from the first request. */
+    floorFromFirstWindowS: number | null;
+    /** spanS / floorFromFirstWindowS (null under 101 requests). */
+    spanRatio: number | null;
+    /** The pacing lag: the longest any request came after the API's windows let it in (pacingFigures); null under 101 requests. */
+    lagS: number | null;
+    /** Each accepted API request's arrival at the emulator, seconds from the first (for a closer look). */
+    arrivalsS: number[];
+    /** The provider node process(es): largest VmRSS sampled, and the kernel's VmHWM. */
     peakRssMb: number | null;
     hwmMb: number | null;
     providerProcesses: number;
@@ -62,20 +89,25 @@ export interface StateSize {
 }
 
 export interface EngineResult {
+    door: Door;
     settings: { latencyMs: number; rateLimit: typeof API_LIMIT; tokens: number; memoryTokens: number };
     runs: CliRun[];
     state: StateSize;
     memory: CliRun[];
-    /** RSS of an idle node process in the program's directory: bare, and with the modules loaded. */
-    idleRssMb: { node: number; pulumi: number; pulumiAndPackage: number };
+    /** RSS of an idle node process in the program's directory: bare, and with the modules loaded (dynamic door). */
+    idleRssMb?: { node: number; pulumi: number; pulumiAndPackage: number };
+    /** The installed program's directory (the dynamic door's has node_modules): for the start-up figures. */
+    programDir: string;
 }
 
-/** Samples the RSS of this process's descendants whose command line names the dynamic provider. */
+/** Samples the RSS of this process's descendants whose command line names the provider. */
 class RssSampler {
     private timer?: NodeJS.Timeout;
     private readonly pids = new Set<number>();
     peakKb = 0;
     hwmKb = 0;
+
+    constructor(private readonly marker: string) {}
 
     start(): void {
         this.timer = setInterval(() => this.sample(), SAMPLE_MS);
@@ -92,7 +124,7 @@ class RssSampler {
     }
 
     private sample(): void {
-        for (const pid of providerPids()) {
+        for (const pid of providerPids(this.marker)) {
             let status: string;
             try {
                 status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -110,8 +142,8 @@ function kb(status: string, field: string): number {
     return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
 }
 
-/** Descendants of this process (not other users of the machine) running `dynamic-provider`. */
-function providerPids(): number[] {
+/** Descendants of this process (not other users of the machine) whose node command line names `marker`. */
+function providerPids(marker: string): number[] {
     const children = new Map<number, number[]>();
     for (const entry of readdirSync("/proc")) {
         if (!/^\d+$/.test(entry)) continue;
@@ -129,7 +161,7 @@ function providerPids(): number[] {
         queue.push(...(children.get(pid) ?? []));
         try {
             const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-            if (/(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => arg.includes("dynamic-provider"))) {
+            if (/(^|\/)node$/.test(cmdline[0]) && cmdline.some((arg) => arg.includes(marker))) {
                 found.push(pid);
             }
         } catch {
@@ -140,19 +172,20 @@ function providerPids(): number[] {
 }
 
 async function cli(
+    door: Door,
     project: Project,
     emulator: IscEmulator,
     args: string[],
     tokens: number,
     label = `pulumi ${args[0]}`,
 ): Promise<CliRun> {
-    progress(`${label}: pulumi ${args.join(" ")} (${tokens} tokens)`);
+    progress(`${door}: ${label}: pulumi ${args.join(" ")} (${tokens} tokens)`);
     const accepted = (r: RequestEntry) => r.operation !== "token" && r.status !== 429;
     const runStart = Date.now();
     const windowStart = runStart - API_LIMIT.windowSeconds * 1000;
     const carriedIn = emulator.requests.filter((r) => accepted(r) && Date.parse(r.at) > windowStart).length;
     emulator.resetRequests();
-    const sampler = new RssSampler();
+    const sampler = new RssSampler(PROVIDER_PROCESS[door]);
     sampler.start();
     const started = performance.now();
     await project.run(args).finally(() => sampler.stop());
@@ -163,6 +196,11 @@ async function cli(
     const apiRequests = log.filter(accepted).length;
     const floorS = apiRequests / (API_LIMIT.requests / API_LIMIT.windowSeconds);
     const times = offsets(log);
+    const arrivals = log
+        .filter(accepted)
+        .map((r) => Date.parse(r.at))
+        .sort((a, b) => a - b);
+    const pacing = pacingFigures(arrivals);
     return {
         command: `pulumi ${args.join(" ")}`,
         label,
@@ -179,7 +217,42 @@ async function cli(
         floorS: round(floorS, 2),
         burstFloorS: Math.max(0, Math.ceil(apiRequests / API_LIMIT.requests) - 1) * API_LIMIT.windowSeconds,
         ratio: floorS > 0 ? round(wallS / floorS, 3) : null,
+        ...pacing,
+        arrivalsS: arrivals.map((t) => round((t - arrivals[0]) / 1000, 3)),
         ...sampler.result(),
+    };
+}
+
+/**
+ * What the API's sliding window allowed against what came, from the accepted requests' arrival times
+ * (ms, sorted). The first 100 go as fast as the engine asks; after them, request i could arrive at
+ * allowed_i = allowed_(i-100) + 10 s (allowed = arrival for the first 100). The pacing lag is the
+ * longest any request came after its allowed time (it adds up over the windows); the floor is the last
+ * request's allowed time, from the first request; the span is the last request's arrival, from the first.
+ */
+export function pacingFigures(arrivals: readonly number[]): {
+    spanS: number | null;
+    floorFromFirstWindowS: number | null;
+    spanRatio: number | null;
+    lagS: number | null;
+} {
+    const n = arrivals.length;
+    if (n === 0) return { spanS: null, floorFromFirstWindowS: null, spanRatio: null, lagS: null };
+    const spanS = round((arrivals[n - 1] - arrivals[0]) / 1000, 2);
+    if (n <= API_LIMIT.requests) return { spanS, floorFromFirstWindowS: null, spanRatio: null, lagS: null };
+    const windowMs = API_LIMIT.windowSeconds * 1000;
+    const allowed = arrivals.slice(0, API_LIMIT.requests);
+    let lagMs = 0;
+    for (let i = API_LIMIT.requests; i < n; i++) {
+        allowed.push(allowed[i - API_LIMIT.requests] + windowMs);
+        lagMs = Math.max(lagMs, arrivals[i] - allowed[i]);
+    }
+    const floorMs = allowed[n - 1] - arrivals[0];
+    return {
+        spanS,
+        floorFromFirstWindowS: round(floorMs / 1000, 2),
+        spanRatio: round((arrivals[n - 1] - arrivals[0]) / floorMs, 3),
+        lagS: round(lagMs / 1000, 2),
     };
 }
 
@@ -207,8 +280,8 @@ function perKey(objects: Record<string, unknown>[]): Record<string, number> {
     return Object.fromEntries(sizes.sort((a, b) => b[1] - a[1]));
 }
 
-function stateSize(resources: Record<string, unknown>[]): StateSize {
-    const tokens = resources.filter((r) => r.type === TOKEN_TYPE);
+function stateSize(resources: Record<string, unknown>[], type: string): StateSize {
+    const tokens = resources.filter((r) => r.type === type);
     if (tokens.length === 0) throw new Error("no PersonalAccessToken in the stack export");
     const props = (key: string) => tokens.map((r) => (r[key] ?? {}) as Record<string, unknown>);
     return {
@@ -233,16 +306,51 @@ function stateSize(resources: Record<string, unknown>[]): StateSize {
     };
 }
 
-async function newStack(sail: Record<string, string>, count: number, name: string): Promise<Project> {
+/** The dynamic door's stack: the e2e-program with `count` tokens named `name-<i>`. */
+async function dynamicStack(sail: Record<string, string>, count: number, name: string): Promise<Project> {
     const project = new Project("e2e-program", sail);
     await project.init({ count: String(count) });
     await project.setConfig("token", { name, scope: ["sp:scopes:default"], expirationDate: inDays(60) });
     return project;
 }
 
-export async function engineRuns(): Promise<EngineResult> {
+/**
+ * The plugin's stack: a Pulumi YAML program of the same tokens (YAML has no loop: one resource each,
+ * the default provider from SAIL_*), the plugin installed by name from its tarball in the project's
+ * own PULUMI_HOME.
+ */
+async function pluginStack(
+    sail: Record<string, string>,
+    count: number,
+    name: string,
+    tarball: string,
+    dirs: string[],
+): Promise<Project> {
+    const dir = mkdtempSync(join(tmpdir(), "pat-bench-yaml-"));
+    dirs.push(dir);
+    const resources = Array.from({ length: count }, (_, i) =>
+        [
+            `    token-${i}:`,
+            "        type: iscpat:index:PersonalAccessToken",
+            "        properties:",
+            `            name: ${name}-${i}`,
+            '            scope: ["sp:scopes:default"]',
+            `            expirationDate: "${inDays(60)}"`,
+        ].join("\n"),
+    );
+    writeFileSync(
+        join(dir, "Pulumi.yaml"),
+        ["name: pat-bench-yaml", "runtime: yaml", "resources:", ...resources, ""].join("\n"),
+    );
+    const project = new Project(dir, sail);
+    await project.run(["plugin", "install", "resource", "iscpat", packageVersion(), "--file", tarball]);
+    await project.init();
+    return project;
+}
+
+export async function engineRuns(door: Door): Promise<EngineResult> {
     const creds = {
-        clientId: `bench-${randomBytes(4).toString("hex")}`,
+        clientId: `bench-${door}-${randomBytes(4).toString("hex")}`,
         clientSecret: randomBytes(24).toString("hex"),
     };
     const emulator = await IscEmulator.start({
@@ -258,37 +366,63 @@ export async function engineRuns(): Promise<EngineResult> {
         SAIL_CLIENT_SECRET: creds.clientSecret,
     };
     const projects: Project[] = [];
+    const dirs: string[] = [];
     try {
-        progress("engine: installing the e2e-program from the packed tarball, creating the stack");
-        const project = await newStack(sail, ENGINE_TOKENS, "bench-engine");
+        let stack: (count: number, name: string) => Promise<Project>;
+        if (door === "plugin") {
+            progress("plugin: the YAML language host, the plugin's tarball");
+            pulumiYamlCli();
+            const tarballs = mkdtempSync(join(tmpdir(), "pat-bench-tarballs-"));
+            dirs.push(tarballs);
+            const [tarball] = writeTarballs(tarballs);
+            stack = (count, name) => pluginStack(sail, count, name, tarball, dirs);
+        } else {
+            progress("dynamic: installing the e2e-program from the packed tarball");
+            stack = (count, name) => dynamicStack(sail, count, name);
+        }
+        const project = await stack(ENGINE_TOKENS, `bench-${door}`);
         projects.push(project);
         const skip = ["--yes", "--skip-preview"];
         // Back to back, as a pipeline runs them.
         const runs: CliRun[] = [];
-        runs.push(await cli(project, emulator, ["up", ...skip], ENGINE_TOKENS));
+        runs.push(await cli(door, project, emulator, ["up", ...skip], ENGINE_TOKENS));
         expectTokens(emulator, ENGINE_TOKENS, "up");
-        const state = stateSize((await project.exportState()).deployment.resources);
-        runs.push(await cli(project, emulator, ["refresh", ...skip], ENGINE_TOKENS));
-        runs.push(await cli(project, emulator, ["destroy", ...skip], ENGINE_TOKENS));
+        const state = stateSize(
+            (await project.exportState()).deployment.resources,
+            door === "plugin" ? RESOURCE_TOKEN : TOKEN_TYPE,
+        );
+        runs.push(
+            await cli(door, project, emulator, ["preview"], ENGINE_TOKENS, "pulumi preview (no changes)"),
+        );
+        runs.push(await cli(door, project, emulator, ["refresh", ...skip], ENGINE_TOKENS));
+        runs.push(await cli(door, project, emulator, ["destroy", ...skip], ENGINE_TOKENS));
         expectTokens(emulator, 0, "destroy");
 
-        // Memory: the emulator does not limit, the provider still paces itself at 100 per 10 s.
-        emulator.setRateLimit(false);
-        const big = await newStack(sail, MEMORY_TOKENS, "bench-memory");
+        // Memory and the span at 500, under the same limit.
+        const big = await stack(MEMORY_TOKENS, `bench-${door}-500`);
         projects.push(big);
         const memory: CliRun[] = [];
-        memory.push(await cli(big, emulator, ["up", ...skip], MEMORY_TOKENS));
+        memory.push(await cli(door, big, emulator, ["up", ...skip], MEMORY_TOKENS));
         expectTokens(emulator, MEMORY_TOKENS, "up");
         // The engine's and the provider process's own cost: the same program, nothing to change.
-        memory.push(await cli(big, emulator, ["up", ...skip], MEMORY_TOKENS, "pulumi up (no changes)"));
-        memory.push(await cli(big, emulator, ["destroy", ...skip], MEMORY_TOKENS));
+        memory.push(
+            await cli(door, big, emulator, ["preview"], MEMORY_TOKENS, "pulumi preview (no changes)"),
+        );
+        memory.push(await cli(door, big, emulator, ["destroy", ...skip], MEMORY_TOKENS));
         expectTokens(emulator, 0, "destroy");
-        const idle = {
-            node: idleRssMb(big.dir, []),
-            pulumi: idleRssMb(big.dir, ["@pulumi/pulumi"]),
-            pulumiAndPackage: idleRssMb(big.dir, ["@pulumi/pulumi", "@isc-pat/pulumi-sailpoint-pat"]),
-        };
+        const idle =
+            door === "dynamic"
+                ? {
+                      node: idleRssMb(big.dir, []),
+                      pulumi: idleRssMb(big.dir, ["@pulumi/pulumi"]),
+                      pulumiAndPackage: idleRssMb(big.dir, [
+                          "@pulumi/pulumi",
+                          "@isc-pat/pulumi-sailpoint-pat",
+                      ]),
+                  }
+                : undefined;
         return {
+            door,
             settings: {
                 latencyMs: ENGINE_LATENCY_MS,
                 rateLimit: API_LIMIT,
@@ -299,9 +433,11 @@ export async function engineRuns(): Promise<EngineResult> {
             state,
             memory,
             idleRssMb: idle,
+            programDir: big.dir,
         };
     } finally {
         for (const project of projects) project.cleanup();
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
         await emulator.stop();
     }
 }

@@ -1,6 +1,7 @@
 // The plugin as shipped, without the engine: how long the launcher takes from spawn to the port on
 // stdout (what the engine waits for at each `pulumi` command, once per provider instance), its idle
-// RSS, and the sizes of its bundle and of one tarball (each platform's is the same archive).
+// RSS, and the sizes of its bundle and of one tarball (each platform's is the same archive); the same
+// start-up of the dynamic door's provider, and the npm package's tarball.
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,10 +9,16 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { BUNDLE, PLUGIN_DIR, PLUGIN_NAME } from "../scripts/bundle-plugin";
 import { writeTarballs } from "../scripts/plugin-tarballs";
+import { packedPackage } from "../scripts/pulumi-project";
 import { median, round } from "./report";
 
 export interface PluginResult {
     starts: number;
+    /** The dynamic door's provider (@pulumi/pulumi's dynamic-provider under node), started the same way. */
+    dynamicStartupMs: number;
+    dynamicStartupMsRuns: number[];
+    /** The npm package's tarball (npm pack): what the dynamic door installs. */
+    npmTarballBytes: number;
     /** Median, spawn to the port's line. */
     startupMs: number;
     startupMsRuns: number[];
@@ -21,10 +28,18 @@ export interface PluginResult {
     tarballBytes: number;
 }
 
-/** One start of the launcher: ms to the port, then the idle RSS a second later (Linux /proc). */
-async function startOnce(): Promise<{ ms: number; rssMb: number }> {
+/**
+ * One start of a provider (the plugin's launcher, or node and the dynamic provider): ms to the port,
+ * then the idle RSS a second later (Linux /proc).
+ */
+async function startOnce(
+    command: string,
+    args: string[] = [],
+    cwd?: string,
+): Promise<{ ms: number; rssMb: number }> {
     const started = process.hrtime.bigint();
-    const child = spawn(join(PLUGIN_DIR, PLUGIN_NAME), ["127.0.0.1:1"], {
+    const child = spawn(command, [...args, "127.0.0.1:1"], {
+        cwd,
         stdio: ["ignore", "pipe", "inherit"],
     });
     try {
@@ -45,9 +60,15 @@ async function startOnce(): Promise<{ ms: number; rssMb: number }> {
     }
 }
 
-export async function pluginFigures(starts = 5): Promise<PluginResult> {
+/** `dynamicProgramDir`: an installed TypeScript program (its node_modules hold @pulumi/pulumi). */
+export async function pluginFigures(dynamicProgramDir: string, starts = 5): Promise<PluginResult> {
     const runs: { ms: number; rssMb: number }[] = [];
-    for (let i = 0; i < starts; i++) runs.push(await startOnce());
+    const dynamic: { ms: number; rssMb: number }[] = [];
+    const dynamicProvider = join("node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
+    for (let i = 0; i < starts; i++) {
+        runs.push(await startOnce(join(PLUGIN_DIR, PLUGIN_NAME)));
+        dynamic.push(await startOnce(process.execPath, [dynamicProvider], dynamicProgramDir));
+    }
     const dir = mkdtempSync(join(tmpdir(), "pat-bench-tarballs-"));
     try {
         const [tarball] = writeTarballs(dir);
@@ -56,6 +77,9 @@ export async function pluginFigures(starts = 5): Promise<PluginResult> {
             startupMs: round(median(runs.map((r) => r.ms)), 0),
             startupMsRuns: runs.map((r) => round(r.ms, 0)),
             idleRssMb: round(median(runs.map((r) => r.rssMb)), 1),
+            dynamicStartupMs: round(median(dynamic.map((r) => r.ms)), 0),
+            dynamicStartupMsRuns: dynamic.map((r) => round(r.ms, 0)),
+            npmTarballBytes: statSync(packedPackage()).size,
             bundleBytes: statSync(BUNDLE).size,
             tarballBytes: statSync(tarball).size,
         };

@@ -1,0 +1,67 @@
+// The README's performance figures are the benchmark's: the table between the markers in README.md is
+// exactly what `npm run bench` renders from the figures it wrote to bench/doors.json (bench/doors.ts),
+// so no figure in it is typed by hand. And the pacing figures it quotes, on arrivals made up here.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+    doorsMarkdown,
+    formattedDoorsMarkdown,
+    README_END,
+    README_START,
+    withDoorsTable,
+    type DoorsFigures,
+} from "../../bench/doors";
+import { pacingFigures } from "../../bench/engine";
+import { REPO } from "../../scripts/pulumi-project";
+
+describe("README's performance figures", () => {
+    const readme = () => readFileSync(join(REPO, "README.md"), "utf8");
+    const doors = () => JSON.parse(readFileSync(join(REPO, "bench", "doors.json"), "utf8")) as DoorsFigures;
+
+    it("quote bench/doors.json, as the benchmark writes them, each against its target", async () => {
+        const [text, figures] = [readme(), doors()];
+        const table = await formattedDoorsMarkdown(figures, join(REPO, "README.md"));
+        const start = text.indexOf(README_START);
+        const end = text.indexOf(README_END);
+        assert.ok(start >= 0 && end > start, "README.md has the benchmark's block");
+        assert.equal(text.slice(start + README_START.length, end).trim(), table);
+        assert.equal(withDoorsTable(text, table), text, "the benchmark's rewrite changes nothing");
+    });
+
+    it("name every door's figure the issue asks for, with its unit", () => {
+        const figures = doors();
+        const table = doorsMarkdown(figures);
+        for (const door of [figures.plugin, figures.dynamic]) {
+            for (const value of [
+                `${door.upWallS} s`,
+                `${door.previewS} s`,
+                `${door.startupMs} ms`,
+                `${door.tarballKiB} KiB`,
+                `${door.stateBytes} B`,
+            ]) {
+                assert.ok(table.includes(` ${value} |`), `the table quotes ${value}`);
+                assert.ok(readme().includes(` ${value} `), `the README quotes ${value}`);
+            }
+        }
+        assert.match(table, /\| (met|missed) \|/);
+    });
+
+    it("pacing figures: the lag adds up over the windows; the floor starts from the first window as the engine paced it", () => {
+        // The engine sent the first 100 over 2 s; each later request came 0.1 s after the window let it in.
+        const first = Array.from({ length: 100 }, (_, i) => i * 20);
+        const later = (k: number) => first.map((t) => t + k * 10_000 + k * 100);
+        const arrivals = [...first, ...later(1), ...later(2)];
+        const f = pacingFigures(arrivals);
+        assert.equal(f.lagS, 0.2, "two windows of 0.1 s");
+        assert.equal(f.floorFromFirstWindowS, 21.98);
+        assert.equal(f.spanS, 22.18);
+        assert.equal(f.spanRatio, Math.round((22.18 / 21.98) * 1000) / 1000);
+        assert.deepEqual(pacingFigures(first.slice(0, 50)), {
+            spanS: 0.98,
+            floorFromFirstWindowS: null,
+            spanRatio: null,
+            lagS: null,
+        });
+    });
+});
