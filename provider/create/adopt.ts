@@ -221,6 +221,7 @@ export function nameConflictMessage(clash: TokenRecord, inputs: CheckedInputs, c
         `  pulumi cancel --yes   (only if the stack is still locked)`,
         `  pulumi refresh --clear-pending-creates --yes`,
         `  then set onNameConflict: "replace" on this resource (deletes ${id} and makes a new token whose secret is in the state), or onNameConflict: "adopt" or adoptTokenId: "${id}" (keeps that token and its users working; its secret stays unknown), and run pulumi up.`,
+        `If this is \`pulumi up --replace\` of this resource, the provider was not told which token it replaces: with the plugin, run it again with --refresh (the engine then reads the token first, and the replacement makes a new token and deletes ${id}).`,
         `If it belongs to something else, give this resource another name, or delete that token once nothing uses it (DELETE /${itemPath(inputs.apiVersion, id)}).`,
     ].join("\n");
 }

@@ -123,7 +123,11 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         assert.match(replaced.output, /replaced on request/, replaced.output);
         const renewed = await tokenOf(p, urn);
         assert.notEqual(renewed.id, users.id);
-        assert.equal(renewed.outputs.secretKnown, true, "the new token's secret is in the state");
+        assert.equal(
+            renewed.outputs.secretKnown ?? true,
+            true,
+            "the new token's secret is in the state (absent: known)",
+        );
         assert.deepEqual(
             h.emulator.tokens().map((t) => [t.id, t.name]),
             [[renewed.id, "imported-one"]],
@@ -191,38 +195,83 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         await p.run(["preview", "--expect-no-changes"]);
     });
 
-    it('a token the stack made, onNameConflict "adopt": up --replace makes a new token and deletes the old one', async () => {
+    it('tokens the stack made: up --replace of "fail" stops, with --refresh it replaces; of "adopt" it replaces, and after an older state adopted its own, the next one does', async () => {
         const p = project as Project;
         // The resources the CLI wrote use two-space indentation under `resources:`.
-        appendFileSync(
-            join(dir, "Pulumi.yaml"),
-            [
-                "  made:",
-                "    type: iscpat:index:PersonalAccessToken",
-                "    properties:",
-                "      name: made-here",
-                `      expirationDate: "${inDays(60)}"`,
-                "      onNameConflict: adopt",
-                "",
-            ].join("\n"),
-        );
+        const declare = (name: string, extra: string[]) => [
+            `  ${name}:`,
+            "    type: iscpat:index:PersonalAccessToken",
+            "    properties:",
+            `      name: ${name}-here`,
+            `      expirationDate: "${inDays(60)}"`,
+            ...extra.map((line) => `      ${line}`),
+        ];
+        const program = [...declare("made", ["onNameConflict: adopt"]), ...declare("plain", []), ""];
+        appendFileSync(join(dir, "Pulumi.yaml"), program.join("\n"));
         await p.run(["up", "--yes"]);
-        const urn = (await p.exportState()).deployment.resources.find((r) => String(r.urn).endsWith("::made"))
-            ?.urn as string;
-        const before = await tokenOf(p, urn);
+        const urnOf = async (name: string) =>
+            (await p.exportState()).deployment.resources.find((r) => String(r.urn).endsWith(`::${name}`))
+                ?.urn as string;
+        const [made, plain] = [await urnOf("made"), await urnOf("plain")];
+        /** The replacement's end: a new token with its secret in the state, the old one deleted. */
+        const replacedAnew = async (urn: string, name: string, oldId: string) => {
+            const now = await tokenOf(p, urn);
+            assert.notEqual(now.id, oldId, "a new token, not its own adopted again");
+            assert.equal(now.outputs.secretKnown ?? true, true, "its secret is in the state (absent: known)");
+            assert.equal(now.outputs.adoptTokenId, undefined);
+            assert.deepEqual(
+                h.emulator
+                    .tokens()
+                    .filter((t) => t.name.startsWith(name))
+                    .map((t) => [t.id, t.name]),
+                [[now.id, name]],
+                "the old token is deleted",
+            );
+            assert.deepEqual([h.emulator.counts().create, h.emulator.counts().delete], [1, 1]);
+            return now;
+        };
+
+        // The default onNameConflict "fail": the engine did not read the token, so the create meets
+        // its name and stops, changing nothing; with --refresh the engine reads it first.
+        const plainBefore = await tokenOf(p, plain);
+        const count = h.emulator.tokens().length;
         h.emulator.resetRequests();
-        await p.run(["up", "--replace", urn, "--yes"]);
-        const after = await tokenOf(p, urn);
-        assert.notEqual(after.id, before.id, "a new token, not its own adopted again");
-        assert.equal(after.outputs.secretKnown, true, "its secret is in the state");
-        assert.equal(after.outputs.adoptTokenId, undefined);
-        const made = h.emulator.tokens().filter((t) => t.name.startsWith("made-here"));
-        assert.deepEqual(
-            made.map((t) => [t.id, t.name]),
-            [[after.id, "made-here"]],
-            "the old token is deleted",
-        );
-        assert.deepEqual([h.emulator.counts().create, h.emulator.counts().delete], [1, 1]);
+        const stopped = await p.run(["up", "--replace", plain, "--yes"], { allowFailure: true });
+        assert.notEqual(stopped.status, 0);
+        assert.match(stopped.output, /The owner already has a token named "plain-here"/, stopped.output);
+        assert.match(stopped.output, /run it again with --refresh/, stopped.output);
+        // (The refused POST is the one request that tried to make something.)
+        assert.equal(h.emulator.counts().patch + h.emulator.counts().delete, 0, "nothing changed or deleted");
+        assert.equal(h.emulator.tokens().length, count, "nothing made");
+        h.emulator.resetRequests();
+        await p.run(["up", "--replace", plain, "--refresh", "--yes"]);
+        await replacedAnew(plain, "plain-here", plainBefore.id);
+
+        // onNameConflict "adopt": the engine reads the token before each update, as the plugin asks.
+        const madeBefore = await tokenOf(p, made);
+        h.emulator.resetRequests();
+        await p.run(["up", "--replace", made, "--yes"]);
+        const renewed = await replacedAnew(made, "made-here", madeBefore.id);
+
+        // A state an older version wrote (no refreshBeforeUpdate): the replacement adopts its own
+        // token and says so; the engine reads it from then on, and the next --replace ends it.
+        const { text } = await p.exportState();
+        const older = JSON.parse(text) as { deployment: { resources: Record<string, unknown>[] } };
+        for (const r of older.deployment.resources) delete r.refreshBeforeUpdate;
+        writeFileSync(join(dir, "older.json"), JSON.stringify(older));
+        await p.run(["stack", "import", "--file", "older.json"]);
+        const kept = await p.run(["up", "--replace", made, "--yes"]);
+        assert.match(kept.output, new RegExp(`adopted the same token ${renewed.id}`), kept.output);
+        assert.equal((await tokenOf(p, made)).id, renewed.id);
+        h.emulator.resetRequests();
+        await p.run(["up", "--replace", made, "--yes"]);
+        await replacedAnew(made, "made-here", renewed.id);
+        // Its preview reads it (one list), as the plugin asked the engine to.
+        h.emulator.resetRequests();
         await p.run(["preview", "--expect-no-changes"]);
+        assert.ok(
+            h.emulator.requests.some((r) => r.operation === "list"),
+            "the preview read the token",
+        );
     });
 });

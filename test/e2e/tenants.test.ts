@@ -3,7 +3,7 @@
 // partial explicit provider fails at preview and sends nothing; a provider that moves never claims
 // success for the tokens it left behind. Each `pulumi` command is a new plugin process per provider.
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { pulumiYamlCli, REPO } from "../../scripts/pulumi-project";
@@ -11,6 +11,33 @@ import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { Project, recordInvocation } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
+import { FROM_ENVIRONMENT } from "../../provider/native/settings";
+
+/** The tenants the stack's tokens record. */
+async function recordedTenants(project: Project): Promise<unknown[]> {
+    const { deployment } = await project.exportState();
+    return deployment.resources
+        .filter((r) => r.type === "iscpat:index:PersonalAccessToken")
+        .map((r) => (r.outputs as Record<string, unknown>).tenant)
+        .sort();
+}
+
+/** Rewrites the stack's state as versions before issue 26 wrote it: no tenant, owner or environment record. */
+async function writtenBeforeTenancy(project: Project): Promise<void> {
+    const { text } = await project.exportState();
+    const state = JSON.parse(text) as {
+        deployment: { resources: Record<string, Record<string, unknown>>[] };
+    };
+    for (const resource of state.deployment.resources) {
+        for (const fields of [resource.inputs, resource.outputs]) {
+            for (const key of ["tenant", "owner", FROM_ENVIRONMENT]) delete fields?.[key];
+        }
+    }
+    const file = join(project.dir, "before-tenancy.json");
+    writeFileSync(file, JSON.stringify(state));
+    await project.run(["stack", "import", "--file", file]);
+    rmSync(file);
+}
 
 describe("end to end: tokens at several tenants keep to their own (examples/yaml)", function () {
     this.timeout(900_000);
@@ -73,12 +100,33 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
             b.emulator.tokens().map((t) => t.name),
             ["prod-reporting"],
         );
-        const { deployment } = await project.exportState();
-        const tenants = deployment.resources
-            .filter((r) => r.type === "iscpat:index:PersonalAccessToken")
-            .map((r) => (r.outputs as Record<string, unknown>).tenant)
-            .sort();
-        assert.deepEqual(tenants, [a.emulator.baseUrl, b.emulator.baseUrl].sort());
+        assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, b.emulator.baseUrl].sort());
+
+        // The same stack as an older version wrote it (no tenant, owner or environment recorded):
+        // the preview shows no change and sends nothing; the next refresh records them with no request
+        // beyond its one list per tenant (and a bearer token).
+        await writtenBeforeTenancy(project);
+        for (const h of [a, b]) h.emulator.resetRequests();
+        await project.run(["preview", "--expect-no-changes"]);
+        assert.equal(a.emulator.requests.length + b.emulator.requests.length, 0, "the preview sends nothing");
+        await project.run(["refresh", "--yes", "--skip-preview"]);
+        for (const h of [a, b]) {
+            const sent = h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
+            assert.deepEqual(sent, ["list"], `the refresh's requests at ${h.emulator.baseUrl}`);
+        }
+        assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, b.emulator.baseUrl].sort());
+        await project.run(["preview", "--expect-no-changes"]);
+
+        // Another URL of tenant b (localhost for 127.0.0.1) converges in one up: the provider changes in
+        // place, and its token records the new URL with nothing made, renamed or deleted.
+        const alias = b.emulator.baseUrl.replace("127.0.0.1", "localhost");
+        await project.run(["config", "set", "prodBaseUrl", alias]);
+        b.emulator.resetRequests();
+        await project.run(["up", "--yes"]);
+        const { create, patch, delete: deleted } = b.emulator.counts();
+        assert.deepEqual([create, patch, deleted], [0, 0, 0], "nothing made, changed or deleted at b");
+        assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, alias].sort());
+        await project.run(["preview", "--expect-no-changes"]);
 
         // `prod` moves to tenant c with a secret c refuses: the up fails, and b's token stays.
         const wrong = "not-the-secret-of-tenant-c-00998877";

@@ -165,6 +165,7 @@ describe("adoption (pure)", () => {
         assert.match(text, /pulumi cancel --yes/);
         assert.match(text, /pulumi refresh --clear-pending-creates --yes/);
         assert.match(text, /onNameConflict: "replace"/);
+        assert.match(text, /pulumi up --replace`.*run it again with --refresh/);
         assert.match(text, /adoptTokenId: "0123456789abcdef0123456789abcdef"/);
         assert.match(text, /DELETE \/v2025\/personal-access-tokens\/0123456789abcdef0123456789abcdef/);
     });
