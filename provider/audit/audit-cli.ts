@@ -230,9 +230,10 @@ async function audit(argv: string[], now: Date): Promise<number> {
     const entries = classify(tokens, refs, now, options);
     if (values.json) process.stdout.write(renderJson(entries));
     else process.stdout.write(values.markdown ? renderMarkdown(entries) : renderTable(entries));
-    for (const note of notes(entries)) process.stderr.write(`${note}\n`);
+    const emitting = Boolean(values["emit-program"] || values["emit-import"]);
+    for (const note of notes(entries, emitting)) process.stderr.write(`${note}\n`);
 
-    if (values["emit-program"] || values["emit-import"]) {
+    if (emitting) {
         const own = values["all-owners"] ? await client.list(version, { ownerId: "me" }) : tokens;
         const ownerIds = new Set(own.map((t) => t.owner?.id));
         // The rotator's generations are managed too (by ESC): they are not emitted for adoption.

@@ -246,12 +246,13 @@ export function renderMarkdown(entries: readonly InventoryEntry[]): string {
     return lines.join("\n") + "\n";
 }
 
-/** The report's closing notes: what to do about expired tokens. */
-export function notes(entries: readonly InventoryEntry[]): string[] {
+/** The report's closing notes: what to do about expired tokens ("not emitted" only when emitting). */
+export function notes(entries: readonly InventoryEntry[], emitting: boolean): string[] {
+    const what = emitting ? "not emitted; delete it" : "delete it";
     return entries
         .filter((e) => e.findings.includes("expired") && !e.managed)
         .map(
             (e) =>
-                `token ${printable(e.id)} (${JSON.stringify(printable(e.name))}) expired on ${printable(e.expirationDate ?? "")}: not emitted; delete it`,
+                `token ${printable(e.id)} (${JSON.stringify(printable(e.name))}) expired on ${printable(e.expirationDate ?? "")}: ${what}`,
         );
 }

@@ -270,8 +270,12 @@ describe("inventory (pure)", () => {
         const odd = classify([token("x", { name: "evil\u001b[31mred" })], [], NOW, AUDIT_DEFAULTS);
         assert.doesNotMatch(renderTable(odd), /\u001b/);
         assert.match(renderMarkdown(entries), /^\| id \| name \| owner \| managed by/);
-        assert.deepEqual(notes(entries), [
+        assert.deepEqual(notes(entries, true), [
             'token expired ("expired") expired on 2030-02-01T00:00:00.000Z: not emitted; delete it',
+        ]);
+        // Without --emit-program or --emit-import nothing is emitted: the note does not say "not emitted".
+        assert.deepEqual(notes(entries, false), [
+            'token expired ("expired") expired on 2030-02-01T00:00:00.000Z: delete it',
         ]);
     });
 
@@ -304,6 +308,7 @@ describe("inventory (pure)", () => {
                         NOW,
                         AUDIT_DEFAULTS,
                     ),
+                    true,
                 ).join("\n"),
             ],
         ]) {
