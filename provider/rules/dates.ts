@@ -82,7 +82,7 @@ function anyInstant(value: string): number {
     return Date.parse(value.replace(/^(\d{4}-\d{2}-\d{2})[ t]/, "$1T").toUpperCase());
 }
 
-/** An instant the package computes, in the API's spelling and cut to the second: e.g. 2027-01-01T00:00:00Z. */
+/** An instant the package computes, in the API's spelling and cut to the second: e.g. 2099-01-01T00:00:00Z. */
 export function wireInstant(at: Date): string {
     return at.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
@@ -94,7 +94,7 @@ export function writtenInstant(at: Date | number): string {
 
 /**
  * An RFC 3339 instant as the API's examples spell it: UTC, upper-case T and Z, e.g.
- * 2027-01-01T00:00:00Z. A value that is no date is returned as it is (check refuses it).
+ * 2099-01-01T00:00:00Z. A value that is no date is returned as it is (check refuses it).
  */
 export function wireDate(value: string): string {
     const at = instantMs(value);
@@ -103,7 +103,7 @@ export function wireDate(value: string): string {
 }
 
 /**
- * An instant the package writes: UTC, always with milliseconds, e.g. 2026-12-23T19:37:53.000Z
+ * An instant the package writes: UTC, always with milliseconds, e.g. 2099-12-23T19:37:53.000Z
  * (Date#toISOString). Always with them, because the API's created and lastUsed carry fractions of a
  * second: one fixed-width form that keeps them (to the millisecond) and sorts as text. The API's
  * extra digits (microseconds) are dropped. An echoed input keeps its own spelling (outputs.ts); a

@@ -16,7 +16,7 @@ export function sameScope(
     return left.size === right.size && [...left].every((s) => right.has(s));
 }
 
-/** Dates compare as instants: "2027-01-01T00:00:00Z" equals "2027-01-01T01:00:00+01:00". */
+/** Dates compare as instants: "2099-01-01T00:00:00Z" equals "2099-01-01T01:00:00+01:00". */
 export function sameInstant(a: string | null | undefined, b: string | null | undefined): boolean {
     if (a == null || b == null) return a == null && b == null;
     return instantMs(a) === instantMs(b);
