@@ -177,7 +177,7 @@ const verdictOf = (pass: boolean | null) => (pass === null ? "" : pass ? "met" :
 export function doorsMarkdown(f: DoorsFigures): string {
     const m = f.measured;
     const lines = [
-        `Measured by \`npm run bench\` on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: a shared machine), against the emulator enforcing 100 requests per 10 s:`,
+        `Measured by the benchmark on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: a shared machine), against the emulator enforcing 100 requests per 10 s:`,
         "",
         "| | plugin (YAML) | dynamic door (TypeScript) | target | plugin | dynamic door |",
         "|---|---|---|---|---|---|",

@@ -67,8 +67,8 @@ test("up makes one token whose exported secret works as an OAuth client", async 
     assert.equal(list[0].id, clientId);
     assert.match(
         list[0].name,
-        /^ci-deploy-\d{8}T\d{6}Z$/,
-        "the rotating token's name carries its creation time",
+        /^ci-deploy-\d{8}T\d{6}Z-[0-9a-f]{8}$/,
+        "the rotating token's name carries its creation time and a random part",
     );
 });
 
