@@ -202,6 +202,9 @@ export class Project {
     /** Sees the arguments of every run, as the caller passed them (before `--non-interactive`). */
     static invoked: (args: string[]) => void = () => undefined;
 
+    /** Sees how long each run took (the suite's time report, test/support/suite-hooks.ts). */
+    static timed: (args: string[], ms: number) => void = () => undefined;
+
     /**
      * A stack of examples/<example> (or the suite's own "e2e-program", or an absolute path to a project
      * the caller installed) on its own file backend. `sail` adds SAIL_* variables.
@@ -255,6 +258,7 @@ export class Project {
      */
     async run(args: string[], options: { input?: string; allowFailure?: boolean } = {}): Promise<RunResult> {
         Project.invoked(args);
+        const started = performance.now();
         const child = spawn(pulumiCli(), [...args, "--non-interactive"], { cwd: this.dir, env: this.env });
         let stdout = "";
         let stderr = "";
@@ -266,6 +270,7 @@ export class Project {
             child.on("close", (code) => resolve(code ?? -1)),
         );
         clearTimeout(timer);
+        Project.timed(args, performance.now() - started);
         const run: RunResult = { status, stdout, stderr, output: stdout + stderr };
         Project.observer(`pulumi ${args[0]} ${args[1] ?? ""}`, run.output);
         if (run.status !== 0 && !options.allowFailure) {

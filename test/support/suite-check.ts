@@ -34,7 +34,7 @@ export function checkSuite({ entries, issued, ran }: SuiteRun): SuiteReport {
         if (entry.kind === "secret") log.secret(entry.value);
         else if (entry.kind === "text") log.record(entry.source, entry.text);
         else if (entry.kind === "invocation") invocations.push(entry);
-        else {
+        else if (entry.kind === "files") {
             for (const file of entry.files) reported.add(file);
             workers.add(entry.pid);
         }

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import type { Runner, Suite } from "mocha";
 import { INSTALLS_ENV } from "../../scripts/pulumi-project";
 import { checkSuite } from "./suite-check";
+import { timeReport } from "./suite-times";
 import {
     appendEntry,
     EMULATOR_SECRETS_ENV,
@@ -43,8 +44,9 @@ export function mochaGlobalSetup(this: Runner): void {
 }
 
 export function mochaGlobalTeardown(): void {
+    const entries = readEntries(dir);
     const { failures, seen } = checkSuite({
-        entries: readEntries(dir),
+        entries,
         issued: issuedSecrets(process.env[EMULATOR_SECRETS_ENV] ?? ""),
         ran: [...ran],
     });
@@ -54,6 +56,7 @@ export function mochaGlobalTeardown(): void {
         `suite-wide checks: ${seen.files} of ${ran.size} test files reported by ${seen.workers} workers; ` +
             `${seen.secrets} secrets, ${seen.texts} texts, ${seen.invocations} README-command invocations`,
     );
+    for (const line of timeReport(entries)) console.log(line);
     if (failures.length > 0) throw new Error(`the suite-wide checks failed:\n- ${failures.join("\n- ")}`);
 }
 
@@ -63,9 +66,18 @@ function filesOf(root: Suite): string[] {
     return [...new Set(files.map(sourceOf))];
 }
 
+let fileStarted = 0;
+
 export const mochaHooks = {
+    beforeAll(): void {
+        fileStarted = performance.now();
+    },
     afterAll(this: Mocha.Context): void {
         const root = this.test?.parent;
-        if (root) appendEntry({ kind: "files", files: filesOf(root), pid: process.pid });
+        if (!root) return;
+        const files = filesOf(root);
+        appendEntry({ kind: "files", files, pid: process.pid });
+        // One file per worker run in parallel mode; a serial run's single entry names them all.
+        appendEntry({ kind: "file-time", file: files.join(", "), ms: performance.now() - fileStarted });
     },
 };

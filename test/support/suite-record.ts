@@ -24,7 +24,11 @@ export type SuiteEntry =
     | { kind: "text"; source: string; text: string }
     | ({ kind: "invocation" } & Invocation)
     /** A worker's word that it ran these test files and wrote what they saw. */
-    | { kind: "files"; files: string[]; pid: number };
+    | { kind: "files"; files: string[]; pid: number }
+    /** How long a test file took in its worker, hooks included (the run's time report). */
+    | { kind: "file-time"; file: string; ms: number }
+    /** How long one Pulumi CLI command took, named by its first two words. */
+    | { kind: "cli-time"; command: string; ms: number };
 
 /** Appends an entry to this worker's record; nothing when no record is being kept. */
 export function appendEntry(entry: SuiteEntry): void {
