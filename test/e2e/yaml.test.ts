@@ -158,7 +158,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         }
 
         // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
-        // it comes with the npm package, which this project installs only for it.
+        // it comes with the npm package, which this project installs only for it. A sailpoint: key that
+        // sets no connection (an apiVersion, say) does not hide that config: as for the providers, the
+        // connection settings decide, and no SAIL_* is in the environment to fall back on.
+        await project.run(["config", "set", configKey("dynamic", "apiVersion"), "v2025"]);
         execFileSync(
             "npm",
             [
