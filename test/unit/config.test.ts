@@ -434,7 +434,7 @@ describe("config", () => {
         };
         const table: [string, Record<string, string>, ReturnType<typeof pick>][] = [
             [
-                "iscpat: connection beside sailpoint:apiVersion alone: the plugin's keys, its own apiVersion",
+                "the plugin's connection beside the dynamic door's apiVersion alone: the plugin's keys, its own apiVersion",
                 { ...connection("native", "yaml"), [key("dynamic", "apiVersion")]: "v2025" },
                 { door: "native", baseUrl: "https://yaml.api.identitynow.com", apiVersion: undefined },
             ],
@@ -444,17 +444,17 @@ describe("config", () => {
                 { door: "dynamic", baseUrl: "https://dyn.api.identitynow.com", apiVersion: undefined },
             ],
             [
-                "a partial sailpoint: connection is sailpoint:'s (it fails naming what is missing), never iscpat:'s",
+                "a partial connection of the dynamic door is its own (it fails naming what is missing), never the plugin's",
                 { ...connection("native", "yaml"), [key("dynamic", "clientId")]: "dyn-client" },
                 { door: "dynamic", baseUrl: undefined, apiVersion: undefined },
             ],
             [
-                "no connection in either: the environment's, with sailpoint:apiVersion",
+                "no connection in either: the environment's, with the dynamic door's apiVersion",
                 { [key("dynamic", "apiVersion")]: "v3", [key("native", "apiVersion")]: "beta" },
                 { door: "dynamic", baseUrl: undefined, apiVersion: "v3" },
             ],
             [
-                "no connection, iscpat:apiVersion alone: the environment's, with it",
+                "no connection, the plugin's apiVersion alone: the environment's, with it",
                 { [key("native", "apiVersion")]: "beta" },
                 { door: "native", baseUrl: undefined, apiVersion: "beta" },
             ],
