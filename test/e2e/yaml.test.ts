@@ -18,7 +18,7 @@ import { configKey } from "../../provider/isc-client/settings";
 import { writtenDate } from "../../provider/rules/dates";
 import { rotationDueAt } from "../../provider/rules/rotation";
 import { filledFixture } from "../support/state-fixture";
-import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
+import { assertStateSize, IMPLIED_OUTPUTS, tokenStateSizes, tokensOf } from "../support/state-size";
 import { DAY } from "../support/time";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
@@ -152,10 +152,13 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
                 "secret is a secret in the state",
             );
         }
-        // The provider's own state per token: no default, no constant.
-        for (const size of tokenStateSizes(deployment.resources)) {
-            assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
-        }
+        // The provider's own state per token: no default, no constant; check stores apiVersion only if not v1.
+        tokenStateSizes(deployment.resources).forEach(assertStateSize);
+        assert.deepEqual(
+            tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
+            [undefined, "v2025"],
+            "ciToken's v1 is not stored in its inputs, reportingToken's v2025 is",
+        );
 
         // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
         // it comes with the npm package, which this project installs only for it. A sailpoint: key that
@@ -343,12 +346,12 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             for (const secret of [ciSecret, reportingSecret, prod.clientSecret]) {
                 assert.ok(!text.includes(secret), "no secret in the state in plain text");
             }
-            for (const size of tokenStateSizes(deployment.resources)) {
-                assert.ok(
-                    size.bytes <= STATE_BYTES_PER_TOKEN,
-                    `${size.bytes} bytes of state for ${size.urn}`,
-                );
-            }
+            tokenStateSizes(deployment.resources).forEach(assertStateSize);
+            assert.deepEqual(
+                tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
+                [undefined, "v2025"],
+                "the refresh wrote lean inputs: ciToken's v1 left out",
+            );
 
             sandbox.emulator.resetRequests();
             prod.emulator.resetRequests();
