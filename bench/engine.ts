@@ -18,6 +18,7 @@ import { writeTarballs } from "../scripts/plugin-tarballs";
 import { readTimings, TIMING_FILE_VARIABLE, type RequestTiming } from "../provider/isc-client/timing";
 import { lagSplit, type LagSplit } from "./lag";
 import { inDays, mean, progress, round } from "./report";
+import { tokenStateSizes } from "../test/support/state-size";
 
 /** BENCH_TOKENS and BENCH_MEMORY_TOKENS shrink the runs while working on the benchmark itself. */
 export const ENGINE_TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
@@ -90,6 +91,8 @@ export interface StateSize {
     bytesPerToken: number;
     /** The same without the engine's `sourcePosition` and `stackTrace`. */
     bytesWithoutEngineFields: number;
+    /** The provider's own: the fields its answers fill (id, inputs, outputs), without `__provider` (test/support/state-size.ts). */
+    ownBytes: number;
     /** The serialized provider (`__provider`), counted in inputs and outputs. */
     providerBytes: number;
     /** The serialized provider, as the state holds it. */
@@ -317,6 +320,7 @@ function stateSize(resources: Record<string, unknown>[], type: string): StateSiz
             mean(tokens.map(({ sourcePosition: _s, stackTrace: _t, ...rest }) => bytes(rest))),
             0,
         ),
+        ownBytes: round(mean(tokenStateSizes(tokens).map((t) => t.bytes)), 0),
         providerBytes: round(
             mean(
                 tokens.map(
