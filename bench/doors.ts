@@ -328,7 +328,7 @@ export function doorsMarkdown(f: DoorsFigures): string {
     if (shares) {
         lines.push(
             "",
-            `The lag's shares (bench/lag.ts pairs the provider's own timing of each request with its arrival at the API): *engine*, before the engine's call reached the provider (the engine's, the language host's and the machine's time); *provider*, the provider at work on the call before it asked the pacer (the list before a create); *pacer*, the pacer's hold while the API's window had room; *sending*, granted and on its way (got, the event loops, loopback). ${shares}`,
+            `The lag's shares (bench/lag.ts pairs the timing the provider records of each request with its arrival at the API): *engine*, before the engine's call reached the provider (the engine's, the language host's and the machine's time); *provider*, the provider at work on the call before it asked the pacer (the list before a create); *pacer*, the pacer's hold while the API's window had room; *sending*, granted and on its way (got, the event loops, loopback). ${shares}`,
         );
     }
     return lines.join("\n");
