@@ -161,7 +161,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         );
 
         // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
-        // it comes with the npm package, which this project installs only for it.
+        // it comes with the npm package, which this project installs only for it. A sailpoint: key that
+        // sets no connection (an apiVersion, say) does not hide that config: as for the providers, the
+        // connection settings decide, and no SAIL_* is in the environment to fall back on.
+        await project.run(["config", "set", configKey("dynamic", "apiVersion"), "v2025"]);
         execFileSync(
             "npm",
             [
@@ -211,7 +214,17 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         await project.run(["config", "rm", "expiresInDays"]);
 
         // A new tenant URL for the explicit provider replaces its token: made at the new tenant
-        // (here the sandbox, with its API client), deleted at the old one. The other token stays.
+        // (here the sandbox, with its API client), deleted at the old one. The other token stays: in
+        // the same up, the default provider moves from its iscpat: config to SAIL_* naming another URL
+        // of the same tenant and identity, which changes it in place (its plugin connects that side
+        // with the environment), and its token records the new URL.
+        const alias = sandbox.emulator.baseUrl.replace("127.0.0.1", "localhost");
+        Object.assign(project.env, { ...sandbox.env, SAIL_BASE_URL: alias });
+        await project.run([
+            "config",
+            "rm-all",
+            ...(["baseUrl", "clientId", "clientSecret"] as const).map((n) => configKey("native", n)),
+        ]);
         await project.run(["config", "set", "prodBaseUrl", sandbox.emulator.baseUrl]);
         await project.run(["config", "set", "prodClientId", sandbox.clientId]);
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: sandbox.clientSecret });
@@ -234,6 +247,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             sandbox.emulator.tokens().some((t) => t.id === ci.id),
             "the default provider's token is kept",
         );
+        const kept = (
+            (await project.exportState()).deployment.resources as (StateResource & { id?: string })[]
+        ).find((r) => r.type === "iscpat:index:PersonalAccessToken" && r.id === ci.id);
+        assert.equal(kept?.outputs?.tenant, alias, "recorded at the environment's URL");
 
         // destroy leaves both tenants empty.
         await project.run(["destroy", "--yes"]);
