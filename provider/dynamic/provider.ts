@@ -5,8 +5,9 @@
 // an initialization failure's properties, where this door adds it.
 import type * as pulumi from "@pulumi/pulumi";
 import { TokenInitializationError } from "../isc-client/errors";
+import { timedCall } from "../isc-client/timing";
 import { TokenLifecycle, type ProviderConfiguration, type ProviderOptions } from "../lifecycle/provider";
-import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /** The engine's own key for the serialized provider, among a dynamic resource's properties. */
 export const PROVIDER_KEY = "__provider";
@@ -33,7 +34,7 @@ function withProviderOnFailure(error: unknown, serialized: unknown): unknown {
 export interface DynamicReadResult {
     id?: string;
     props?: TokenOutputs;
-    inputs?: CheckedInputs;
+    inputs?: TokenInputs;
 }
 
 /** The dynamic door over one core: what provider/serialized-provider's functions call, and embeddings. */
@@ -52,19 +53,19 @@ export class PersonalAccessTokenProvider {
     async check(
         olds: unknown,
         news: Record<string, unknown>,
-    ): Promise<pulumi.dynamic.CheckResult<CheckedInputs>> {
+    ): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
         const prior = olds && typeof olds === "object" ? withoutProvider(olds) : undefined;
         return this.core.check({ olds: prior, news: withoutProvider(news) });
     }
 
-    async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(id: string, olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
         return this.core.diff({ id, olds: withoutProvider(olds), news: withoutProvider(news) });
     }
 
-    async create(inputs: CheckedInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
+    async create(inputs: TokenInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
         const serialized: unknown = Reflect.get(inputs, PROVIDER_KEY);
         try {
-            return await this.core.create({ inputs: withoutProvider(inputs) });
+            return await timedCall("create", () => this.core.create({ inputs: withoutProvider(inputs) }));
         } catch (error) {
             throw withProviderOnFailure(error, serialized);
         }
@@ -72,19 +73,23 @@ export class PersonalAccessTokenProvider {
 
     /** A read by id alone (`pulumi import`) brings only the serialized provider. */
     async read(id: string, props?: TokenOutputs): Promise<DynamicReadResult> {
-        const read = await this.core.read({ id, prior: props && withoutProvider(props) });
+        const read = await timedCall("read", () =>
+            this.core.read({ id, prior: props && withoutProvider(props) }),
+        );
         return read ?? {};
     }
 
     async update(
         id: string,
         olds: TokenOutputs,
-        news: CheckedInputs,
+        news: TokenInputs,
     ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
-        return this.core.update({ id, olds: withoutProvider(olds), news: withoutProvider(news) });
+        return timedCall("update", () =>
+            this.core.update({ id, olds: withoutProvider(olds), news: withoutProvider(news) }),
+        );
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
-        return this.core.delete({ id, props: withoutProvider(props) });
+        return timedCall("delete", () => this.core.delete({ id, props: withoutProvider(props) }));
     }
 }
