@@ -16,6 +16,7 @@ import { packageVersion } from "../scripts/bundle-plugin";
 import { RESOURCE_TOKEN } from "../provider/native/package-schema";
 import { writeTarballs } from "../scripts/plugin-tarballs";
 import { inDays, mean, progress, round } from "./report";
+import { tokenStateSizes } from "../test/support/state-size";
 
 /** BENCH_TOKENS and BENCH_MEMORY_TOKENS shrink the runs while working on the benchmark itself. */
 export const ENGINE_TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
@@ -78,6 +79,8 @@ export interface StateSize {
     bytesPerToken: number;
     /** The same without the engine's `sourcePosition` and `stackTrace`. */
     bytesWithoutEngineFields: number;
+    /** The provider's own: the fields its answers fill (id, inputs, outputs), without `__provider` (test/support/state-size.ts). */
+    ownBytes: number;
     /** The serialized provider (`__provider`), counted in inputs and outputs. */
     providerBytes: number;
     /** The serialized provider, as the state holds it. */
@@ -291,6 +294,7 @@ function stateSize(resources: Record<string, unknown>[], type: string): StateSiz
             mean(tokens.map(({ sourcePosition: _s, stackTrace: _t, ...rest }) => bytes(rest))),
             0,
         ),
+        ownBytes: round(mean(tokenStateSizes(tokens).map((t) => t.bytes)), 0),
         providerBytes: round(
             mean(
                 tokens.map(

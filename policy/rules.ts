@@ -4,6 +4,7 @@
 import type { ApiVersion } from "../wire/api-types";
 import {
     DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS,
+    DEFAULT_API_VERSION,
     DEFAULT_SCOPE,
     hasModernExpiry,
     isApiVersion,
@@ -68,8 +69,9 @@ export function maximumLifetime(
         const days = Math.ceil((expires.getTime() - now.getTime()) / DAY_MS);
         return `${label(token)}: expires on ${shown(props.expirationDate)}, ${days} days from now, more than the ${max} days allowed; set expirationDate to ${latest.toISOString()} or earlier, or ${fixRotation}.`;
     }
-    const version = knownString(props.apiVersion);
-    if (!isApiVersion(version)) return undefined; // check resolves it; unknown or absent: cannot say
+    // Check resolves it, and leaves out v1 (absent means v1, rules/stored.ts); unknown: cannot say.
+    const version = isAbsent(props.apiVersion) ? DEFAULT_API_VERSION : knownString(props.apiVersion);
+    if (!isApiVersion(version)) return undefined;
     if (!hasModernExpiry(version)) {
         const expires = legacyExpiryLimit(now);
         if (expires.getTime() - now.getTime() <= max * DAY_MS) return undefined;

@@ -10,7 +10,7 @@ import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 import { clientFor } from "../isc-client/client";
 import { systemNow } from "../rules/clock";
 import {
-    givenFromConfig,
+    stackSettings,
     resolveConnection,
     resolveDefaultApiVersion,
     resolveFromEnvironment,
@@ -48,8 +48,8 @@ Options and their defaults:
   --state FILE          join with a \`pulumi stack export\` file (default: none)
   --cwd DIR             the Pulumi project for --stack (default: the current directory)
   --all-owners          every identity's tokens (default: the API client's own)
-  --api-version V       ${orList(API_VERSIONS)} (default: the stack config
-                        ${configKey("dynamic", "apiVersion")} of the first --stack, else v1)
+  --api-version V       ${orList(API_VERSIONS)} (default: the apiVersion of the settings
+                        below, else v1)
   --expiring-days N     expiring: expires within N days (default: ${AUDIT_DEFAULTS.expiringDays})
   --unused-days N       unused: last used more than N days ago (default: ${AUDIT_DEFAULTS.unusedDays})
   --never-used-days N   never-used: created more than N days ago and never used (default: ${AUDIT_DEFAULTS.neverUsedDays})
@@ -63,9 +63,10 @@ Options and their defaults:
                         tenant and client when it has several) (default: none)
 The day thresholds are the policy pack's (sailpoint-pat-expiring-without-rotation, -unused, -never-used).
 
-Settings: the stack config of the first --stack (${configKey("dynamic", "baseUrl")}, clientId, clientSecret, apiVersion,
-or ${configKey("native", "baseUrl")} and so on, read with the Pulumi CLI) when it sets any of baseUrl, clientId and
-clientSecret (then all three), else ${CONNECTION_NAMES.map(envVariable).join(", ")}.
+Settings: one door's keys in the stack config of the first --stack (read with the Pulumi CLI), as the
+providers take them: ${configKey("dynamic", "baseUrl")}, clientId, clientSecret, apiVersion when they set any of
+baseUrl, clientId and clientSecret (then all three), else ${configKey("native", "baseUrl")} and so on when those do, else
+${CONNECTION_NAMES.map(envVariable).join(", ")} (with ${configKey("dynamic", "apiVersion")}, else ${configKey("native", "apiVersion")}).
 Tokens of both resource types are joined with the state: the dynamic resource's and the native plugin's
 (iscpat:index:PersonalAccessToken). Tokens named as \`isc-pat rotator\` names its generations
 (<base>-esc-<UTC timestamp>) are managed by the ESC rotator: the two newest of each base name and owner.
@@ -99,12 +100,8 @@ function stackConfig(stack: string, cwd: string | undefined): { given: GivenSett
         pulumi(["config", "--json", "--show-secrets", "--stack", stack], cwd),
     ) as Record<string, { value?: string }>;
     // A stack of the dynamic resource keeps its settings under its keys; one of the plugin (a Pulumi
-    // YAML program, say) under the plugin's: the settings of one door, never a mix of both.
-    const get = (key: string) => values[key]?.value;
-    const dynamic = givenFromConfig(get, "dynamic");
-    if (Object.keys(dynamic).length > 0)
-        return { given: dynamic, place: { door: "dynamic", explicit: false } };
-    return { given: givenFromConfig(get, "native"), place: { door: "native", explicit: false } };
+    // YAML program, say) under the plugin's: the settings of one door, chosen as the providers choose.
+    return stackSettings((key) => values[key]?.value);
 }
 
 function thresholds(failOn: string[], max: string[]): Thresholds {

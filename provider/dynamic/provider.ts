@@ -6,7 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { TokenInitializationError } from "../isc-client/errors";
 import { TokenLifecycle, type ProviderConfiguration, type ProviderOptions } from "../lifecycle/provider";
-import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /** The engine's own key for the serialized provider, among a dynamic resource's properties. */
 export const PROVIDER_KEY = "__provider";
@@ -33,7 +33,7 @@ function withProviderOnFailure(error: unknown, serialized: unknown): unknown {
 export interface DynamicReadResult {
     id?: string;
     props?: TokenOutputs;
-    inputs?: CheckedInputs;
+    inputs?: TokenInputs;
 }
 
 /** The dynamic door over one core: what provider/serialized-provider's functions call, and embeddings. */
@@ -52,16 +52,16 @@ export class PersonalAccessTokenProvider {
     async check(
         olds: unknown,
         news: Record<string, unknown>,
-    ): Promise<pulumi.dynamic.CheckResult<CheckedInputs>> {
+    ): Promise<pulumi.dynamic.CheckResult<TokenInputs>> {
         const prior = olds && typeof olds === "object" ? withoutProvider(olds) : undefined;
         return this.core.check({ olds: prior, news: withoutProvider(news) });
     }
 
-    async diff(id: string, olds: TokenOutputs, news: CheckedInputs): Promise<pulumi.dynamic.DiffResult> {
+    async diff(id: string, olds: TokenOutputs, news: TokenInputs): Promise<pulumi.dynamic.DiffResult> {
         return this.core.diff({ id, olds: withoutProvider(olds), news: withoutProvider(news) });
     }
 
-    async create(inputs: CheckedInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
+    async create(inputs: TokenInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
         const serialized: unknown = Reflect.get(inputs, PROVIDER_KEY);
         try {
             return await this.core.create({ inputs: withoutProvider(inputs) });
@@ -79,7 +79,7 @@ export class PersonalAccessTokenProvider {
     async update(
         id: string,
         olds: TokenOutputs,
-        news: CheckedInputs,
+        news: TokenInputs,
     ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
         return this.core.update({ id, olds: withoutProvider(olds), news: withoutProvider(news) });
     }

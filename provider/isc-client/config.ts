@@ -58,6 +58,27 @@ export function givenFromConfig(get: (key: string) => string | undefined, door: 
     return given;
 }
 
+/**
+ * One stack's settings for a command that serves both doors (isc-pat audit --stack): one door's,
+ * never a mix, by the providers' own rule. A provider takes its connection from its settings when they
+ * set any of baseUrl, clientId and clientSecret, so the door whose keys set one of them gives the
+ * settings (the dynamic resource's sailpoint: keys first, then the plugin's iscpat: keys). When neither
+ * does, the connection is the environment's, and apiVersion the sailpoint: one, else the iscpat: one.
+ */
+export function stackSettings(get: (key: string) => string | undefined): {
+    given: GivenSettings;
+    place: SettingsPlace;
+} {
+    const dynamic = givenFromConfig(get, "dynamic");
+    const native = givenFromConfig(get, "native");
+    const fromNative =
+        connectionSourceKind(dynamic) === "environment" &&
+        (connectionSourceKind(native) === "given" || Object.keys(dynamic).length === 0);
+    return fromNative
+        ? { given: native, place: { door: "native", explicit: false } }
+        : { given: dynamic, place: { door: "dynamic", explicit: false } };
+}
+
 /** How the user names a setting in the source a connection came from. */
 export function sourceKey(source: ConnectionSource, name: ConnectionName): string {
     return source.kind === "environment" ? envVariable(name) : givenKey(source.place, name);

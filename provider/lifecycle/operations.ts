@@ -4,7 +4,7 @@
 // state's shapes (rules/state.ts) and the inputs (rules/validate.ts) itself, so no door casts them.
 import type { IscPatClient } from "../isc-client/client";
 import type { CheckFailure } from "../rules/validate";
-import type { CheckedInputs, TokenOutputs } from "../rules/types";
+import type { TokenInputs, TokenOutputs } from "../rules/types";
 
 /** What one operation runs with: the clock it decides by, the client it sends with, where notices go. */
 export interface OperationContext {
@@ -24,7 +24,8 @@ export interface CheckRequest {
     urn?: string;
 }
 export interface CheckResult {
-    inputs: CheckedInputs;
+    /** As the engine stores them: apiVersion only when it is not v1 (rules/stored.ts). */
+    inputs: TokenInputs;
     failures: CheckFailure[];
 }
 
@@ -65,7 +66,7 @@ export interface ReadRequest {
     diffFollows?: boolean;
 }
 /** The token as read, or undefined when it is gone (only a successful list that lacks it says so). */
-export type ReadResult = { id: string; props: TokenOutputs; inputs: CheckedInputs } | undefined;
+export type ReadResult = { id: string; props: TokenOutputs; inputs: TokenInputs } | undefined;
 
 export interface UpdateRequest {
     id: string;

@@ -25,7 +25,7 @@ import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
 import { validateInputs } from "../rules/validate";
 import { isCheckedInputs, isTokenState, malformedStateMessage, stateProblems } from "../rules/state";
-import { versionOf } from "../rules/stored";
+import { checkedFrom, leanInputs, versionOf } from "../rules/stored";
 import type {
     CheckRequest,
     CheckResult,
@@ -40,7 +40,7 @@ import type {
     UpdateRequest,
     UpdateResult,
 } from "./operations";
-import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS } from "../rules/versions";
+import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, DEFAULT_API_VERSION } from "../rules/versions";
 import { overlapEnded } from "../rules/overlap";
 
 /** For tests and embedding; the engine uses the defaults. */
@@ -102,7 +102,8 @@ export class TokenLifecycle {
             defaultApiVersion = resolveDefaultApiVersion(this.given, this.place);
         } catch (error) {
             const { inputs } = validateInputs(request.news, { now, defaultApiVersion: "v1", prior });
-            return { inputs, failures: [{ property: "apiVersion", reason: (error as Error).message }] };
+            const failures = [{ property: "apiVersion", reason: (error as Error).message }];
+            return { inputs: leanInputs(inputs), failures };
         }
         const { inputs, failures } = validateInputs(request.news, { now, defaultApiVersion, prior });
         if (failures.length === 0) this.sameName.checked(prior && { ...prior }, inputs);
@@ -112,7 +113,8 @@ export class TokenLifecycle {
             this.notify(engineReplacementNotice(inputs, replaced));
         // Reasons may quote a property name or value: the engine prints them, so escape control characters.
         const shown = failures.map((f) => ({ property: printable(f.property), reason: printable(f.reason) }));
-        return { inputs, failures: shown };
+        // What the engine stores and hands to diff, create and update: without apiVersion when it is v1.
+        return { inputs: leanInputs(inputs), failures: shown };
     }
 
     async diff(request: DiffRequest): Promise<DiffResult> {
@@ -216,12 +218,12 @@ export class TokenLifecycle {
             // for a new token with replaceIfSecretUnknown: true.
             const outputs = { ...importedOutputs(record, version), tenant: here.tenant };
             ctx.notify(importNotice(outputs));
-            return { id, props: outputs, inputs: inputsFrom(outputs) };
+            return { id, props: outputs, inputs: leanInputs(inputsFrom(outputs)) };
         }
         if (urn !== undefined) this.sameName.read(urn, id, record.name, request.diffFollows ?? true);
         const kept = keepAdoption(state, outputsFrom(record, inputsFrom(state), state.secret ?? ""));
         const outputs = { ...keepPreviousGeneration(state, kept, listed), tenant: here.tenant };
-        return { id, props: outputs, inputs: inputsFrom(outputs) };
+        return { id, props: outputs, inputs: leanInputs(inputsFrom(outputs)) };
     }
 
     async update(request: UpdateRequest): Promise<UpdateResult> {
@@ -282,15 +284,12 @@ export class TokenLifecycle {
     }
 
     /**
-     * The engine calls check() first, but the core is usable on its own: create and update check
-     * again (microseconds, no I/O), so that nothing unvalidated is sent.
+     * The engine calls check() first, and create and update get check's inputs (an absent apiVersion
+     * is v1: check stores any other); they check again (microseconds, no I/O), so that nothing
+     * unvalidated is sent.
      */
     private validated(inputs: object, now: Date, prior?: TokenOutputs): CheckedInputs {
-        const checked = validateInputs(inputs, {
-            now,
-            defaultApiVersion: resolveDefaultApiVersion(this.given, this.place),
-            prior,
-        });
+        const checked = validateInputs(inputs, { now, defaultApiVersion: DEFAULT_API_VERSION, prior });
         if (checked.failures.length > 0) {
             const reasons = checked.failures.map((f) => `${f.property} ${f.reason}`).join("; ");
             throw new Error(scrub(`PersonalAccessToken inputs are not valid (nothing was sent): ${reasons}`));
@@ -388,8 +387,6 @@ function recordFrom(id: string, olds: TokenOutputs): TokenRecord {
 
 /** Diff's inputs came through check (the engine's order); else the error says so. */
 function checkedOf(news: object): CheckedInputs {
-    if (isCheckedInputs(news)) return news;
-    throw new Error(
-        "PersonalAccessToken inputs reached diff unchecked (no name or apiVersion): run check first",
-    );
+    if (isCheckedInputs(news)) return checkedFrom(news);
+    throw new Error("PersonalAccessToken inputs reached diff unchecked (no name): run check first");
 }

@@ -23,7 +23,7 @@ import {
     settingsFrom,
     type Effective,
 } from "./settings";
-import { resolveConnection, type GivenSettings } from "../isc-client/config";
+import { resolveConnection, type EnvironmentRecord } from "../isc-client/config";
 import { ConfigurationError } from "../isc-client/errors";
 import { sameTenantAndIdentity } from "../isc-client/client";
 import { envVariable } from "../isc-client/settings";
@@ -151,11 +151,18 @@ export function resourceProviderService(
             if (diff.environmentMoved) throw new ConfigurationError(environmentMoved(diff.environmentMoved));
             const place = placeOf(request.getUrn());
             // Another URL or API client: the same tenant and identity (an alias) changes the provider in
-            // place; any other replaces it, so that its tokens are made anew there and deleted here.
+            // place; any other replaces it, so that its tokens are made anew there and deleted here. Each
+            // side connects from its own source: its settings, or this process's SAIL_* (a side that took
+            // them must still name the tenant and client it recorded, else it cannot be asked: replaced).
             const replaced =
                 diff.moved &&
-                !(await sameConnection(olds.values, news.values, (given) =>
-                    resolveConnection(given, place, {}),
+                !(await sameConnection(olds.values, news.values, (inputs) =>
+                    resolveConnection(
+                        settingsFrom(inputs, new Map()),
+                        place,
+                        process.env,
+                        inputs[FROM_ENVIRONMENT] as EnvironmentRecord | undefined,
+                    ),
                 ));
             const response = new pb.DiffResponse();
             response.setChanges(
@@ -316,15 +323,15 @@ function failure(f: { property: string; reason: string }): InstanceType<typeof p
     return out;
 }
 
-/** Both sides resolve from their own settings and reach one tenant as one identity. */
+/** Both sides resolve, each from its own source, and reach one tenant as one identity. */
 async function sameConnection(
-    olds: Record<string, unknown>,
-    news: Record<string, unknown>,
-    resolve: (given: GivenSettings) => ReturnType<typeof resolveConnection>,
+    olds: Properties,
+    news: Properties,
+    resolve: (inputs: Properties) => ReturnType<typeof resolveConnection>,
 ): Promise<boolean> {
     try {
-        const before = resolve(settingsFrom(olds, new Map()));
-        const after = resolve(settingsFrom(news, new Map()));
+        const before = resolve(olds);
+        const after = resolve(news);
         return await sameTenantAndIdentity(before, after);
     } catch {
         return false;

@@ -122,7 +122,7 @@ export interface SettingsDiff {
     changed: string[];
     /** The tenant or the API client differs: the tokens belong to the old one (may be an alias: see server.ts). */
     moved: boolean;
-    /** The environment moved a provider that takes it: neither source can act at the old tenant. */
+    /** The environment moved a provider that takes it (both sides): neither source can act at the old tenant. */
     environmentMoved?: { from: Effective; to: Effective };
 }
 
@@ -143,7 +143,11 @@ export function diffSettings(olds: Properties, news: Properties): SettingsDiff {
     return {
         changed,
         moved,
-        ...(moved && before.kind === "environment" ? { environmentMoved: { from: before, to: after } } : {}),
+        // From the environment to given settings (an explicit provider, the stack config) is a move of
+        // source, judged like any other: the same tenant and identity in place, else a replacement.
+        ...(moved && before.kind === "environment" && after.kind === "environment"
+            ? { environmentMoved: { from: before, to: after } }
+            : {}),
     };
 }
 

@@ -2,7 +2,7 @@
 // hand (or written by something else) may hold any JSON. A malformed value is named, with what it
 // must be, instead of surfacing as a TypeError deep in a decision. Pure.
 import { isRfc3339 } from "./dates";
-import type { CheckedInputs, TokenOutputs } from "./types";
+import type { TokenInputs, TokenOutputs } from "./types";
 import { isApiVersion, notAVersion } from "./versions";
 
 /** A property's check, and what it must be (or, for the API version, the version table's wording). */
@@ -76,15 +76,14 @@ export function isTokenState(state: object, only?: readonly string[]): state is 
 }
 
 /**
- * Inputs that came through check: a name and an API version (each may be unknown at preview). The
- * engine calls check before diff; a door that did not is told so.
+ * Inputs that came through check: a name, and an API version unless it is v1 (either may be unknown
+ * at preview). The engine calls check before diff; a door that did not is told so.
  */
-export function isCheckedInputs(inputs: object): inputs is CheckedInputs {
+export function isCheckedInputs(inputs: object): inputs is TokenInputs {
     return (
         "name" in inputs &&
         typeof inputs.name === "string" &&
-        "apiVersion" in inputs &&
-        typeof inputs.apiVersion === "string"
+        (!("apiVersion" in inputs) || typeof inputs.apiVersion === "string")
     );
 }
 

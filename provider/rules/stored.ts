@@ -2,13 +2,16 @@
 // say is left out, and absent means that value. Every reader of a stored output that may be absent
 // goes through these; a state written before (with every value) reads the same. Pure.
 import type { ApiVersion } from "../../wire/api-types";
-import type { ExpirationDateSource, TokenOutputs } from "./types";
+import type { CheckedInputs, ExpirationDateSource, TokenInputs, TokenOutputs } from "./types";
 import { DEFAULT_ACCESS_TOKEN_VALIDITY_SECONDS, DEFAULT_API_VERSION } from "./versions";
 
 type Stored = Partial<TokenOutputs>;
 
-/** The API version a stored token was made with: absent is v1 (the package's default, not the setting). */
-export function versionOf(state: Stored): ApiVersion {
+/**
+ * The API version stored outputs or checked inputs name: absent is v1 (the package's default, not the
+ * setting: check resolved the setting already, and stores a version other than v1).
+ */
+export function versionOf(state: { apiVersion?: ApiVersion }): ApiVersion {
     return state.apiVersion ?? DEFAULT_API_VERSION;
 }
 
@@ -43,4 +46,22 @@ export function leanOutputs(outputs: TokenOutputs): TokenOutputs {
     if (lean.userAwareTokenNeverExpires === false) delete lean.userAwareTokenNeverExpires;
     if (lean.expirationDateSource === impliedExpirySource(lean)) delete lean.expirationDateSource;
     return lean;
+}
+
+/**
+ * The inputs as check returns them, which the engine stores and hands to diff, create and update: the
+ * resolved apiVersion only when it is not v1 (absent means v1, as in the outputs). A v1 declared in
+ * the program is left out too: it means the same.
+ */
+export function leanInputs(inputs: CheckedInputs): TokenInputs {
+    if (inputs.apiVersion !== DEFAULT_API_VERSION) return inputs;
+    const { apiVersion: _v1, ...lean } = inputs;
+    return lean;
+}
+
+/** Inputs that came through check (lean, or with every value, as an earlier version stored them). */
+export function checkedFrom<T extends { apiVersion?: ApiVersion }>(
+    inputs: T,
+): T & { apiVersion: ApiVersion } {
+    return { ...inputs, apiVersion: versionOf(inputs) };
 }

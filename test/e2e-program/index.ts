@@ -10,9 +10,36 @@ const many = config.getObject<Record<string, PersonalAccessTokenArgs>>("tokens")
 // Resource names of `tokens` given Pulumi's retainOnDelete option.
 const retain = config.getObject<string[]>("retain") ?? [];
 
+// E2E_CREATES_TOGETHER (resource names of `tokens`, comma-separated): their creates wait for one
+// another in a beforeCreate hook, so the engine has diffed all of them before the provider sees any
+// create (its steps run in parallel: otherwise the order is a race). The hook runs in this program,
+// not in the provider; without the variable, none is registered.
+const together = (process.env.E2E_CREATES_TOGETHER ?? "").split(",").filter(Boolean);
+const entered = new Set<string>();
+const waiting: (() => void)[] = [];
+let hook: pulumi.ResourceHook | undefined;
+const createsTogether = (): pulumi.ResourceHook =>
+    (hook ??= new pulumi.ResourceHook("creates-together", async ({ name }) => {
+        entered.add(name);
+        if (together.every((n) => entered.has(n))) waiting.splice(0).forEach((go) => go());
+        else
+            await new Promise<void>((go, fail) => {
+                waiting.push(go);
+                const missing = () => together.filter((n) => !entered.has(n)).join(", ");
+                setTimeout(
+                    () => fail(new Error(`${name}'s create waited 120 s for ${missing()}`)),
+                    120_000,
+                ).unref();
+            });
+    }));
+
 const tokens = many
     ? Object.entries(many).map(
-          ([key, args]) => new PersonalAccessToken(key, args, { retainOnDelete: retain.includes(key) }),
+          ([key, args]) =>
+              new PersonalAccessToken(key, args, {
+                  retainOnDelete: retain.includes(key),
+                  ...(together.includes(key) ? { hooks: { beforeCreate: [createsTogether()] } } : {}),
+              }),
       )
     : Array.from({ length: count }, (_, i) => {
           const args = config.requireObject<PersonalAccessTokenArgs>("token");

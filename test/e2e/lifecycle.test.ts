@@ -7,7 +7,7 @@ import { inDays } from "../support/harness";
 import { hygiene } from "../support/hygiene";
 import { useStack } from "../support/stack";
 import { filledFixture } from "../support/state-fixture";
-import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
+import { assertStateSize, IMPLIED_OUTPUTS, tokenStateSizes, tokensOf } from "../support/state-size";
 
 /** Whether a token's credentials mint a bearer token at the emulator's token endpoint. */
 async function mintsBearer(baseUrl: string, id: string, secret: string): Promise<boolean> {
@@ -37,9 +37,10 @@ describe("end to end: the token lifecycle under the Pulumi CLI", function () {
     it("up creates one token; preview and refresh then report no changes", async () => {
         await ctx.project.run(["up", "--yes"]);
         assert.equal(ctx.h.emulator.tokens().length, 1);
-        // The provider's own state per token: no default, no constant.
-        const [size] = tokenStateSizes((await ctx.project.exportState()).deployment.resources);
-        assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
+        // The provider's own state per token: no default, no constant; check stores no apiVersion v1.
+        const { resources } = (await ctx.project.exportState()).deployment;
+        tokenStateSizes(resources).forEach(assertStateSize);
+        assert.ok(!("apiVersion" in tokensOf(resources)[0].inputs), "no apiVersion v1 in the inputs");
         const outputs = ctx.project.outputs();
         assert.equal(outputs.clientId, ctx.h.emulator.tokens()[0].id);
         assert.equal(outputs.clientSecret, "[secret]");
@@ -201,6 +202,7 @@ describe("end to end: a state written by version 0.1.0 (the dynamic door) under 
         );
         await ctx.project.run(["stack", "import", "--file", file]);
         const [old] = tokensOf((await ctx.project.exportState()).deployment.resources);
+        assert.equal(old.inputs.apiVersion, "v1", "0.1.0 stored the apiVersion it filled in");
         assert.deepEqual(
             IMPLIED_OUTPUTS.filter((k) => k in old.outputs),
             IMPLIED_OUTPUTS,
@@ -222,8 +224,8 @@ describe("end to end: a state written by version 0.1.0 (the dynamic door) under 
         );
         assert.ok((lean.outputs.secret as Record<string, unknown>)[SIG], "secret is still a secret");
         assert.ok(!text.includes(secret), "no secret in the state in plain text");
-        const [size] = tokenStateSizes(deployment.resources);
-        assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
+        assert.ok(!("apiVersion" in lean.inputs), "the refresh wrote lean inputs: no apiVersion v1");
+        tokenStateSizes(deployment.resources).forEach(assertStateSize);
 
         ctx.h.emulator.resetRequests();
         await ctx.project.run(["preview", "--expect-no-changes"]);

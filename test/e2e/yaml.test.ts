@@ -18,7 +18,7 @@ import { configKey } from "../../provider/isc-client/settings";
 import { writtenDate } from "../../provider/rules/dates";
 import { rotationDueAt } from "../../provider/rules/rotation";
 import { filledFixture } from "../support/state-fixture";
-import { IMPLIED_OUTPUTS, STATE_BYTES_PER_TOKEN, tokenStateSizes, tokensOf } from "../support/state-size";
+import { assertStateSize, IMPLIED_OUTPUTS, tokenStateSizes, tokensOf } from "../support/state-size";
 import { DAY } from "../support/time";
 
 type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
@@ -152,13 +152,19 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
                 "secret is a secret in the state",
             );
         }
-        // The provider's own state per token: no default, no constant.
-        for (const size of tokenStateSizes(deployment.resources)) {
-            assert.ok(size.bytes <= STATE_BYTES_PER_TOKEN, `${size.bytes} bytes of state for ${size.urn}`);
-        }
+        // The provider's own state per token: no default, no constant; check stores apiVersion only if not v1.
+        tokenStateSizes(deployment.resources).forEach(assertStateSize);
+        assert.deepEqual(
+            tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
+            [undefined, "v2025"],
+            "ciToken's v1 is not stored in its inputs, reportingToken's v2025 is",
+        );
 
         // isc-pat audit joins the native tokens with the state, reading the default provider's iscpat: config;
-        // it comes with the npm package, which this project installs only for it.
+        // it comes with the npm package, which this project installs only for it. A sailpoint: key that
+        // sets no connection (an apiVersion, say) does not hide that config: as for the providers, the
+        // connection settings decide, and no SAIL_* is in the environment to fall back on.
+        await project.run(["config", "set", configKey("dynamic", "apiVersion"), "v2025"]);
         execFileSync(
             "npm",
             [
@@ -208,7 +214,17 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         await project.run(["config", "rm", "expiresInDays"]);
 
         // A new tenant URL for the explicit provider replaces its token: made at the new tenant
-        // (here the sandbox, with its API client), deleted at the old one. The other token stays.
+        // (here the sandbox, with its API client), deleted at the old one. The other token stays: in
+        // the same up, the default provider moves from its iscpat: config to SAIL_* naming another URL
+        // of the same tenant and identity, which changes it in place (its plugin connects that side
+        // with the environment), and its token records the new URL.
+        const alias = sandbox.emulator.baseUrl.replace("127.0.0.1", "localhost");
+        Object.assign(project.env, { ...sandbox.env, SAIL_BASE_URL: alias });
+        await project.run([
+            "config",
+            "rm-all",
+            ...(["baseUrl", "clientId", "clientSecret"] as const).map((n) => configKey("native", n)),
+        ]);
         await project.run(["config", "set", "prodBaseUrl", sandbox.emulator.baseUrl]);
         await project.run(["config", "set", "prodClientId", sandbox.clientId]);
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: sandbox.clientSecret });
@@ -231,6 +247,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             sandbox.emulator.tokens().some((t) => t.id === ci.id),
             "the default provider's token is kept",
         );
+        const kept = (
+            (await project.exportState()).deployment.resources as (StateResource & { id?: string })[]
+        ).find((r) => r.type === "iscpat:index:PersonalAccessToken" && r.id === ci.id);
+        assert.equal(kept?.outputs?.tenant, alias, "recorded at the environment's URL");
 
         // destroy leaves both tenants empty.
         await project.run(["destroy", "--yes"]);
@@ -326,12 +346,12 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             for (const secret of [ciSecret, reportingSecret, prod.clientSecret]) {
                 assert.ok(!text.includes(secret), "no secret in the state in plain text");
             }
-            for (const size of tokenStateSizes(deployment.resources)) {
-                assert.ok(
-                    size.bytes <= STATE_BYTES_PER_TOKEN,
-                    `${size.bytes} bytes of state for ${size.urn}`,
-                );
-            }
+            tokenStateSizes(deployment.resources).forEach(assertStateSize);
+            assert.deepEqual(
+                tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
+                [undefined, "v2025"],
+                "the refresh wrote lean inputs: ciToken's v1 left out",
+            );
 
             sandbox.emulator.resetRequests();
             prod.emulator.resetRequests();

@@ -322,6 +322,18 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
     };
     const { DIFF_NONE, DIFF_SOME } = pb.DiffResponse.DiffChanges;
 
+    /** Two more API clients at h's tenant: "second" of its identity, "stranger" of another; their secrets. */
+    function addClients(h: Harness, sameIdentity: string, otherIdentity: string): void {
+        hygiene.secret(sameIdentity);
+        hygiene.secret(otherIdentity);
+        h.emulator.addClient({
+            clientId: "second",
+            clientSecret: sameIdentity,
+            identity: { id: h.identityId, name: "API Client" },
+        });
+        h.emulator.addClient({ clientId: "stranger", clientSecret: otherIdentity });
+    }
+
     it("returns the client secret as a secret, whether or not the program marked it", async () => {
         const checked = await plugin.call<CheckResponse>("checkConfig", checkRequest(base));
         assert.deepEqual(plain(checked.getInputs()).clientSecret, secret("s1"));
@@ -424,6 +436,69 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
         assert.match(refused, /pulumi destroy/);
     });
 
+    // The engine asks the new provider's plugin; a default provider that took SAIL_* recorded only the
+    // tenant and client (CheckConfig): its secret is in the environment both plugins share.
+    it("from SAIL_* to given settings (an explicit provider, an alias) and back: in place for the same tenant and identity, replaced for another", async () => {
+        const a = await startHarness();
+        const b = await startHarness();
+        const env = {
+            SAIL_BASE_URL: a.emulator.baseUrl,
+            SAIL_CLIENT_ID: a.clientId,
+            SAIL_CLIENT_SECRET: a.clientSecret,
+        };
+        const sameIdentity = "second-client-secret-ffeeddccbbaa9988";
+        const otherIdentity = "other-identity-secret-7766554433221100";
+        addClients(a, sameIdentity, otherIdentity);
+        const own = await startPlugin(env);
+        // A plugin whose SAIL_* now names another tenant than the one recorded (b's, not a's).
+        const elsewhere = await startPlugin({
+            SAIL_BASE_URL: b.emulator.baseUrl,
+            SAIL_CLIENT_ID: b.clientId,
+            SAIL_CLIENT_SECRET: b.clientSecret,
+        });
+        const diff = async (plugin: Plugin, olds: Properties, news: Properties) => {
+            const request = new pb.DiffRequest();
+            request.setUrn("urn:pulumi:dev::yaml::pulumi:providers:iscpat::prod");
+            request.setOlds(toStruct(olds));
+            request.setOldInputs(toStruct(olds));
+            request.setNews(toStruct(news));
+            return (
+                await plugin.call<InstanceType<typeof pb.DiffResponse>>("diffConfig", request)
+            ).getReplacesList();
+        };
+        try {
+            const request = checkRequest({});
+            request.setUrn("urn:pulumi:dev::yaml::pulumi:providers:iscpat::default_0_1_0");
+            const fromEnv = plain((await own.call<CheckResponse>("checkConfig", request)).getInputs());
+            assert.deepEqual(fromEnv.fromEnvironment, { baseUrl: a.emulator.baseUrl, clientId: a.clientId });
+            const given = (h: Harness, extra: Properties = {}) => ({
+                baseUrl: h.emulator.baseUrl,
+                clientId: h.clientId,
+                clientSecret: h.clientSecret,
+                ...extra,
+            });
+            const alias = given(a, { baseUrl: a.emulator.baseUrl.replace("127.0.0.1", "localhost") });
+            const second = given(a, { clientId: "second", clientSecret: sameIdentity });
+            assert.deepEqual(await diff(own, fromEnv, alias), [], "an alias URL of the same tenant");
+            assert.deepEqual(await diff(own, fromEnv, second), [], "another client of the same identity");
+            assert.deepEqual(await diff(own, second, fromEnv), [], "back to SAIL_*: the same identity");
+            const stranger = given(a, { clientId: "stranger", clientSecret: otherIdentity });
+            const moved = ["baseUrl", "clientId"];
+            assert.deepEqual(await diff(own, fromEnv, stranger), moved, "another identity");
+            assert.deepEqual(await diff(own, fromEnv, given(b)), moved, "another tenant");
+            // SAIL_* no longer names the recorded tenant: the old side cannot be asked, so replaced.
+            assert.deepEqual(await diff(elsewhere, fromEnv, second), moved, "SAIL_* moved meanwhile");
+            // Each secret went to its own tenant only.
+            assert.ok(b.emulator.requests.every((r) => !JSON.stringify(r).includes(a.clientId)));
+            assert.ok(a.emulator.requests.every((r) => !JSON.stringify(r).includes(b.clientId)));
+        } finally {
+            await own.stop();
+            await elsewhere.stop();
+            await a.emulator.stop();
+            await b.emulator.stop();
+        }
+    });
+
     it("replaces for another tenant or identity; in place for a new secret or API version, an alias URL, another client of the identity", async () => {
         const a = await startHarness();
         const b = await startHarness();
@@ -457,14 +532,7 @@ describe("the native plugin's provider settings (CheckConfig, DiffConfig)", func
             // Another API client of the same identity: in place; of another identity: like another tenant.
             const sameIdentity = "second-client-secret-00112233445566";
             const otherIdentity = "other-identity-secret-8899aabbccddeeff";
-            hygiene.secret(sameIdentity);
-            hygiene.secret(otherIdentity);
-            a.emulator.addClient({
-                clientId: "second",
-                clientSecret: sameIdentity,
-                identity: { id: a.identityId, name: "API Client" },
-            });
-            a.emulator.addClient({ clientId: "stranger", clientSecret: otherIdentity });
+            addClients(a, sameIdentity, otherIdentity);
             const second = await diffConfig(here, at(a, { clientId: "second", clientSecret: sameIdentity }));
             assert.deepEqual(second.replaces, []);
             const stranger = await diffConfig(

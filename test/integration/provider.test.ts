@@ -119,7 +119,8 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
         });
     }
 
-    it("takes the stack config over the environment, including the apiVersion setting", async () => {
+    /** A provider whose stack config names the emulator and the apiVersion setting v2025, and no environment. */
+    async function configuredAtV2025(): Promise<PersonalAccessTokenProvider> {
         const p = new PersonalAccessTokenProvider({ env: () => ({}), retryPolicy: FAST_RETRIES });
         await p.configure({
             given: {
@@ -130,11 +131,55 @@ describe("PersonalAccessTokenProvider against the emulator", () => {
             },
             place: { door: "dynamic", explicit: false },
         });
+        return p;
+    }
+
+    it("takes the stack config over the environment, including the apiVersion setting", async () => {
+        const p = await configuredAtV2025();
         const { outs } = await createToken(p, { name: "from-config", userAwareTokenNeverExpires: true });
         assert.equal(outs.apiVersion, "v2025");
         assert.equal(outs.expirationDate, null);
         assert.equal(expirySourceOf(outs), "neverExpires");
         assert.equal(ctx.h.emulator.requests.at(-1)?.path, "/v2025/personal-access-tokens");
+    });
+
+    it("check stores apiVersion only when it is not v1: diff, create, update and refresh read absent as v1, whatever the setting", async () => {
+        const p = await configuredAtV2025();
+        const expirationDate = inDays(20);
+        // The setting's v2025 is stored; a declared v1 is not, and still means v1 with that setting.
+        const bySetting = await p.check({}, { name: "by-setting", expirationDate });
+        assert.equal(bySetting.inputs?.apiVersion, "v2025");
+        const declared = { name: "declared-v1", apiVersion: "v1", expirationDate };
+        const { inputs } = await p.check({}, declared);
+        assert.deepEqual(inputs, { name: "declared-v1", expirationDate }, "no apiVersion v1 in the inputs");
+        const created = await p.create(inputs as CheckedInputs);
+        const { id } = created;
+        const outs = created.outs as TokenOutputs;
+        assert.equal(versionOf(outs), "v1");
+        assert.deepEqual(
+            ctx.h.emulator.tokens("v1").map((t) => t.name),
+            ["declared-v1"],
+            "made at v1, not at the setting's v2025",
+        );
+        assert.equal((await p.diff(id, outs, inputs as CheckedInputs)).changes, false);
+        // Inputs as an earlier version stored them, apiVersion v1 spelled out: the same, no change.
+        assert.equal(
+            (await p.diff(id, outs, { ...inputs, apiVersion: "v1" } as CheckedInputs)).changes,
+            false,
+        );
+        ctx.h.emulator.resetRequests();
+        const renamed = (await p.check(inputs, { ...declared, name: "declared-v1-2" })).inputs;
+        const updated = await p.update(id, outs, renamed as CheckedInputs);
+        assert.equal(updated.outs?.name, "declared-v1-2");
+        assert.deepEqual(
+            ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.path),
+            [`/personal-access-tokens/v1/${id}`],
+            "the PATCH goes to v1",
+        );
+        const read = await p.read(id, updated.outs as TokenOutputs);
+        assert.ok(read.inputs && !("apiVersion" in read.inputs), "a refresh hands back no apiVersion v1");
+        await p.delete(id, updated.outs as TokenOutputs);
+        assert.equal(ctx.h.emulator.tokens().length, 0);
     });
 
     it("turns an expiring v2025 token into a never-expiring one with both fields in one PATCH", async () => {

@@ -18,7 +18,14 @@ export function recordInvocation(args: string[], program = "pulumi"): void {
 }
 Project.invoked = (args) => recordInvocation(args);
 Project.timed = (args, ms) =>
-    appendEntry({ kind: "cli-time", command: args.slice(0, 2).filter((a) => !a.startsWith("-")).join(" "), ms });
+    appendEntry({
+        kind: "cli-time",
+        command: args
+            .slice(0, 2)
+            .filter((a) => !a.startsWith("-"))
+            .join(" "),
+        ms,
+    });
 
 // Removing several node_modules trees takes long on a loaded machine: no short timeout for it. Under
 // the suite's hooks the installs are the run's (suite-hooks.ts removes them) and this keeps them.

@@ -47,6 +47,24 @@ describe("README's performance figures", () => {
         assert.match(table, /\| (met|missed) \|/);
     });
 
+    it("the state both ways: the whole record's figure, and the provider's own part once a run measured it", () => {
+        const figures = doors();
+        const own = (table: string) => table.split("\n").find((l) => l.includes("the provider's own"));
+        const measured = {
+            ...figures,
+            plugin: { ...figures.plugin, stateOwnBytes: 672 },
+            dynamic: { ...figures.dynamic, stateOwnBytes: 1001 },
+        };
+        assert.equal(
+            own(doorsMarkdown({ ...figures, plugin: { ...figures.plugin, stateOwnBytes: undefined } })),
+            undefined,
+        );
+        assert.equal(
+            own(doorsMarkdown(measured)),
+            "| of which the provider's own (id, inputs, outputs; no `__provider`) | 672 B | 1001 B | <= 1000 B | met | missed |",
+        );
+    });
+
     it("pacing figures: the lag adds up over the windows; the floor starts from the first window as the engine paced it", () => {
         // The engine sent the first 100 over 2 s; each later request came 0.1 s after the window let it in.
         const first = Array.from({ length: 100 }, (_, i) => i * 20);

@@ -8,6 +8,7 @@ import {
     resolveDefaultApiVersion,
     resolveFromEnvironment,
     givenFromConfig,
+    stackSettings,
     type ConnectionSettings,
     type Environment,
     type GivenSettings,
@@ -414,5 +415,56 @@ describe("config", () => {
                 assert.ok(error.message.includes(API_VERSIONS_TEXT), error.message);
             });
         }
+    });
+
+    // isc-pat audit --stack: a stack's keys of one door, chosen as each provider chooses its source.
+    describe("stackSettings (the audit's one stack config)", () => {
+        const key = (
+            door: "dynamic" | "native",
+            name: "baseUrl" | "clientId" | "clientSecret" | "apiVersion",
+        ) => configKey(door, name);
+        const connection = (door: "dynamic" | "native", at: string) => ({
+            [key(door, "baseUrl")]: `https://${at}.api.identitynow.com`,
+            [key(door, "clientId")]: `${at}-client`,
+            [key(door, "clientSecret")]: `${at}-secret`,
+        });
+        const pick = (values: Record<string, string>) => {
+            const { given, place } = stackSettings((k) => values[k]);
+            return { door: place.door, baseUrl: given.baseUrl, apiVersion: given.apiVersion };
+        };
+        const table: [string, Record<string, string>, ReturnType<typeof pick>][] = [
+            [
+                "the plugin's connection beside the dynamic door's apiVersion alone: the plugin's keys, its own apiVersion",
+                { ...connection("native", "yaml"), [key("dynamic", "apiVersion")]: "v2025" },
+                { door: "native", baseUrl: "https://yaml.api.identitynow.com", apiVersion: undefined },
+            ],
+            [
+                "both doors' connections: the dynamic resource's first",
+                { ...connection("native", "yaml"), ...connection("dynamic", "dyn") },
+                { door: "dynamic", baseUrl: "https://dyn.api.identitynow.com", apiVersion: undefined },
+            ],
+            [
+                "a partial connection of the dynamic door is its own (it fails naming what is missing), never the plugin's",
+                { ...connection("native", "yaml"), [key("dynamic", "clientId")]: "dyn-client" },
+                { door: "dynamic", baseUrl: undefined, apiVersion: undefined },
+            ],
+            [
+                "no connection in either: the environment's, with the dynamic door's apiVersion",
+                { [key("dynamic", "apiVersion")]: "v3", [key("native", "apiVersion")]: "beta" },
+                { door: "dynamic", baseUrl: undefined, apiVersion: "v3" },
+            ],
+            [
+                "no connection, the plugin's apiVersion alone: the environment's, with it",
+                { [key("native", "apiVersion")]: "beta" },
+                { door: "native", baseUrl: undefined, apiVersion: "beta" },
+            ],
+            [
+                "nothing: the environment (named in the plugin's words, as before)",
+                {},
+                { door: "native", baseUrl: undefined, apiVersion: undefined },
+            ],
+        ];
+        for (const [title, values, expected] of table)
+            it(title, () => assert.deepEqual(pick(values), expected));
     });
 });

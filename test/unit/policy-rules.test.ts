@@ -57,6 +57,13 @@ describe("policy: maximum lifetime", () => {
             );
         }
     });
+    it("an absent apiVersion is v1, as check stores it: a never-expiring token is refused", () => {
+        const props = { name: "ci", userAwareTokenNeverExpires: true };
+        assert.match(
+            rules.maximumLifetime({ resource: "ci", props }, DEFAULTS.maximumLifetime, NOW) ?? "",
+            /never expires \(no expirationDate on apiVersion v1\)/,
+        );
+    });
     it("on beta/v3/v2024 an omitted expirationDate means 6 months, refused under a shorter limit", () => {
         for (const version of LEGACY_VERSIONS) {
             assert.match(
