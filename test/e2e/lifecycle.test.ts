@@ -213,7 +213,7 @@ describe("end to end: a state written by version 0.1.0 (the dynamic door) under 
         await ctx.project.run(["preview", "--expect-no-changes"]);
         assert.deepEqual(apiCalls(ctx.h.emulator), [], "check and diff call no API");
 
-        await ctx.project.run(["refresh", "--yes", "--skip-preview"]);
+        await ctx.project.run(["refresh", "--yes", "--skip-preview", "--expect-no-changes"]);
         assert.deepEqual(apiCalls(ctx.h.emulator), ["list"], "the refresh lists once, as it always did");
         const { text, deployment } = await ctx.project.exportState();
         const [lean] = tokensOf(deployment.resources);
