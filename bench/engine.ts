@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { IscEmulator, type RequestCounts, type RequestEntry } from "../emulator";
@@ -15,6 +15,8 @@ import { Project, pulumiYamlCli } from "../scripts/pulumi-project";
 import { packageVersion } from "../scripts/bundle-plugin";
 import { RESOURCE_TOKEN } from "../provider/native/package-schema";
 import { writeTarballs } from "../scripts/plugin-tarballs";
+import { readTimings, TIMING_FILE_VARIABLE, type RequestTiming } from "../provider/isc-client/timing";
+import { lagSplit, type LagSplit } from "./lag";
 import { inDays, mean, progress, round } from "./report";
 import { tokenStateSizes } from "../test/support/state-size";
 
@@ -65,6 +67,16 @@ export interface CliRun {
     spanRatio: number | null;
     /** The pacing lag: the longest any request came after the API's windows let it in (pacingFigures); null under 101 requests. */
     lagS: number | null;
+    /** Whose the lag is: the provider's timing of each request beside its arrival (bench/lag.ts); null unpaired. */
+    lagSplit: LagSplit | null;
+    /** Timing lines the provider wrote (one per attempt of a paced request). */
+    timedRequests: number;
+    /** Those lines (provider/isc-client/timing.ts), for a closer look. */
+    timings: RequestTiming[];
+    /** The span had the pacer's holds been its only delay: (floor + the last request's pacer share) / floor. */
+    pacerSpanRatio: number | null;
+    /** The machine's 1-minute load average when the run started and when it ended. */
+    loadAverage: { start: number; end: number };
     /** Each accepted API request's arrival at the emulator, seconds from the first (for a closer look). */
     arrivalsS: number[];
     /** The provider node process(es): largest VmRSS sampled, and the kernel's VmHWM. */
@@ -182,7 +194,12 @@ async function cli(
     tokens: number,
     label = `pulumi ${args[0]}`,
 ): Promise<CliRun> {
-    progress(`${door}: ${label}: pulumi ${args.join(" ")} (${tokens} tokens)`);
+    const load = () => round(loadavg()[0], 1);
+    const loadAtStart = load();
+    progress(`${door}: ${label}: pulumi ${args.join(" ")} (${tokens} tokens; load average ${loadAtStart})`);
+    // The provider's own timing of this run's requests (provider/isc-client/timing.ts).
+    const timingFile = project.env[TIMING_FILE_VARIABLE];
+    writeFileSync(timingFile, "", { mode: 0o600 });
     const accepted = (r: RequestEntry) => r.operation !== "token" && r.status !== 429;
     const runStart = Date.now();
     const windowStart = runStart - API_LIMIT.windowSeconds * 1000;
@@ -204,6 +221,10 @@ async function cli(
         .map((r) => Date.parse(r.at))
         .sort((a, b) => a - b);
     const pacing = pacingFigures(arrivals);
+    const timings = readTimings(readFileSync(timingFile, "utf8"));
+    const windowMs = API_LIMIT.windowSeconds * 1000;
+    const split = lagSplit(arrivals, timings, { requests: API_LIMIT.requests, windowMs });
+    const floor = pacing.floorFromFirstWindowS;
     return {
         command: `pulumi ${args.join(" ")}`,
         label,
@@ -221,6 +242,11 @@ async function cli(
         burstFloorS: Math.max(0, Math.ceil(apiRequests / API_LIMIT.requests) - 1) * API_LIMIT.windowSeconds,
         ratio: floorS > 0 ? round(wallS / floorS, 3) : null,
         ...pacing,
+        lagSplit: split,
+        timedRequests: timings.length,
+        timings,
+        pacerSpanRatio: split && floor ? round((floor + split.last.pacerS) / floor, 3) : null,
+        loadAverage: { start: loadAtStart, end: load() },
         arrivalsS: arrivals.map((t) => round((t - arrivals[0]) / 1000, 3)),
         ...sampler.result(),
     };
@@ -364,13 +390,15 @@ export async function engineRuns(door: Door): Promise<EngineResult> {
         maxTokensPerOwner: null,
         clients: [creds],
     });
+    const dirs: string[] = [mkdtempSync(join(tmpdir(), "pat-bench-timing-"))];
     const sail = {
         SAIL_BASE_URL: emulator.baseUrl,
         SAIL_CLIENT_ID: creds.clientId,
         SAIL_CLIENT_SECRET: creds.clientSecret,
+        // The provider times its requests into this file, which each run empties first (cli()).
+        [TIMING_FILE_VARIABLE]: join(dirs[0], "timing.jsonl"),
     };
     const projects: Project[] = [];
-    const dirs: string[] = [];
     try {
         let stack: (count: number, name: string) => Promise<Project>;
         if (door === "plugin") {

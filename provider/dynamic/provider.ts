@@ -5,6 +5,7 @@
 // an initialization failure's properties, where this door adds it.
 import type * as pulumi from "@pulumi/pulumi";
 import { TokenInitializationError } from "../isc-client/errors";
+import { timedCall } from "../isc-client/timing";
 import { TokenLifecycle, type ProviderConfiguration, type ProviderOptions } from "../lifecycle/provider";
 import type { TokenInputs, TokenOutputs } from "../rules/types";
 
@@ -64,7 +65,7 @@ export class PersonalAccessTokenProvider {
     async create(inputs: TokenInputs): Promise<pulumi.dynamic.CreateResult<TokenOutputs>> {
         const serialized: unknown = Reflect.get(inputs, PROVIDER_KEY);
         try {
-            return await this.core.create({ inputs: withoutProvider(inputs) });
+            return await timedCall("create", () => this.core.create({ inputs: withoutProvider(inputs) }));
         } catch (error) {
             throw withProviderOnFailure(error, serialized);
         }
@@ -72,7 +73,9 @@ export class PersonalAccessTokenProvider {
 
     /** A read by id alone (`pulumi import`) brings only the serialized provider. */
     async read(id: string, props?: TokenOutputs): Promise<DynamicReadResult> {
-        const read = await this.core.read({ id, prior: props && withoutProvider(props) });
+        const read = await timedCall("read", () =>
+            this.core.read({ id, prior: props && withoutProvider(props) }),
+        );
         return read ?? {};
     }
 
@@ -81,10 +84,12 @@ export class PersonalAccessTokenProvider {
         olds: TokenOutputs,
         news: TokenInputs,
     ): Promise<pulumi.dynamic.UpdateResult<TokenOutputs>> {
-        return this.core.update({ id, olds: withoutProvider(olds), news: withoutProvider(news) });
+        return timedCall("update", () =>
+            this.core.update({ id, olds: withoutProvider(olds), news: withoutProvider(news) }),
+        );
     }
 
     async delete(id: string, props: TokenOutputs): Promise<void> {
-        return this.core.delete({ id, props: withoutProvider(props) });
+        return timedCall("delete", () => this.core.delete({ id, props: withoutProvider(props) }));
     }
 }

@@ -7,6 +7,7 @@ import { AmbiguousOutcomeError, IscApiError } from "./errors";
 import { RequestPacer, sleep } from "./pacing";
 import { scrub } from "./redact";
 import { decideRetry, type AttemptContext, type RetryPolicy } from "./retry";
+import { timeAttempt } from "./timing";
 
 export type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 
@@ -78,9 +79,12 @@ export class HttpTransport {
         for (let attempt = 1; ; attempt++) {
             // Credentials first, so that a token fetch does not hold a rate-limit slot.
             const auth = authorize ? await authorize() : {};
+            // Only the paced requests are timed (for the benchmark, when it asks): the pacer's share.
+            const timing = request.budget ? timeAttempt(request.method) : undefined;
             const answered = request.budget
                 ? await this.pacer.acquire(request.budget, { retry: rateLimited })
                 : () => undefined;
+            timing?.mark("granted");
             this.stats.attempts++;
             let response: Response<string>;
             const limit = this.policy.maxResponseBytes ?? MAX_RESPONSE_BYTES;
@@ -108,11 +112,18 @@ export class HttpTransport {
                 );
                 // Answered once its headers are here (got's own "response" comes after the body): the
                 // slot's window starts then, as the server counted the request before it answered.
-                pending.on("request", (sent: ClientRequest) => sent.once("response", answered));
+                pending.on("request", (sent: ClientRequest) => {
+                    if (timing) sent.once("finish", () => timing.mark("sent"));
+                    sent.once("response", () => {
+                        timing?.mark("headers");
+                        answered();
+                    });
+                });
                 pending.on("downloadProgress", (p: { transferred: number }) => cutOff(p.transferred));
                 response = await pending;
             } catch (error) {
                 answered();
+                timing?.end(null);
                 if (oversize) {
                     // Not retried: the same request would get the same answer. A create's answer
                     // was lost with it, so its outcome is unknown.
@@ -149,6 +160,7 @@ export class HttpTransport {
             // Already counted at its headers (a second call does nothing).
             answered();
             const status = response.statusCode;
+            timing?.end(status);
             const decision = decideRetry(
                 { kind: "answer", status, retryAfter: response.headers["retry-after"] },
                 this.context(request, attempt, onUnauthorized !== undefined && !refreshedAuth),

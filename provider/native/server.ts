@@ -27,6 +27,7 @@ import { resolveConnection, type EnvironmentRecord } from "../isc-client/config"
 import { ConfigurationError } from "../isc-client/errors";
 import { sameTenantAndIdentity } from "../isc-client/client";
 import { envVariable } from "../isc-client/settings";
+import { timedCall } from "../isc-client/timing";
 import { unwrap, wrap, type Properties } from "./values";
 
 type Struct = InstanceType<typeof struct.Struct>;
@@ -117,10 +118,18 @@ export function resourceProviderService(
         },
         ...options,
     });
-    /** A resource operation: its notices name the resource, and are sent before the answer. */
-    const about = <Req extends { getUrn(): string }, Res>(handle: (request: Req) => Promise<Res>) =>
+    /**
+     * A resource operation `call`: its notices name the resource, and are sent before the answer; its
+     * requests are timed from its arrival when the benchmark asks (isc-client/timing.ts).
+     */
+    const about = <Req extends { getUrn(): string }, Res>(
+        call: string,
+        handle: (request: Req) => Promise<Res>,
+    ) =>
         unary<Req, Res>((request) =>
-            log ? log.about(request.getUrn(), () => handle(request)) : handle(request),
+            timedCall(call, () =>
+                log ? log.about(request.getUrn(), () => handle(request)) : handle(request),
+            ),
         );
     const version = packageVersion();
 
@@ -192,7 +201,7 @@ export function resourceProviderService(
             response.setSupportspreview(false);
             return response;
         }),
-        check: about(async (request: InstanceType<typeof pb.CheckRequest>) => {
+        check: about("check", async (request: InstanceType<typeof pb.CheckRequest>) => {
             requireType(request.getType(), request.getUrn());
             const olds = unwrap(toJs(request.getOlds()));
             const news = unwrap(toJs(request.getNews()));
@@ -203,7 +212,7 @@ export function resourceProviderService(
             response.setFailuresList(result.failures.map(failure));
             return response;
         }),
-        diff: about(async (request: InstanceType<typeof pb.DiffRequest>) => {
+        diff: about("diff", async (request: InstanceType<typeof pb.DiffRequest>) => {
             requireType(request.getType(), request.getUrn());
             const result = await lifecycle.diff({
                 id: request.getId(),
@@ -221,7 +230,7 @@ export function resourceProviderService(
             setDetailedDiff(response, result.diffs, result.replaces);
             return response;
         }),
-        create: about(async (request: InstanceType<typeof pb.CreateRequest>) => {
+        create: about("create", async (request: InstanceType<typeof pb.CreateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.CreateResponse();
             if (request.getPreview()) {
@@ -236,7 +245,7 @@ export function resourceProviderService(
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, created.outs));
             return response;
         }),
-        read: about(async (request: InstanceType<typeof pb.ReadRequest>) => {
+        read: about("read", async (request: InstanceType<typeof pb.ReadRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             const inputs = unwrap(toJs(request.getInputs()));
@@ -258,7 +267,7 @@ export function resourceProviderService(
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(inputs.values, result.props ?? {}));
             return response;
         }),
-        update: about(async (request: InstanceType<typeof pb.UpdateRequest>) => {
+        update: about("update", async (request: InstanceType<typeof pb.UpdateRequest>) => {
             requireType(request.getType(), request.getUrn());
             const response = new pb.UpdateResponse();
             if (request.getPreview()) {
@@ -276,7 +285,7 @@ export function resourceProviderService(
             response.setRefreshBeforeUpdate(readBeforeEachUpdate(news.values, updated.outs));
             return response;
         }),
-        delete: about(async (request: InstanceType<typeof pb.DeleteRequest>) => {
+        delete: about("delete", async (request: InstanceType<typeof pb.DeleteRequest>) => {
             requireType(request.getType(), request.getUrn());
             const props = unwrap(toJs(request.getProperties()));
             await lifecycle.delete({ id: request.getId(), props: props.values, urn: request.getUrn() });

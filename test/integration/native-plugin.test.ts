@@ -2,8 +2,10 @@
 // plugin process per provider instance, against two emulators (two tenants, two API clients).
 import assert from "node:assert/strict";
 import { configKey } from "../../provider/isc-client/settings";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readTimings, TIMING_FILE_VARIABLE } from "../../provider/isc-client/timing";
 import { REPO } from "../../scripts/pulumi-project";
 import { empty } from "../../provider/native/grpc";
 import { packageSchema, RESOURCE_TOKEN } from "../../provider/native/package-schema";
@@ -176,6 +178,36 @@ describe("the native plugin over gRPC", function () {
         assert.equal(a.emulator.tokens().length + b.emulator.tokens().length, 0);
         const gone = await pa.call<InstanceType<typeof pb.ReadResponse>>("read", read);
         assert.equal(gone.getId(), "", "a token gone from a successful list reads as gone");
+    });
+
+    it("times its requests from the engine's call when ISC_PAT_TIMING_FILE asks (the benchmark's lag split)", async () => {
+        const dir = mkdtempSync(join(tmpdir(), "plugin-timing-"));
+        try {
+            const file = join(dir, "timing.jsonl");
+            const plugin = await start(a, { [TIMING_FILE_VARIABLE]: file });
+            const made = await create(plugin, { name: "timed", expirationDate: inDays(30) });
+            const lines = readTimings(readFileSync(file, "utf8"));
+            // The list before the create, then the create, both within the engine's Create call.
+            assert.deepEqual(
+                lines.map((l) => [l.call, l.method, l.status]),
+                [
+                    ["create", "GET", 200],
+                    ["create", "POST", 200],
+                ],
+            );
+            assert.equal(lines[0].callAt, lines[1].callAt, "one call");
+            for (const l of lines) {
+                const marks = [l.callAt, l.queuedAt, l.grantedAt, l.sentAt, l.headersAt] as number[];
+                assert.ok(
+                    marks.every((m, i) => i === 0 || m >= marks[i - 1]),
+                    JSON.stringify(l),
+                );
+                assert.equal(l.pid, plugin.process.pid, "the plugin's own process");
+            }
+            assert.ok(!readFileSync(file, "utf8").includes(made.id));
+        } finally {
+            rmSync(dir, { recursive: true, force: true });
+        }
     });
 
     it("fails bad input at Check with the dynamic resource's messages, naming the property, sending nothing", async () => {

@@ -8,6 +8,7 @@ import {
     bearerTokenSource,
     createToken,
     inDays,
+    listRequest,
     PATIENT_RETRIES,
     startHarness,
     type Harness,
@@ -58,16 +59,7 @@ describe("pacing and slow creates", function () {
             PATIENT_RETRIES,
             new RequestPacer({ requests: 1, windowMs: 1_000 }),
         );
-        const list = () =>
-            transport.send({
-                operation: "list personal access tokens",
-                method: "GET",
-                url: `${h.emulator.baseUrl}/v3/personal-access-tokens`,
-                displayPath: "/v3/personal-access-tokens",
-                headers: { authorization: `Bearer ${bearer}` },
-                idempotent: true,
-                budget: "headers-test",
-            });
+        const list = () => transport.send(listRequest(h, bearer, "headers-test"));
         const answers = await Promise.all([list(), list()]);
         assert.deepEqual(
             answers.map((a) => a.status),

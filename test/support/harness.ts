@@ -5,7 +5,7 @@ import { PersonalAccessTokenProvider, type ProviderOptions } from "../../provide
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import type { RetryPolicy } from "../../provider/isc-client/retry";
 import { BearerTokenSource } from "../../provider/isc-client/auth";
-import { HttpTransport } from "../../provider/isc-client/http";
+import { HttpTransport, type HttpRequest } from "../../provider/isc-client/http";
 import { RequestPacer } from "../../provider/isc-client/pacing";
 import { hygiene } from "./hygiene";
 import { DAY } from "./time";
@@ -30,6 +30,19 @@ export function bearerTokenSource(h: Harness, policy: RetryPolicy = FAST_RETRIES
         { baseUrl: h.emulator.baseUrl, clientId: h.clientId, clientSecret: h.clientSecret },
         transport,
     );
+}
+
+/** A list of the v3 tokens as the transport sends it, with a bearer token, in budget `budget`. */
+export function listRequest(h: Harness, bearer: string, budget: string): HttpRequest {
+    return {
+        operation: "list personal access tokens",
+        method: "GET",
+        url: `${h.emulator.baseUrl}/v3/personal-access-tokens`,
+        displayPath: "/v3/personal-access-tokens",
+        headers: { authorization: `Bearer ${bearer}` },
+        idempotent: true,
+        budget,
+    };
 }
 
 export interface Harness {

@@ -5,8 +5,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+    doorRows,
     doorsMarkdown,
     formattedDoorsMarkdown,
+    largestShares,
     README_END,
     README_START,
     withDoorsTable,
@@ -62,6 +64,38 @@ describe("README's performance figures", () => {
         assert.equal(
             own(doorsMarkdown(measured)),
             "| of which the provider's own (id, inputs, outputs; no `__provider`) | 672 B | 1001 B | <= 1000 B | met | missed |",
+        );
+    });
+
+    it("the lag against its target twice: as the API saw it, and the pacer's share, with whose the rest was", () => {
+        const figures = doors();
+        const shares = { engineS: 5.5, providerS: 0.2, pacerS: 0.1, sendingS: 0.05 };
+        const plugin = {
+            ...figures.plugin,
+            upLagS: 5.85,
+            upPacerLagS: 0.25,
+            upLagShares: shares,
+            destroyPacerLagS: null,
+            destroyLagShares: null,
+        };
+        const f = { ...figures, plugin, dynamic: { ...figures.dynamic, upPacerLagS: 0.4 } };
+        const rows = doorRows(f);
+        const up = rows.findIndex((r) => r.figure.startsWith("pacing lag after the API's windows, `up`"));
+        assert.deepEqual(rows[up].pass, { plugin: false, dynamic: figures.dynamic.upLagS! <= 0.3 });
+        assert.deepEqual(
+            [rows[up + 1].plugin, rows[up + 1].dynamic, rows[up + 1].pass],
+            ["0.25 s", "0.4 s", { plugin: true, dynamic: false }],
+        );
+        assert.equal(rows[up + 2].plugin, "5.5 + 0.2 + 0.1 + 0.05 s");
+        // Not measured (a run before the provider timed its requests): no verdict.
+        const destroy = rows.findIndex((r) =>
+            r.figure.startsWith("pacing lag after the API's windows, `destroy`"),
+        );
+        assert.equal(rows[destroy + 1].plugin, "-");
+        assert.equal(rows[destroy + 1].pass.plugin, null);
+        assert.match(
+            largestShares(f) ?? "",
+            /the `up` of 200: the plugin 5.5 of 5.85 s before the engine's calls reached the provider/,
         );
     });
 
