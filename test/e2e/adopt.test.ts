@@ -18,7 +18,11 @@ interface TokenState {
 }
 
 /** The tokens in the stack's state, secrets shown (never recorded: this text is not printed). */
-function stateWithSecrets(project: Project): { tokens: TokenState[]; pending: unknown[] } {
+function stateWithSecrets(project: Project): {
+    tokens: TokenState[];
+    pending: unknown[];
+    outputs: Record<string, unknown>;
+} {
     const result = spawnSync(pulumiCli(), ["stack", "export", "--show-secrets"], {
         cwd: project.dir,
         env: project.env,
@@ -35,7 +39,11 @@ function stateWithSecrets(project: Project): { tokens: TokenState[]; pending: un
             typeof secret === "object" && secret?.plaintext ? JSON.parse(secret.plaintext) : secret;
         hygiene.secret(t.outputs.secret as string);
     }
-    return { tokens, pending: deployment.pending_operations ?? [] };
+    // The stack's outputs are its root resource's: one read serves for them and for the tokens.
+    const stack = (deployment.resources as { type: string; outputs?: Record<string, unknown> }[]).find(
+        (r) => r.type === "pulumi:pulumi:Stack",
+    );
+    return { tokens, pending: deployment.pending_operations ?? [], outputs: stack?.outputs ?? {} };
 }
 
 describe("end to end: adoption and interrupted runs", function () {
@@ -60,15 +68,17 @@ describe("end to end: adoption and interrupted runs", function () {
                 apiVersion: "v2025",
                 adoptTokenId: existing.id,
             });
-            await project.run(["up", "--yes"]);
-            assert.equal(project.outputs().clientId, existing.id);
+            // The previews below are this test's; the ups' own previews would show nothing more.
+            await project.run(["up", "--yes", "--skip-preview"]);
             assert.deepEqual(
                 ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation),
                 ["list"],
                 "a matching token is adopted with no write",
             );
             assert.ok(ctx.h.emulator.verifySecret(existing.id, existing.secret));
-            const [token] = stateWithSecrets(project).tokens;
+            const adopted = stateWithSecrets(project);
+            assert.equal(adopted.outputs.clientId, existing.id);
+            const [token] = adopted.tokens;
             assert.equal(token.outputs.secretKnown, false);
             assert.equal(token.outputs.adoptTokenId, existing.id);
             await project.run(["preview", "--expect-no-changes"]);
@@ -77,7 +87,7 @@ describe("end to end: adoption and interrupted runs", function () {
 
             // The opt-in: the next up replaces it (delete first: the name stays) to learn a secret.
             await project.setConfig("token.replaceIfSecretUnknown", true);
-            await project.run(["up", "--yes"]);
+            await project.run(["up", "--yes", "--skip-preview"]);
             const [renewed] = stateWithSecrets(project).tokens;
             assert.notEqual(renewed.id, existing.id);
             assert.equal(secretKnownOf(renewed.outputs), true);
@@ -87,7 +97,7 @@ describe("end to end: adoption and interrupted runs", function () {
                 [renewed.id],
             );
         } finally {
-            await project.run(["destroy", "--yes"], { allowFailure: true });
+            await project.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
             project.cleanup();
         }
     });
@@ -99,7 +109,8 @@ describe("end to end: adoption and interrupted runs", function () {
     async function killMidway(project: Project): Promise<void> {
         const { emulator } = ctx.h;
         emulator.setLatency(150);
-        const child = spawn(pulumiCli(), ["up", "--yes", "--non-interactive"], {
+        // No preview: the kill is meant for the update's creates.
+        const child = spawn(pulumiCli(), ["up", "--yes", "--skip-preview", "--non-interactive"], {
             cwd: project.dir,
             env: project.env,
             detached: true,
@@ -151,9 +162,21 @@ describe("end to end: adoption and interrupted runs", function () {
         return after.tokens;
     }
 
+    /**
+     * Ends an interrupted run's stack: `pulumi cancel` first only when the test stopped before its end
+     * (an update may still hold the stack; at the end none does, and the cancel would only fail).
+     */
+    async function cleanUp(project: Project, ended: boolean): Promise<void> {
+        ctx.h.emulator.setLatency(0);
+        if (!ended) await project.run(["cancel", "--yes"], { allowFailure: true });
+        await project.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
+        project.cleanup();
+    }
+
     it('a SIGKILLed up of 20 tokens recovers with `pulumi cancel` and `pulumi up` (onNameConflict "replace")', async () => {
         const untouched = bystanders();
         const project = new Project("e2e-program", ctx.h.env);
+        let ended = false;
         try {
             await project.init({ count: "20" });
             await project.setConfig("token", {
@@ -182,17 +205,16 @@ describe("end to end: adoption and interrupted runs", function () {
             assert.deepEqual(cleared.pending, []);
             assert.equal(cleared.tokens.length, 20);
             await project.run(["preview", "--expect-no-changes"]);
+            ended = true;
         } finally {
-            ctx.h.emulator.setLatency(0);
-            await project.run(["cancel", "--yes"], { allowFailure: true });
-            await project.run(["destroy", "--yes"], { allowFailure: true });
-            project.cleanup();
+            await cleanUp(project, ended);
         }
     });
 
     it("without the opt-in, the next up fails naming the left tokens and the recovery; adopting them recovers", async () => {
         const untouched = bystanders();
         const project = new Project("e2e-program", ctx.h.env);
+        let ended = false;
         try {
             await project.init({ count: "20" });
             await project.setConfig("token", {
@@ -218,7 +240,7 @@ describe("end to end: adoption and interrupted runs", function () {
             untouched();
 
             await project.setConfig("token.onNameConflict", "adopt");
-            await project.run(["up", "--yes"]);
+            await project.run(["up", "--yes", "--skip-preview"]);
             for (const t of assertRecovered(project)) {
                 const wasOrphan = orphans.some((o) => o.id === t.id);
                 assert.equal(
@@ -231,11 +253,9 @@ describe("end to end: adoption and interrupted runs", function () {
             }
             untouched();
             await project.run(["preview", "--expect-no-changes"]);
+            ended = true;
         } finally {
-            ctx.h.emulator.setLatency(0);
-            await project.run(["cancel", "--yes"], { allowFailure: true });
-            await project.run(["destroy", "--yes"], { allowFailure: true });
-            project.cleanup();
+            await cleanUp(project, ended);
         }
     });
 });
