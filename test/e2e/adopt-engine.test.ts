@@ -61,8 +61,10 @@ describe("end to end: adopted tokens under the engine's orders of calls, destroy
         project = new Project("e2e-program", ctx.h.env);
         await project.init();
     });
+    // The last test destroys the stack; only a run stopped before it leaves one to destroy here.
+    let destroyed = false;
     after(async () => {
-        await project?.run(["destroy", "--yes"], { allowFailure: true });
+        if (!destroyed) await project?.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
         project?.cleanup();
     });
 
@@ -82,7 +84,8 @@ describe("end to end: adopted tokens under the engine's orders of calls, destroy
         });
         hygiene.secret(existing.secret);
         await project.setConfig("tokens", { a: adoptedArgs() });
-        await project.run(["up", "--yes"]);
+        // The set-up's ups skip their previews; the steps under test (the rename, --replace) keep theirs.
+        await project.run(["up", "--yes", "--skip-preview"]);
         await project.setConfig("tokens", { b: adoptedArgs() });
         const up = await project.run(["up", "--yes"]);
         const [b] = tokens(project);
@@ -113,7 +116,7 @@ describe("end to end: adopted tokens under the engine's orders of calls, destroy
             onNameConflict: "adopt",
         };
         await project.setConfig("tokens", { b: adoptedArgs(), c: own });
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
         const c = tokens(project).find((t) => t.urn.endsWith("::c")) as TokenState;
         assert.ok(c.secret, "c made its token: its secret is known");
         await project.setConfig("tokens", { b: adoptedArgs(), d: own });
@@ -127,7 +130,7 @@ describe("end to end: adopted tokens under the engine's orders of calls, destroy
     it("retainOnDelete lets an adopted token go; destroy deletes an adopted token its users still hold", async () => {
         const d = tokens(project).find((t) => t.urn.endsWith("::d")) as TokenState;
         await project.setConfig("retain", ["b"]);
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
         // b leaves the program: with retainOnDelete, the stack forgets it and the token stays.
         await project.setConfig("tokens", {
             d: {
@@ -144,7 +147,8 @@ describe("end to end: adopted tokens under the engine's orders of calls, destroy
         );
         assert.ok(await mints(existing.id, existing.secret), "the retained token still works");
         // d holds an adopted token: destroy deletes it, and its users' secret stops working.
-        await project.run(["destroy", "--yes"]);
+        await project.run(["destroy", "--yes", "--skip-preview"]);
+        destroyed = true;
         assert.equal(
             ctx.h.emulator.tokens().find((t) => t.id === d.id),
             undefined,
