@@ -11,6 +11,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
 import { shiftedEnv } from "./support/clock-shift";
+import { SCALE_VARIABLE } from "./support/scale";
 import { DAY } from "./support/time";
 
 const root = join(__dirname, "..", "..");
@@ -34,11 +35,14 @@ interface Rerun {
     stderr: string;
 }
 
-/** Runs `args` in a Node process `shiftMs` ahead without blocking this one; killed after `timeoutMs`. */
+/**
+ * Runs `args` in a Node process `shiftMs` ahead, its long tests at reduced scale (test/support/scale.ts),
+ * without blocking this one; killed after `timeoutMs`.
+ */
 function rerun(shiftMs: number, args: string[], timeoutMs: number, children: ChildProcess[]): Promise<Rerun> {
     const child = spawn(process.execPath, args, {
         cwd: root,
-        env: shiftedEnv(shiftMs),
+        env: { ...shiftedEnv(shiftMs), [SCALE_VARIABLE]: "reduced" },
         stdio: ["ignore", "pipe", "pipe"],
     });
     children.push(child);

@@ -2,7 +2,7 @@
 // create whose token appears only after the provider looked still ends with one token.
 import assert from "node:assert/strict";
 import { HttpTransport } from "../../provider/isc-client/http";
-import { RequestPacer } from "../../provider/isc-client/pacing";
+import { API_RATE_LIMIT, RequestPacer } from "../../provider/isc-client/pacing";
 import type { CheckedInputs } from "../../provider/rules/types";
 import {
     bearerTokenSource,
@@ -13,6 +13,15 @@ import {
     startHarness,
     type Harness,
 } from "../support/harness";
+import { atScale } from "../support/scale";
+
+/**
+ * The API's real limit, and 30% more requests than it allows at once. In the clock-ahead reruns
+ * (test/support/scale.ts), a fifth of the requests over a fifth of the window: the same pacer on the
+ * same clock, one window's wait of 2 s instead of 10.
+ */
+const LIMIT = atScale(API_RATE_LIMIT, { requests: 20, windowMs: 2_000 });
+const REQUESTS = Math.round(LIMIT.requests * 1.3);
 
 describe("pacing and slow creates", function () {
     this.timeout(120_000);
@@ -21,17 +30,21 @@ describe("pacing and slow creates", function () {
         await h.emulator.stop();
     });
 
-    it("130 concurrent requests against the real limit (100 per 10 s) get no 429", async () => {
-        // One owner makes 130 tokens: the emulator's per-owner cap (10, as in the product) is off here.
-        h = await startHarness({ rateLimit: { requests: 100, windowSeconds: 10 }, maxTokensPerOwner: null });
-        // Patient: the 100 creates of the first window go out at once, and the emulator, in this process,
+    it(`${REQUESTS} concurrent requests against the limit (${LIMIT.requests} per ${LIMIT.windowMs / 1000} s) get no 429`, async () => {
+        // One owner makes them all: the emulator's per-owner cap (10, as in the product) is off here.
+        h = await startHarness({
+            rateLimit: { requests: LIMIT.requests, windowSeconds: LIMIT.windowMs / 1000 },
+            maxTokensPerOwner: null,
+        });
+        // Patient: the creates of the first window go out at once, and the emulator, in this process,
         // may take longer than FAST_RETRIES' 1 s timeout to take them all on a loaded machine; a request
         // the client gave up on but the server counted later is not what this test is about.
-        const p = h.provider({ rateLimit: undefined, retryPolicy: PATIENT_RETRIES });
+        // At the API's limit the pacer is the machine's (its ledger), as in a user's process.
+        const p = h.provider({ rateLimit: LIMIT, retryPolicy: PATIENT_RETRIES });
         const { inputs } = await p.check({}, { name: "paced", expirationDate: inDays(30) });
-        const names = Array.from({ length: 130 }, (_, i) => `paced-${i}`);
+        const names = Array.from({ length: REQUESTS }, (_, i) => `paced-${i}`);
         await Promise.all(names.map((name) => p.create({ ...(inputs as CheckedInputs), name })));
-        assert.equal(h.emulator.tokens().length, 130);
+        assert.equal(h.emulator.tokens().length, REQUESTS);
         assert.equal(h.emulator.requests.filter((r) => r.status === 429).length, 0);
     });
 

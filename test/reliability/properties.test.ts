@@ -35,6 +35,7 @@ import type { TokenRecord } from "../../wire/api-types";
 import type { CheckedInputs, TokenOutputs } from "../../provider/rules/types";
 import { createToken, inDays, startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
+import { atScale } from "../support/scale";
 import seeds from "./properties.seeds.json";
 
 const corpus = seeds as unknown as Recorded[];
@@ -405,7 +406,8 @@ describe("property: lifecycle sequences under random faults keep every promise",
             : Date.now() % 2_147_483_647;
         // Said first, so that a run cut short (a timeout, a killed worker) can still be replayed.
         console.log(`      property seed ${seed} (rerun with PROPERTY_SEED=${seed})`);
-        await check(seed, Number(process.env.PROPERTY_RUNS ?? 30));
+        // 30 sequences; 10 in the clock-ahead reruns (test/support/scale.ts), each with its own seed.
+        await check(seed, Number(process.env.PROPERTY_RUNS ?? atScale(30, 10)));
         if (process.env.PROPERTY_RUNS) console.log(seen);
         assert.ok(seen.faultedCreates > 0 && seen.errors > 0, `met ${JSON.stringify(seen)}`);
         assert.deepEqual(hygiene.leaks(), []);

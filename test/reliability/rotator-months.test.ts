@@ -12,10 +12,13 @@ import { CLOCK_SHIFT_VARIABLE, shiftedEnv } from "../support/clock-shift";
 import { ESC_ENV, FakeEsc } from "../support/esc";
 import { useHarness } from "../support/harness";
 import { mints } from "../support/mint";
+import { atScale } from "../support/scale";
 import { DAY } from "../support/time";
 import { exitOf } from "../support/until";
 
-const DAYS = 61;
+// Two months; in the clock-ahead reruns (test/support/scale.ts) a week: each generation still seen
+// while current, while previous, and a day after leaving.
+const DAYS = atScale(61, 7);
 const PUBLIC_URL = "https://rotator.acme.example/isc-pat";
 const REQUEST = { name: "nightly", scope: ["sp:scopes:default"], lifetimeDays: 3, apiVersion: "v2025" };
 
@@ -27,7 +30,7 @@ interface Generation {
     probes: { at: number; works: boolean }[];
 }
 
-describe("simulated months of ESC rotation, a new rotator process every day", function () {
+describe(`${DAYS} simulated days of ESC rotation, a new rotator process every day`, function () {
     this.timeout(900_000);
     const ctx = useHarness();
     let esc: FakeEsc;

@@ -43,6 +43,14 @@ export interface EscAnswer {
     text: string;
 }
 
+/**
+ * RSA key pairs, made when first needed and reused by every FakeEsc of the process: the n-th key of
+ * each issuer is the n-th of this list, under a kid of its own. A 2048-bit pair costs about 0.2 s of
+ * CPU, and a test file starts an issuer per test; what each test checks is which keys its own issuer
+ * publishes (each its own JWKS URL), not that they differ from another test's.
+ */
+const keyPairs: { privateKey: KeyObject; publicKey: KeyObject }[] = [];
+
 export class FakeEsc {
     private keys: { kid: string; privateKey: KeyObject; publicKey: KeyObject }[] = [];
     /** How many times the JWKS was fetched. */
@@ -81,7 +89,9 @@ export class FakeEsc {
 
     /** A new signing key, published beside the old ones (the issuer rolls its keys). */
     rotateKey(): string {
-        const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const n = this.keys.length;
+        keyPairs[n] ??= generateKeyPairSync("rsa", { modulusLength: 2048 });
+        const { privateKey, publicKey } = keyPairs[n];
         const kid = randomUUID();
         this.keys.push({ kid, privateKey, publicKey });
         return kid;
