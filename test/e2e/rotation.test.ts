@@ -43,7 +43,7 @@ describe("end to end: rotation", function () {
         /** Requests to the PAT API (not the token endpoint), by operation. */
         const apiCalls = () =>
             ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation);
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const first = ctx.project.outputs(true);
         hygiene.secret(first.clientSecret as string);
         const [token] = ctx.h.emulator.tokens();
@@ -65,7 +65,7 @@ describe("end to end: rotation", function () {
         assert.match(preview.stdout, /\+-.*replace/);
 
         ctx.h.emulator.resetRequests();
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const second = ctx.project.outputs(true);
         hygiene.secret(second.clientSecret as string);
         assert.notEqual(second.clientId, first.clientId);
@@ -81,7 +81,7 @@ describe("end to end: rotation", function () {
             "no read first; the new token exists before the old one goes",
         );
 
-        await ctx.project.run(["up", "--yes", "--expect-no-changes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview", "--expect-no-changes"]);
     });
 
     // The same stack, now with an overlap: the rotated-out token keeps working for consumers outside
@@ -92,7 +92,7 @@ describe("end to end: rotation", function () {
         const rotation = { expiresInDays: 30, rotateBeforeDays: 7, overlapDays: 1 };
         await ctx.project.setConfig("token", { name: "rotating", rotation });
         ctx.h.emulator.resetRequests();
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         assert.deepEqual(apiCalls(), [], "an overlapDays change alone is recorded, nothing is sent");
 
         const before = ctx.project.outputs(true);
@@ -108,7 +108,7 @@ describe("end to end: rotation", function () {
         );
 
         ctx.h.emulator.resetRequests();
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const after = ctx.project.outputs(true);
         hygiene.secret(after.clientSecret as string);
         assert.deepEqual(
@@ -172,7 +172,7 @@ describe("end to end: rotation", function () {
         }
 
         // Destroy in the middle of the overlap.
-        await ctx.project.run(["destroy", "--yes"]);
+        await ctx.project.run(["destroy", "--yes", "--skip-preview"]);
         assert.deepEqual(ctx.h.emulator.tokens(), [], "every generation is gone, the one in its overlap too");
     });
     // Two resources of one declared name (as for two scopes of one purpose), with an overlap, made and
@@ -188,7 +188,7 @@ describe("end to end: rotation", function () {
             twinA: { name: "twin", rotation },
             twinB: { name: "twin", rotation },
         });
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const before = ctx.project.outputs().clientIds as Record<string, string>;
         const made = ctx.h.emulator.tokens();
         assert.equal(made.length, 2);

@@ -47,7 +47,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         prod = await startHarness();
     });
     after(async () => {
-        await project?.run(["destroy", "--yes"], { allowFailure: true });
+        await project?.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
         project?.cleanup();
         await sandbox?.emulator.stop();
         await prod?.emulator.stop();
@@ -58,8 +58,8 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         // README's commands for a YAML project, in order, the placeholders standing for the emulators.
         project = new Project("yaml", {});
         assert.ok(!existsSync(join(project.dir, "package.json")), "the YAML project installs no npm package");
-        // The README's one command for the tarballs, in this clone (it builds first: the bundle and
-        // dist/ are rewritten whole, as npm test had built them).
+        // The README's one command for the tarballs, in this clone (it builds first: tsc is incremental,
+        // so after npm test's build it rewrites nothing; the bundle is made again).
         recordInvocation(["run", "plugin-tarballs"], "npm");
         execFileSync("npm", ["run", "plugin-tarballs", "--silent"], {
             cwd: REPO,
@@ -194,7 +194,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
 
         // A rename is one PATCH, at the explicit provider's tenant, same id.
         await project.run(["config", "set", "reportingTokenName", "prod-reporting-2"]);
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
         const renamed = prod.emulator.counts();
         assert.deepEqual([renamed.patch, renamed.create, renamed.delete], [1, 0, 0]);
         assert.equal(writes(sandbox), 0);
@@ -228,7 +228,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         await project.run(["config", "set", "prodBaseUrl", sandbox.emulator.baseUrl]);
         await project.run(["config", "set", "prodClientId", sandbox.clientId]);
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: sandbox.clientSecret });
-        const moved = await project.run(["up", "--yes"]);
+        const moved = await project.run(["up", "--yes", "--skip-preview"]);
         const created = moved.output.indexOf("reportingToken created replacement");
         const deleted = moved.output.indexOf("reportingToken deleted original");
         assert.ok(
@@ -253,7 +253,7 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         assert.equal(kept?.outputs?.tenant, alias, "recorded at the environment's URL");
 
         // destroy leaves both tenants empty.
-        await project.run(["destroy", "--yes"]);
+        await project.run(["destroy", "--yes", "--skip-preview"]);
         assert.equal(sandbox.emulator.tokens().length + prod.emulator.tokens().length, 0);
     });
 
@@ -361,10 +361,10 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             assert.ok(sandbox.emulator.verifySecret(ci.id, outputs.ciClientSecret as string));
             assert.ok(prod.emulator.verifySecret(reporting.id, outputs.reportingClientSecret as string));
 
-            await old.run(["destroy", "--yes"]);
+            await old.run(["destroy", "--yes", "--skip-preview"]);
             assert.equal(sandbox.emulator.tokens().length + prod.emulator.tokens().length, 0);
         } finally {
-            await old.run(["destroy", "--yes"], { allowFailure: true });
+            await old.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
             old.cleanup();
         }
     });

@@ -13,7 +13,7 @@ export interface StackOptions {
     token?: Record<string, unknown>;
     /** A fresh emulator and stack for each test rather than one for the suite. */
     perTest?: boolean;
-    /** Run `pulumi up` once the stack is made. */
+    /** Run `pulumi up` once the stack is made (its update only: the set-up tests no preview). */
     up?: boolean;
 }
 
@@ -24,10 +24,11 @@ export function useStack(example: string, options: StackOptions = {}): StackCont
         context.project = new Project(example, context.h.env);
         await context.project.init();
         if (options.token) await context.project.setConfig("token", options.token);
-        if (options.up) await context.project.run(["up", "--yes"]);
+        if (options.up) await context.project.run(["up", "--yes", "--skip-preview"]);
     };
     const tearDown = async () => {
-        await context.project?.run(["destroy", "--yes"], { allowFailure: true });
+        // The update alone: a preview first would load the program's providers a second time.
+        await context.project?.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
         context.project?.cleanup();
         await context.h?.emulator.stop();
     };
