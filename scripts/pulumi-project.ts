@@ -2,6 +2,7 @@
 // temporary local file backend, and example projects that install this package from its packed
 // tarball, as a user's project does.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import {
     cpSync,
     existsSync,
@@ -10,6 +11,7 @@ import {
     readdirSync,
     readFileSync,
     rmSync,
+    symlinkSync,
     writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -137,10 +139,44 @@ function installExample(example: string, dir: string): void {
     // A YAML project builds nothing: no TypeScript to pin.
     if (manifest.devDependencies) manifest.devDependencies.typescript = acceptedTypeScript();
     writeFileSync(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], {
-        cwd: dir,
-        stdio: ["ignore", "ignore", "inherit"],
-    });
+    // The examples declare the same dependencies: one install serves all of them (a link to its
+    // node_modules; Node.js resolves the modules by their real path, so each is loaded once).
+    symlinkSync(
+        join(installedDependencies(manifest.dependencies, manifest.devDependencies ?? {}), "node_modules"),
+        join(dir, "node_modules"),
+        "dir",
+    );
+}
+
+const dependencyInstalls = new Map<string, string>();
+/**
+ * A folder with these dependencies installed, made once per run (INSTALLS_ENV) or else once per
+ * process for each set: an npm install takes a loaded machine minutes, and seven projects share one set.
+ */
+function installedDependencies(
+    dependencies: Record<string, string>,
+    devDependencies: Record<string, string>,
+): string {
+    const manifest = { name: "pat-example-dependencies", private: true, dependencies, devDependencies };
+    const key = createHash("sha256").update(JSON.stringify(manifest)).digest("hex").slice(0, 16);
+    let dir = dependencyInstalls.get(key);
+    if (!dir) {
+        const shared = process.env[INSTALLS_ENV];
+        const made = shared ? join(shared, `dependencies-${key}`) : mkdtempSync(join(tmpdir(), "pat-deps-"));
+        const install = () => {
+            writeFileSync(join(made, "package.json"), JSON.stringify(manifest, null, 2));
+            execFileSync(
+                "npm",
+                ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"],
+                { cwd: made, stdio: ["ignore", "ignore", "inherit"] },
+            );
+        };
+        if (shared) onceAcrossProcesses(made, install);
+        else install();
+        dir = made;
+        dependencyInstalls.set(key, dir);
+    }
+    return dir;
 }
 
 /**
@@ -151,6 +187,8 @@ export function removeInstalls(): void {
     const shared = process.env[INSTALLS_ENV];
     for (const dir of installed.values()) if (!shared) rmSync(dir, { recursive: true, force: true });
     installed.clear();
+    for (const dir of dependencyInstalls.values()) if (!shared) rmSync(dir, { recursive: true, force: true });
+    dependencyInstalls.clear();
     if (tarball && !shared) rmSync(dirname(tarball), { recursive: true, force: true });
     tarball = undefined;
 }

@@ -4,27 +4,32 @@
 // success for the tokens it left behind. Each `pulumi` command is a new plugin process per provider.
 import assert from "node:assert/strict";
 import { existsSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { execFileSync } from "node:child_process";
-import { pulumiYamlCli, REPO } from "../../scripts/pulumi-project";
+import { basename, dirname, join } from "node:path";
+import { pulumiYamlCli } from "../../scripts/pulumi-project";
+import { writeTarballs } from "../../scripts/plugin-tarballs";
 import { startHarness, type Harness } from "../support/harness";
 import { hygiene } from "../support/hygiene";
-import { Project, recordInvocation } from "../support/pulumi";
+import { Project } from "../support/pulumi";
 import { yamlCommands } from "../support/readme";
 import { FROM_ENVIRONMENT } from "../../provider/native/settings";
 
-/** The tenants the stack's tokens record. */
-async function recordedTenants(project: Project): Promise<unknown[]> {
-    const { deployment } = await project.exportState();
+/** The tenants the stack's tokens record (in its exported state, or read now). */
+async function recordedTenants(
+    project: Project,
+    state?: Awaited<ReturnType<Project["exportState"]>>,
+): Promise<unknown[]> {
+    const { deployment } = state ?? (await project.exportState());
     return deployment.resources
         .filter((r) => r.type === "iscpat:index:PersonalAccessToken")
         .map((r) => (r.outputs as Record<string, unknown>).tenant)
         .sort();
 }
 
-/** Rewrites the stack's state as versions before issue 26 wrote it: no tenant, owner or environment record. */
-async function writtenBeforeTenancy(project: Project): Promise<void> {
-    const { text } = await project.exportState();
+/**
+ * Rewrites the stack's state (`text`, as exported) as versions before issue 26 wrote it: no tenant, owner
+ * or environment record.
+ */
+async function writtenBeforeTenancy(project: Project, text: string): Promise<void> {
     const state = JSON.parse(text) as {
         deployment: { resources: Record<string, Record<string, unknown>>[] };
     };
@@ -60,26 +65,17 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
 
     it("a partial explicit provider fails at preview; a moved provider and a moved environment never claim success", async () => {
         project = new Project("yaml", a.env);
-        // The plugin installed by name from this clone's tarball, as the README's YAML commands do.
-        recordInvocation(["run", "plugin-tarballs"], "npm");
-        execFileSync("npm", ["run", "plugin-tarballs", "--silent"], {
-            cwd: REPO,
-            stdio: ["ignore", "pipe", "pipe"],
-        });
+        // The plugin installed by name from a tarball of the bundle `npm test` built, as the README's YAML
+        // commands install it (test/e2e/yaml.test.ts runs the README's `npm run plugin-tarballs`: its
+        // build here too would only rewrite dist/ while the other worker reads it).
         const install = /^pulumi plugin install resource iscpat (\S+) --file (\S+)$/.exec(yamlCommands()[0]);
         assert.ok(
             install,
             `the README's YAML commands start with the plugin's install: ${yamlCommands()[0]}`,
         );
-        await project.run([
-            "plugin",
-            "install",
-            "resource",
-            "iscpat",
-            install[1],
-            "--file",
-            join(REPO, "dist", "plugins", install[2]),
-        ]);
+        const tarball = writeTarballs(join(project.home, "plugins")).find((t) => basename(t) === install[2]);
+        assert.ok(tarball, `a tarball named as the README's ${install[2]}`);
+        await project.run(["plugin", "install", "resource", "iscpat", install[1], "--file", tarball]);
         await project.init(
             { prodBaseUrl: b.emulator.baseUrl, prodClientId: b.clientId },
             { prodClientSecret: "" },
@@ -94,18 +90,23 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         assert.equal(b.emulator.requests.length, 0);
 
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: b.clientSecret });
-        await project.run(["up", "--yes"]);
+        // (No preview before the ups that follow: the preview's checks are the ones above and below.)
+        await project.run(["up", "--yes", "--skip-preview"]);
         assert.equal(a.emulator.tokens().length, 1);
         assert.deepEqual(
             b.emulator.tokens().map((t) => t.name),
             ["prod-reporting"],
         );
-        assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, b.emulator.baseUrl].sort());
+        const made = await project.exportState();
+        assert.deepEqual(
+            await recordedTenants(project, made),
+            [a.emulator.baseUrl, b.emulator.baseUrl].sort(),
+        );
 
         // The same stack as an older version wrote it (no tenant, owner or environment recorded):
         // the preview shows no change and sends nothing; the next refresh records them with no request
         // beyond its one list per tenant (and a bearer token).
-        await writtenBeforeTenancy(project);
+        await writtenBeforeTenancy(project, made.text);
         for (const h of [a, b]) h.emulator.resetRequests();
         await project.run(["preview", "--expect-no-changes"]);
         assert.equal(a.emulator.requests.length + b.emulator.requests.length, 0, "the preview sends nothing");
@@ -122,7 +123,7 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         const alias = b.emulator.baseUrl.replace("127.0.0.1", "localhost");
         await project.run(["config", "set", "prodBaseUrl", alias]);
         b.emulator.resetRequests();
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
         const { create, patch, delete: deleted } = b.emulator.counts();
         assert.deepEqual([create, patch, deleted], [0, 0, 0], "nothing made, changed or deleted at b");
         assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, alias].sort());
@@ -164,7 +165,7 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         Object.assign(project.env, a.env);
         await project.run(["config", "set", "prodBaseUrl", b.emulator.baseUrl]);
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: b.clientSecret });
-        await project.run(["destroy", "--yes", "--run-program"]);
+        await project.run(["destroy", "--yes", "--skip-preview", "--run-program"]);
         assert.equal(a.emulator.tokens().length + b.emulator.tokens().length + c.emulator.tokens().length, 0);
     });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { CreatedTokenRecord, ErrorResponseDto, TokenRecord } from "../../wire/api-types";
 import { FaultInjector, type FaultKind, type IscEmulator } from "../../emulator/index";
+import { until } from "../support/until";
 import { bearer, call, startEmulator } from "./helpers";
 
 const PATH = "/v3/personal-access-tokens";
@@ -112,10 +113,17 @@ describe("emulator: fault injection", () => {
     });
 
     it("delay: a request whose client gave up is still processed", async () => {
-        emu.faults.add({ kind: "delay", delayMs: 80, method: "POST", times: 1 });
-        await assert.rejects(
-            call(emu, "POST", PATH, { token, body: { name: "slow" }, signal: AbortSignal.timeout(20) }),
-        );
+        // The client gives up once the emulator holds the request (read, fault picked), not after a
+        // guessed time: under load a 20 ms timeout fired before the request arrived, or after it was answered.
+        emu.faults.add({ kind: "delay", delayMs: 1000, method: "POST", times: 1 });
+        const giveUp = new AbortController();
+        const slow = call(emu, "POST", PATH, { token, body: { name: "slow" }, signal: giveUp.signal });
+        await until(() => emu.requests.some((r) => r.faulted === "delay"), "the delayed create to arrive", {
+            unless: slow.then(() => "the create was answered before the client gave up"),
+        });
+        giveUp.abort();
+        await assert.rejects(slow);
+        assert.equal(emu.tokens().length, 0, "the delayed create is still being held");
         await emu.idle();
         assert.deepEqual(
             emu.tokens().map((t) => t.name),
