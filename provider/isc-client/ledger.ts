@@ -93,9 +93,13 @@ export class SharedLedger {
         });
     }
 
-    /** The request's answer came: its slot frees a window from now. Resolves once written (or the ledger is off). */
-    async answered(id: string): Promise<void> {
-        await this.locked(() => append(this.file, `${id} a ${this.clock()}\n`));
+    /**
+     * The request's answer came at `at` (default now): its slot frees a window after. The time is the
+     * answer's, not the lock's: a write that waited for the lock must not hold the slot longer.
+     * Resolves once written (or the ledger is off).
+     */
+    async answered(id: string, at: number = this.clock()): Promise<void> {
+        await this.locked(() => append(this.file, `${id} a ${Math.ceil(at)}\n`));
     }
 
     /** A 429 said when to come back: every process of this budget waits. Resolves once written. */

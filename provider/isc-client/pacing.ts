@@ -112,7 +112,7 @@ export class RequestPacer {
             if (budget.polling) void this.grant(budget);
         };
         // Not awaited: the caller goes on; the write is locked and never throws.
-        if (slot.ledgerId && budget.ledger) void budget.ledger.answered(slot.ledgerId).then(wake);
+        if (slot.ledgerId && budget.ledger) void budget.ledger.answered(slot.ledgerId, slot.at).then(wake);
         else wake();
     }
 

@@ -74,9 +74,12 @@ describe("the provider's timing of its requests", function () {
         assert.ok(!text.includes(h.clientSecret));
     });
 
-    it("the pacer alone holds a request at most 0.2 s past a window after the answers it saw", async () => {
-        // 60 requests asked for at once against 20 per second: three windows, through the machine's ledger.
-        const limit = { requests: 20, windowSeconds: 1 };
+    it("the pacer alone never holds a request a window past the answers it saw", async () => {
+        // 60 requests asked for at once against 20 per 2 s: three windows, through the machine's ledger.
+        // The bounds below are half a window and one window: a correctness bound (a pacer that hands
+        // slots out late or a tick at a time holds a request for a window), not a speed target, which is
+        // the benchmark's (`bench/lag.ts`, README's Performance) and which a loaded machine would break.
+        const limit = { requests: 20, windowSeconds: 2 };
         h = await startHarness({ rateLimit: limit, latencyMs: 5 });
         process.env[TIMING_FILE_VARIABLE] = join(dir, "timing.jsonl");
         const bearer = await bearerTokenSource(h).token();
@@ -97,11 +100,13 @@ describe("the provider's timing of its requests", function () {
         );
         assert.ok(split, "every request timed and paired");
         assert.equal(split.engineLagS, 0, "every call had come before its room");
-        // Past its own rule (a window after the answers it saw), the pacer holds nothing longer than its
-        // timer's slack: a pacer that handed slots out a tick at a time, or late, would.
-        assert.ok(split.pacerPastAnswersS <= 0.2, `the pacer's hold: ${JSON.stringify(split)}`);
-        // Its share at the API adds how late each answer reached it, over two windows: loaded machines
-        // stretch that, a pacer that held requests a window longer would far exceed it.
-        assert.ok(split.pacerLagS <= 0.6, `the pacer's share: ${JSON.stringify(split)}`);
+        // Past its own rule (a window after the answers it saw), the pacer holds nothing for half a window.
+        assert.ok(
+            split.pacerPastAnswersS < limit.windowSeconds / 2,
+            `the pacer's hold: ${JSON.stringify(split)}`,
+        );
+        // Its share at the API adds how late each answer reached it, over two windows: a pacer that held
+        // requests a window longer would exceed one window.
+        assert.ok(split.pacerLagS < limit.windowSeconds, `the pacer's share: ${JSON.stringify(split)}`);
     });
 });

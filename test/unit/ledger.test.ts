@@ -177,6 +177,27 @@ describe("shared pacing ledger", () => {
         for (const name of names) assert.match(name.replace(`${dir}/`, ""), LEDGER_FILE_NAME);
     });
 
+    it("records an answer at the time it came, not when the lock was free", async () => {
+        const a = open();
+        const ids: string[] = [];
+        for (let i = 0; i < LIMITS.requests; i++) {
+            const r = await a.reserve();
+            assert.ok(r && "id" in r);
+            ids.push(r.id);
+        }
+        const answeredAt = now + 100;
+        // Another live process holds the lock while the answer comes; it lets go 400 ms later.
+        writeFileSync(`${a.file}.lock`, `${process.pid}.dddddddddddd`);
+        const written = a.answered(ids[0], answeredAt);
+        await sleep(20);
+        now += 500;
+        rmSync(`${a.file}.lock`);
+        await written;
+        assert.match(readFileSync(a.file, "utf8"), new RegExp(`^${ids[0]} a ${answeredAt}$`, "m"));
+        // The full budget's next slot frees a window (and the margin) after the answer, not after the write.
+        assert.deepEqual(await a.reserve(), { retryAt: answeredAt + LIMITS.windowMs + LIMITS.marginMs });
+    });
+
     it("waits for a live holder's lock from the stale age to the holder limit, and takes it over after", async () => {
         const lock = `${ledgerFor("https://t.example client-a v3", LIMITS, clock, dir)!.file}.lock`;
         writeFileSync(lock, `${process.pid}.cccccccccccc`);
