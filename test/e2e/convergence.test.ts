@@ -20,7 +20,7 @@ describe("end to end: every change converges in one up", function () {
     const set = (path: string, value: unknown) => ctx.project.setConfig(`tokens.${path}`, value);
 
     async function upThenNoChanges(step: string): Promise<void> {
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const preview = await ctx.project.run(["preview", "--expect-no-changes"], { allowFailure: true });
         assert.equal(
             preview.status,

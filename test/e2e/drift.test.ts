@@ -18,7 +18,7 @@ describe("end to end: out-of-band changes", function () {
         assert.match(refresh.stdout, /- .*token .*deleted/);
         const preview = await ctx.project.run(["preview"]);
         assert.match(preview.stdout, /1 to create/);
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const tokens = ctx.h.emulator.tokens();
         assert.equal(tokens.length, 1);
         assert.notEqual(tokens[0].id, oldId);
@@ -38,7 +38,7 @@ describe("end to end: out-of-band changes", function () {
         assert.equal(token.outputs.name, "renamed-in-the-ui");
         const preview = await ctx.project.run(["preview", "--diff"]);
         assert.match(preview.stdout, /~ name\s*: "renamed-in-the-ui" => "drifting"/);
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         assert.equal(ctx.h.emulator.tokens()[0].name, "drifting");
         assert.equal(ctx.project.outputs().clientId, id);
     });

@@ -24,7 +24,7 @@ async function tokenInState(ctx: StackContext): Promise<StateResource | undefine
 async function wedgingUp(ctx: StackContext): Promise<string> {
     ctx.h.emulator.faults.add({ kind: "reset-after", method: "POST", times: 1 });
     ctx.h.emulator.faults.add({ kind: "500", method: "DELETE" });
-    const up = await ctx.project.run(["up", "--yes"], { allowFailure: true });
+    const up = await ctx.project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
     assert.notEqual(up.status, 0);
     const [token] = ctx.h.emulator.tokens();
     assert.ok(token, "the lost create's token exists");
@@ -53,7 +53,7 @@ describe("end to end: a lost create whose clean-up fails does not wedge the stac
 
         const preview = await ctx.project.run(["preview"]);
         assert.match(preview.stdout, /1 to replace/);
-        await ctx.project.run(["up", "--yes"]);
+        await ctx.project.run(["up", "--yes", "--skip-preview"]);
         const tokens = ctx.h.emulator.tokens();
         assert.equal(tokens.length, 1, "the lost token was replaced, not kept beside the new one");
         assert.notEqual(tokens[0].id, lostId);
@@ -64,13 +64,13 @@ describe("end to end: a lost create whose clean-up fails does not wedge the stac
         const preview2 = await ctx.project.run(["preview"]);
         assert.doesNotMatch(preview2.stdout, /to replace|to update|to create/);
 
-        await ctx.project.run(["destroy", "--yes"]);
+        await ctx.project.run(["destroy", "--yes", "--skip-preview"]);
         assert.equal(ctx.h.emulator.tokens().length, 0);
     });
 
     it("destroy right after the failed up deletes the token", async () => {
         await wedgingUp(ctx);
-        await ctx.project.run(["destroy", "--yes"]);
+        await ctx.project.run(["destroy", "--yes", "--skip-preview"]);
         assert.equal(ctx.h.emulator.tokens().length, 0);
         assert.equal(await tokenInState(ctx), undefined);
     });

@@ -27,7 +27,7 @@ describe("end to end: secrets and credentials", function () {
                 { [configKey("dynamic", "clientSecret")]: ctx.h.clientSecret },
             );
             await project.setConfig("token", { name: "from-config", expirationDate: inDays(30) });
-            await project.run(["up", "--yes"]);
+            await project.run(["up", "--yes", "--skip-preview"]);
             const secret = project.outputs(true).clientSecret as string;
             hygiene.secret(secret);
             assert.equal(ctx.h.emulator.tokens().length, 1);
@@ -77,7 +77,7 @@ describe("end to end: secrets and credentials", function () {
                 input: newSecret,
             });
             ctx.h.emulator.resetRequests();
-            await project.run(["destroy", "--yes", "--run-program"]);
+            await project.run(["destroy", "--yes", "--skip-preview", "--run-program"]);
             assert.equal(ctx.h.emulator.tokens().length, 0);
             assert.deepEqual(
                 ctx.h.emulator.requests
@@ -99,18 +99,18 @@ describe("end to end: secrets and credentials", function () {
             hygiene.secret(project.outputs(true).clientSecret as string);
             await project.run(["stack", "output"]);
             await project.run(["preview", "--diff", "--show-sames"]);
-            await project.run(["refresh", "--yes"]);
+            await project.run(["refresh", "--yes", "--skip-preview"]);
             // A failing update: the API refuses every request.
             ctx.h.emulator.faults.add({ kind: "500" });
             await project.setConfig("token.name", "from-env-2");
-            const failed = await project.run(["up", "--yes"], { allowFailure: true });
+            const failed = await project.run(["up", "--yes", "--skip-preview"], { allowFailure: true });
             assert.notEqual(failed.status, 0);
             assert.match(
                 failed.output,
                 /update personal access token \w+ failed: PATCH .* returned HTTP 500/,
             );
             ctx.h.emulator.faults.clear();
-            await project.run(["destroy", "--yes"]);
+            await project.run(["destroy", "--yes", "--skip-preview"]);
             assert.deepEqual(hygiene.leaks(), []);
         } finally {
             project.cleanup();
@@ -122,7 +122,7 @@ describe("end to end: secrets and credentials", function () {
         try {
             await project.init({ count: "10" });
             await project.setConfig("token", { name: "sized", expirationDate: inDays(30) });
-            await project.run(["up", "--yes"]);
+            await project.run(["up", "--yes", "--skip-preview"]);
             const { deployment } = await project.exportState();
             const tokens = tokenResources(deployment.resources);
             assert.equal(tokens.length, 10);
@@ -132,7 +132,7 @@ describe("end to end: secrets and credentials", function () {
                 `      state per token: ${average} bytes (stack export, serialized provider included)`,
             );
             assert.ok(average < 3072, `state per token is ${average} bytes`);
-            await project.run(["destroy", "--yes"]);
+            await project.run(["destroy", "--yes", "--skip-preview"]);
         } finally {
             project.cleanup();
         }

@@ -22,7 +22,7 @@ describe("end to end: the engine's verbose logging", function () {
                 { [configKey("dynamic", "clientSecret")]: ctx.h.clientSecret },
             );
             await project.setConfig("token", { name: "verbose", expirationDate: inDays(30) });
-            await project.run(["up", "--yes"]);
+            await project.run(["up", "--yes", "--skip-preview"]);
             const patSecret = project.outputs(true).clientSecret as string;
             hygiene.secret(patSecret);
 
@@ -49,7 +49,7 @@ describe("end to end: the engine's verbose logging", function () {
             } finally {
                 Project.observer = observer;
             }
-            await project.run(["destroy", "--yes"]);
+            await project.run(["destroy", "--yes", "--skip-preview"]);
         } finally {
             project.cleanup();
         }
