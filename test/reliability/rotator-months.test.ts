@@ -16,9 +16,9 @@ import { atScale } from "../support/scale";
 import { DAY } from "../support/time";
 import { exitOf } from "../support/until";
 
-// Two months; in the clock-ahead reruns (test/support/scale.ts) a week: each generation still seen
-// while current, while previous, and a day after leaving.
-const DAYS = atScale(61, 7);
+// A month, ten times the tokens' 3-day lifetime; in the clock-ahead reruns (test/support/scale.ts) a
+// week: each generation still seen while current, while previous, and a day after leaving.
+const DAYS = atScale(31, 7);
 const PUBLIC_URL = "https://rotator.acme.example/isc-pat";
 const REQUEST = { name: "nightly", scope: ["sp:scopes:default"], lifetimeDays: 3, apiVersion: "v2025" };
 
