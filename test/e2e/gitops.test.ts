@@ -106,7 +106,7 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         await project.init();
     });
     after(async () => {
-        await project?.run(["destroy", "--yes"], { allowFailure: true });
+        await project?.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
         project?.cleanup();
     });
 
