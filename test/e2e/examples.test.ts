@@ -17,7 +17,8 @@ describe("end to end: the examples", function () {
         try {
             await project.init();
             await configure(project);
-            await project.run(["up", "--yes"]);
+            // The example's preview is the no-change one below; its up and destroy skip theirs.
+            await project.run(["up", "--yes", "--skip-preview"]);
             assert.equal(ctx.h.emulator.tokens("v2025").length, tokens);
             const outputs = project.outputs(true);
             // The secret outputs: clientSecret, or (fleet) a map of them.
@@ -26,7 +27,7 @@ describe("end to end: the examples", function () {
                 hygiene.secret(value);
             }
             await project.run(["preview", "--expect-no-changes"]);
-            await project.run(["destroy", "--yes"]);
+            await project.run(["destroy", "--yes", "--skip-preview"]);
             assert.equal(ctx.h.emulator.tokens().length, 0);
             return outputs;
         } finally {
