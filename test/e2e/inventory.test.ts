@@ -46,7 +46,8 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
                 expirationDate: inDays(200),
                 apiVersion: "v2025",
             });
-            await project.run(["up", "--yes"]);
+            // The set-up's up and the destroy skip their previews (the adopting up below keeps its own).
+            await project.run(["up", "--yes", "--skip-preview"]);
             const managedIds = emulator.tokens().map((t) => t.id);
 
             const stale = emulator.createToken(me, {
@@ -179,6 +180,7 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
             assert.match(emitted.stderr, /wrote 2 adopting declaration\(s\)/);
             await project.setConfig("adopted", true);
             emulator.resetRequests();
+            // With its preview: neither may write.
             await project.run(["up", "--yes"]);
             assert.deepEqual(
                 emulator.requests.filter(
@@ -201,7 +203,7 @@ describe("end to end: isc-pat audit (inventory) and the emitted adopting program
             assert.deepEqual(managedNow.sort(), ["managed-0", "managed-1", "never-expires", "stale"]);
             assert.ok(emulator.verifySecret(stale.id, stale.secret), "adopted tokens keep working");
         } finally {
-            await project.run(["destroy", "--yes"], { allowFailure: true });
+            await project.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
             await project.setConfig("adopted", undefined);
             rmSync(adoptedFile, { force: true });
             project.cleanup();
