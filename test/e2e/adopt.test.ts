@@ -68,8 +68,8 @@ describe("end to end: adoption and interrupted runs", function () {
                 apiVersion: "v2025",
                 adoptTokenId: existing.id,
             });
-            // The previews below are this test's; the ups' own previews would show nothing more.
-            await project.run(["up", "--yes", "--skip-preview"]);
+            // With its preview: the one list is the whole up's.
+            await project.run(["up", "--yes"]);
             assert.deepEqual(
                 ctx.h.emulator.requests.filter((r) => r.operation !== "token").map((r) => r.operation),
                 ["list"],

@@ -67,7 +67,7 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         project = new Project("yaml", a.env);
         // The plugin installed by name from a tarball of the bundle `npm test` built, as the README's YAML
         // commands install it (test/e2e/yaml.test.ts runs the README's `npm run plugin-tarballs`: its
-        // build here too would only rewrite dist/ while the other worker reads it).
+        // build here would only repeat npm test's).
         const install = /^pulumi plugin install resource iscpat (\S+) --file (\S+)$/.exec(yamlCommands()[0]);
         assert.ok(
             install,
@@ -90,7 +90,7 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         assert.equal(b.emulator.requests.length, 0);
 
         await project.run(["config", "set", "--secret", "prodClientSecret"], { input: b.clientSecret });
-        // (No preview before the ups that follow: the preview's checks are the ones above and below.)
+        // (No preview before this up: the preview's checks are the ones above and below.)
         await project.run(["up", "--yes", "--skip-preview"]);
         assert.equal(a.emulator.tokens().length, 1);
         assert.deepEqual(
@@ -123,7 +123,8 @@ describe("end to end: tokens at several tenants keep to their own (examples/yaml
         const alias = b.emulator.baseUrl.replace("127.0.0.1", "localhost");
         await project.run(["config", "set", "prodBaseUrl", alias]);
         b.emulator.resetRequests();
-        await project.run(["up", "--yes", "--skip-preview"]);
+        // With its preview: the counts below are the whole up's.
+        await project.run(["up", "--yes"]);
         const { create, patch, delete: deleted } = b.emulator.counts();
         assert.deepEqual([create, patch, deleted], [0, 0, 0], "nothing made, changed or deleted at b");
         assert.deepEqual(await recordedTenants(project), [a.emulator.baseUrl, alias].sort());
