@@ -51,7 +51,7 @@ describe("end to end: the generated Node.js SDK with two provider instances", fu
             },
             { sandboxClientSecret: sandbox.clientSecret, productionClientSecret: production.clientSecret },
         );
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
 
         const [sandboxToken] = sandbox.emulator.tokens("v1");
         const [productionToken] = production.emulator.tokens("v1");
@@ -172,7 +172,7 @@ describe("end to end: the generated Node.js SDK with two provider instances", fu
             `\nnew iscpat.PersonalAccessToken("audited-sdk", { name: "audited-sdk", expirationDate: ${JSON.stringify(users.outs.expirationDate)} }, { provider: sandboxProvider });\n`,
         );
         sandbox.emulator.resetRequests();
-        await project.run(["up", "--yes"]);
+        await project.run(["up", "--yes", "--skip-preview"]);
         const kept = sandbox.emulator.counts();
         assert.equal(kept.create + kept.patch + kept.delete, 0, "the imported token is kept");
         assert.ok(
@@ -180,7 +180,7 @@ describe("end to end: the generated Node.js SDK with two provider instances", fu
             "its users' secret works",
         );
 
-        await project.run(["destroy", "--yes"]);
+        await project.run(["destroy", "--yes", "--skip-preview"]);
         assert.deepEqual(sandbox.emulator.tokens(), [], "destroy empties the sandbox tenant");
         assert.deepEqual(production.emulator.tokens(), [], "destroy empties the production tenant");
     });
