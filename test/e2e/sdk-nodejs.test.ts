@@ -165,6 +165,7 @@ describe("end to end: the generated Node.js SDK with two provider instances", fu
             "--protect=false",
             "--yes",
             "--generate-code=false",
+            "--skip-preview",
         ]);
         assert.match(imported.output, /1 imported/, imported.output);
         appendFileSync(
