@@ -25,6 +25,11 @@ type StateResource = { type: string; inputs?: Record<string, unknown>; outputs?:
 const SIG = "4dabf18193072939515e22adb298388d";
 
 /** Requests that change something at a tenant (creates, patches, deletes). */
+/** Each token's stored apiVersion input by its resource name (the state's order is the engine's finishing order). */
+function apiVersionsByName(resources: readonly Record<string, unknown>[]): Record<string, unknown> {
+    return Object.fromEntries(tokensOf(resources).map((t) => [t.urn.split("::").pop(), t.inputs.apiVersion]));
+}
+
 function writes(h: Harness): number {
     const c = h.emulator.counts();
     return c.create + c.patch + c.delete;
@@ -155,8 +160,8 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
         // The provider's own state per token: no default, no constant; check stores apiVersion only if not v1.
         tokenStateSizes(deployment.resources).forEach(assertStateSize);
         assert.deepEqual(
-            tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
-            [undefined, "v2025"],
+            apiVersionsByName(deployment.resources),
+            { ciToken: undefined, reportingToken: "v2025" },
             "ciToken's v1 is not stored in its inputs, reportingToken's v2025 is",
         );
 
@@ -348,8 +353,8 @@ describe("end to end: Pulumi YAML with two tenants (examples/yaml)", function ()
             }
             tokenStateSizes(deployment.resources).forEach(assertStateSize);
             assert.deepEqual(
-                tokensOf(deployment.resources).map((t) => t.inputs.apiVersion),
-                [undefined, "v2025"],
+                apiVersionsByName(deployment.resources),
+                { ciToken: undefined, reportingToken: "v2025" },
                 "the refresh wrote lean inputs: ciToken's v1 left out",
             );
 
