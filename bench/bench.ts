@@ -318,10 +318,11 @@ function pluginSection(p: PluginResult, checks: Check[]): string {
 /** Whose each run's lag is (bench/lag.ts): its largest lag's shares, the pacer's largest, the machine's load. */
 function lagRows(e: EngineResult): (string | number)[][] {
     const cell = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(2));
-    return [...e.runs, ...e.memory]
+    return [...e.runs, ...e.raised, ...e.memory]
         .filter((run) => run.lagS !== null)
         .map((run) => {
             const w = run.lagSplit?.worst;
+            const t = run.lanes.turnaroundMs;
             return [
                 `${e.door}: ${run.label} of ${run.tokens}`,
                 `${run.loadAverage.start}..${run.loadAverage.end}`,
@@ -336,6 +337,9 @@ function lagRows(e: EngineResult): (string | number)[][] {
                 cell(run.lagSplit?.pacerPastAnswersS),
                 run.spanRatio === null ? "-" : `${run.spanRatio}x`,
                 run.pacerSpanRatio === null ? "-" : `${run.pacerSpanRatio}x`,
+                run.lanes.maxInFlight,
+                // Only the engine's default keeps every lane busy: then each start is a freed lane's next call.
+                t && run.parallel === null ? `${t.first}/${t.last}` : "-",
             ];
         });
 }
@@ -391,7 +395,10 @@ function doorsSection(f: DoorsFigures, plugin: EngineResult, dynamic: EngineResu
         "   largest lag, in seconds; 'pacer max' = the pacer's largest share in any request's lag; 'pacer past",
         "   answers' = its longest hold past its own rule (a window after the answers it had seen), the rest of",
         "   its share being how late answers reached it; 'span, pacer alone' = the span had the pacer's holds been",
-        "   its only delay.",
+        "   its only delay. 'calls at once' = the most engine calls the provider held at once (the engine runs at",
+        "   most --parallel steps at once; its default is 4 x GOMAXPROCS); 'lane wait ms' = the median time from a",
+        "   call's last answer to the next call on the freed lane, over the first and the last quarter of the calls",
+        "   (bench/lanes.ts; default lanes only). The runs '--parallel N' are the same up and destroy again with N lanes.",
         "",
         table(
             [
@@ -408,6 +415,8 @@ function doorsSection(f: DoorsFigures, plugin: EngineResult, dynamic: EngineResu
                 "pacer past answers",
                 "span/floor",
                 "span, pacer alone",
+                "calls at once",
+                "lane wait ms",
             ],
             [...lagRows(plugin), ...lagRows(dynamic)],
         ),

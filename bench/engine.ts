@@ -17,6 +17,7 @@ import { RESOURCE_TOKEN } from "../provider/native/package-schema";
 import { writeTarballs } from "../scripts/plugin-tarballs";
 import { readTimings, TIMING_FILE_VARIABLE, type RequestTiming } from "../provider/isc-client/timing";
 import { lagSplit, type LagSplit } from "./lag";
+import { laneFigures, type LaneFigures } from "./lanes";
 import { inDays, mean, progress, round } from "./report";
 import { tokenStateSizes } from "../test/support/state-size";
 
@@ -24,6 +25,12 @@ import { tokenStateSizes } from "../test/support/state-size";
 export const ENGINE_TOKENS = Number(process.env.BENCH_TOKENS ?? 200);
 export const MEMORY_TOKENS = Number(process.env.BENCH_MEMORY_TOKENS ?? 500);
 export const ENGINE_LATENCY_MS = 5;
+/**
+ * The `--parallel` of the second `up` and `destroy` of ENGINE_TOKENS, beside the engine's default
+ * (4 x GOMAXPROCS: 8 on 2 cores): one lane per request the API's window can take at once. A list
+ * (BENCH_PARALLEL=64,100,200) adds a pair of runs for each; the README's figures are the first's.
+ */
+export const RAISED_PARALLELS = (process.env.BENCH_PARALLEL ?? "100").split(",").map(Number);
 /** The API's documented limit, enforced by the emulator in section 4. */
 export const API_LIMIT = { requests: 100, windowSeconds: 10 };
 const SAMPLE_MS = 200;
@@ -41,6 +48,8 @@ export interface CliRun {
     command: string;
     label: string;
     tokens: number;
+    /** The `--parallel` given to the command; null: the engine's default (4 x GOMAXPROCS). */
+    parallel: number | null;
     wallS: number;
     /** Requests to the PAT API that the emulator accepted (not the token endpoint, not 429s). */
     apiRequests: number;
@@ -73,6 +82,8 @@ export interface CliRun {
     timedRequests: number;
     /** Those lines (provider/isc-client/timing.ts), for a closer look. */
     timings: RequestTiming[];
+    /** The engine's calls the provider held at once, and a freed lane's wait for the next (bench/lanes.ts). */
+    lanes: LaneFigures;
     /** The span had the pacer's holds been its only delay: (floor + the last request's pacer share) / floor. */
     pacerSpanRatio: number | null;
     /** The machine's 1-minute load average when the run started and when it ended. */
@@ -107,6 +118,8 @@ export interface EngineResult {
     door: Door;
     settings: { latencyMs: number; rateLimit: typeof API_LIMIT; tokens: number; memoryTokens: number };
     runs: CliRun[];
+    /** The same `up` and `destroy` of `tokens` again, with `--parallel` raised (RAISED_PARALLELS). */
+    raised: CliRun[];
     state: StateSize;
     memory: CliRun[];
     /** RSS of an idle node process in the program's directory: bare, and with the modules loaded (dynamic door). */
@@ -229,6 +242,7 @@ async function cli(
         command: `pulumi ${args.join(" ")}`,
         label,
         tokens,
+        parallel: args.includes("--parallel") ? Number(args[args.indexOf("--parallel") + 1]) : null,
         wallS: round(wallS, 2),
         apiRequests,
         byOperation: emulator.counts(),
@@ -245,6 +259,7 @@ async function cli(
         lagSplit: split,
         timedRequests: timings.length,
         timings,
+        lanes: laneFigures(timings),
         pacerSpanRatio: split && floor ? round((floor + split.last.pacerS) / floor, 3) : null,
         loadAverage: { start: loadAtStart, end: load() },
         arrivalsS: arrivals.map((t) => round((t - arrivals[0]) / 1000, 3)),
@@ -430,6 +445,26 @@ export async function engineRuns(door: Door): Promise<EngineResult> {
         runs.push(await cli(door, project, emulator, ["destroy", ...skip], ENGINE_TOKENS));
         expectTokens(emulator, 0, "destroy");
 
+        // The same up and destroy with more of the engine's lanes, right after, in the same conditions.
+        // Each starts a window after the last run's requests, as the first up did: none is carried in.
+        const raised: CliRun[] = [];
+        for (const parallel of RAISED_PARALLELS) {
+            for (const command of ["up", "destroy"]) {
+                await new Promise((resolve) => setTimeout(resolve, API_LIMIT.windowSeconds * 1000));
+                raised.push(
+                    await cli(
+                        door,
+                        project,
+                        emulator,
+                        [command, ...skip, "--parallel", String(parallel)],
+                        ENGINE_TOKENS,
+                        `pulumi ${command} --parallel ${parallel}`,
+                    ),
+                );
+                expectTokens(emulator, command === "up" ? ENGINE_TOKENS : 0, command);
+            }
+        }
+
         // Memory and the span at 500, under the same limit.
         const big = await stack(MEMORY_TOKENS, `bench-${door}-500`);
         projects.push(big);
@@ -462,6 +497,7 @@ export async function engineRuns(door: Door): Promise<EngineResult> {
                 memoryTokens: MEMORY_TOKENS,
             },
             runs,
+            raised,
             state,
             memory,
             idleRssMb: idle,
