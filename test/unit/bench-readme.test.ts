@@ -8,13 +8,15 @@ import {
     doorRows,
     doorsMarkdown,
     formattedDoorsMarkdown,
+    lanesText,
     largestShares,
+    raisedMet,
     README_END,
     README_START,
     withDoorsTable,
     type DoorsFigures,
 } from "../../bench/doors";
-import { pacingFigures } from "../../bench/engine";
+import { pacingFigures, RAISED_PARALLELS } from "../../bench/engine";
 import { REPO } from "../../scripts/pulumi-project";
 
 describe("README's performance figures", () => {
@@ -115,5 +117,91 @@ describe("README's performance figures", () => {
             spanRatio: null,
             lagS: null,
         });
+    });
+    /** doors.json's figures with the engine's lanes measured: 8 by default, `--parallel 100` raised. */
+    function withLanes(upLagS: { plugin: number; dynamic: number }): DoorsFigures {
+        const figures = doors();
+        const raised = (lag: number) => ({
+            parallel: 100,
+            upWallS: 21.5,
+            upLagS: lag,
+            destroyLagS: 0.1,
+            upPacerLagS: 0.05,
+            destroyPacerLagS: 0.08,
+            upLagShares: { engineS: 0, providerS: 0.02, pacerS: lag - 0.03, sendingS: 0.01 },
+            destroyLagShares: { engineS: 0, providerS: 0, pacerS: 0.08, sendingS: 0.02 },
+            upCallsAtOnce: 100,
+        });
+        const lanes = { upCallsAtOnce: 8, upLaneWaitMs: 210.5 };
+        return {
+            ...figures,
+            plugin: { ...figures.plugin, ...lanes, raised: raised(upLagS.plugin) },
+            dynamic: { ...figures.dynamic, ...lanes, raised: raised(upLagS.dynamic) },
+        };
+    }
+
+    it("the engine's lanes: the default's and a raised --parallel's, said which is which, each lag against its target", () => {
+        const f = withLanes({ plugin: 0.2, dynamic: 0.35 });
+        const rows = doorRows(f);
+        const row = (start: string) => {
+            const found = rows.find((r) => r.figure.startsWith(start));
+            assert.ok(found, `a row ${start}`);
+            return found;
+        };
+        assert.equal(
+            row("engine calls the provider held at once, `up` of 200, the engine's default").plugin,
+            "8",
+        );
+        assert.equal(row("with `--parallel 100`: engine calls the provider held at once").dynamic, "100");
+        assert.equal(row("with `--parallel 100`: `up` of 200, wall time").plugin, "21.5 s");
+        // The default's rows keep their verdicts; the raised ones have their own, against the same target.
+        assert.deepEqual(row("pacing lag after the API's windows, `up` of 200").pass, {
+            plugin: f.plugin.upLagS! <= 0.3,
+            dynamic: f.dynamic.upLagS! <= 0.3,
+        });
+        const up = row("with `--parallel 100`: pacing lag after the API's windows, `up` of 200");
+        assert.deepEqual(
+            [up.plugin, up.dynamic, up.pass],
+            ["0.2 s", "0.35 s", { plugin: true, dynamic: false }],
+        );
+        const destroy = rows.indexOf(
+            row("with `--parallel 100`: pacing lag after the API's windows, `destroy`"),
+        );
+        assert.deepEqual(rows[destroy + 1].pass, { plugin: true, dynamic: true }, "the pacer's share of it");
+        assert.equal(rows[destroy + 2].plugin, "0 + 0 + 0.08 + 0.02 s");
+        // A missed target is no advice.
+        assert.equal(raisedMet(f.dynamic), false);
+        const text = lanesText(f) ?? "";
+        assert.match(text, /held at most 8 \(plugin\) and 8 \(dynamic door\) of the engine's calls at once/);
+        assert.match(text, /a freed lane waited a median 210.5 ms \(plugin\)/);
+        assert.match(text, /the `up`'s lag was 0.2 s \(plugin\) and 0.35 s \(dynamic door\)/);
+        assert.doesNotMatch(text, /So for a fleet/);
+        assert.equal(/with so few lanes/.test(text), f.plugin.upLagS! > 0.3 || f.dynamic.upLagS! > 0.3);
+        assert.match(
+            lanesText(withLanes({ plugin: 0.2, dynamic: 0.3 })) ?? "",
+            /So for a fleet of more than 100 tokens, run `up` and `destroy` with `--parallel 100`/,
+        );
+        // A run before the lanes were measured: no such rows, no such text.
+        assert.equal(lanesText(doors()) === undefined, doors().plugin.raised === undefined);
+    });
+
+    it("the README's advice on --parallel is the benchmark's: its N, the engine's default, and what N changed", () => {
+        const text = readme().replace(/\s+/g, " ");
+        const [n] = RAISED_PARALLELS;
+        assert.ok(
+            text.includes(
+                `give \`up\` and \`destroy\` \`--parallel ${n}\` (or set \`PULUMI_PARALLEL=${n}\`)`,
+            ),
+        );
+        assert.ok(text.includes("at most `--parallel` resource operations at once, by default 4 per CPU"));
+        const figures = doors();
+        for (const door of [figures.plugin, figures.dynamic]) {
+            // Until a run measured the lanes, the sentence stands on the engine's source (bench/README.md).
+            if (!door.raised || door.upCallsAtOnce === undefined) continue;
+            assert.equal(door.upCallsAtOnce, 4 * figures.measured.cpus, "4 per CPU, by default");
+            assert.equal(door.raised.parallel, n);
+            assert.equal(door.raised.upCallsAtOnce, n, "the engine took --parallel");
+            assert.ok((door.raised.upLagShares?.engineS ?? 1) <= 0.05, "the engine's calls were waiting");
+        }
     });
 });
