@@ -218,13 +218,41 @@ export interface RunResult {
 
 let stacks = 0;
 
-/** `path=value` for each scalar inside `value` (null and undefined set nothing). */
-function configLeaves(path: string, value: unknown): string[] {
-    if (value === undefined || value === null) return [];
-    if (Array.isArray(value)) return value.flatMap((item, i) => configLeaves(`${path}[${i}]`, item));
-    if (typeof value === "object")
-        return Object.entries(value).flatMap(([k, v]) => configLeaves(`${path}.${k}`, v));
-    return [`${path}=${String(value)}`];
+/**
+ * `value` without its null and undefined members, which set nothing (nor do objects and lists left
+ * empty); undefined when nothing is left. A list item that is left out would move the items after it:
+ * refused.
+ */
+export function configValue(value: unknown): unknown {
+    if (value === undefined || value === null) return undefined;
+    if (Array.isArray(value)) {
+        const items = value.map(configValue);
+        if (items.every((item) => item === undefined)) return undefined;
+        if (items.includes(undefined))
+            throw new Error(`a config list cannot hold null or an empty item: ${JSON.stringify(value)}`);
+        return items;
+    }
+    if (typeof value === "object") {
+        const kept = Object.entries(value)
+            .map(([k, v]) => [k, configValue(v)] as const)
+            .filter(([, v]) => v !== undefined);
+        return kept.length === 0 ? undefined : Object.fromEntries(kept);
+    }
+    return value;
+}
+
+/**
+ * `pulumi config set-all --json`'s entry for `key` (the shape `pulumi config --json` prints). With an
+ * `objectValue` the CLI sets the key as a path and puts the value (parsed from `value`, typed: numbers,
+ * booleans, strings) in place of whatever the path held, so a dotted key sets inside the object; a
+ * top-level scalar is stored as a string, as `pulumi config set` stores it.
+ */
+export function configEntry(
+    key: string,
+    value: unknown,
+): { value: string; objectValue?: unknown; secret: false } {
+    if (typeof value !== "object" && !/[.[]/.test(key)) return { value: String(value), secret: false };
+    return { value: JSON.stringify(value), objectValue: value, secret: false };
 }
 
 export class Project {
@@ -269,25 +297,33 @@ export class Project {
         };
     }
 
-    /** Creates and selects this project's stack, with its config. */
+    /** Creates and selects this project's stack, with its config (the plain keys in one CLI run). */
     async init(config: Record<string, string> = {}, secrets: Record<string, string> = {}): Promise<void> {
         await this.run(["stack", "init", this.stack]);
-        for (const [key, value] of Object.entries(config)) await this.run(["config", "set", key, value]);
-        // Secret values go through stdin, never the command line.
+        // As `pulumi config set key value` each: no `objectValue`, so the key is not a path.
+        const plain = Object.entries(config).map(([key, value]) => [key, { value, secret: false }]);
+        if (plain.length > 0)
+            await this.run(["config", "set-all", "--json", JSON.stringify(Object.fromEntries(plain))]);
+        // Secret values go through stdin, never the command line (set-all takes them only there).
         for (const [key, value] of Object.entries(secrets)) {
             await this.run(["config", "set", "--secret", key], { input: value });
         }
     }
 
     /**
-     * Sets stack config `key` to a JSON-like value through `--path` (numbers and booleans stay typed):
-     * the old value removed, then every leaf in one `config set-all` (a CLI run each would be many).
+     * Sets stack config `key` (a path: `token`, `token.name`, `tokens.a.scope`) to a JSON-like value in
+     * one CLI run. `config set-all --json` replaces what the path held, the old object's keys gone
+     * (pulumi/pkg cmd/pulumi/config/config.go; config.Map.Set); strings stay strings, numbers and
+     * booleans stay typed. A value that sets nothing (null, undefined, only empty members) removes the
+     * key instead, with `config rm` (a missing key is no error).
      */
     async setConfig(key: string, value: unknown): Promise<void> {
-        await this.run(["config", "rm", "--path", key], { allowFailure: true });
-        const leaves = configLeaves(key, value);
-        if (leaves.length === 0) return;
-        await this.run(["config", "set-all", "--path", ...leaves.flatMap((leaf) => ["--plaintext", leaf])]);
+        const kept = configValue(value);
+        if (kept === undefined) {
+            await this.run(["config", "rm", "--path", key], { allowFailure: true });
+            return;
+        }
+        await this.run(["config", "set-all", "--json", JSON.stringify({ [key]: configEntry(key, kept) })]);
     }
 
     /**

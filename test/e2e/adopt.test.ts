@@ -97,7 +97,6 @@ describe("end to end: adoption and interrupted runs", function () {
                 [renewed.id],
             );
         } finally {
-            await project.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
             project.cleanup();
         }
     });
@@ -163,20 +162,17 @@ describe("end to end: adoption and interrupted runs", function () {
     }
 
     /**
-     * Ends an interrupted run's stack: `pulumi cancel` first only when the test stopped before its end
-     * (an update may still hold the stack; at the end none does, and the cancel would only fail).
+     * Ends an interrupted run's stack with no CLI run (each test has its own emulator, stopped after it):
+     * cleanup() ends the plugin processes a kill left and removes the backend.
      */
-    async function cleanUp(project: Project, ended: boolean): Promise<void> {
+    function cleanUp(project: Project): void {
         ctx.h.emulator.setLatency(0);
-        if (!ended) await project.run(["cancel", "--yes"], { allowFailure: true });
-        await project.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
         project.cleanup();
     }
 
     it('a SIGKILLed up of 20 tokens recovers with `pulumi cancel` and `pulumi up` (onNameConflict "replace")', async () => {
         const untouched = bystanders();
         const project = new Project("e2e-program", ctx.h.env);
-        let ended = false;
         try {
             await project.init({ count: "20" });
             await project.setConfig("token", {
@@ -205,16 +201,14 @@ describe("end to end: adoption and interrupted runs", function () {
             assert.deepEqual(cleared.pending, []);
             assert.equal(cleared.tokens.length, 20);
             await project.run(["preview", "--expect-no-changes"]);
-            ended = true;
         } finally {
-            await cleanUp(project, ended);
+            cleanUp(project);
         }
     });
 
     it("without the opt-in, the next up fails naming the left tokens and the recovery; adopting them recovers", async () => {
         const untouched = bystanders();
         const project = new Project("e2e-program", ctx.h.env);
-        let ended = false;
         try {
             await project.init({ count: "20" });
             await project.setConfig("token", {
@@ -253,9 +247,8 @@ describe("end to end: adoption and interrupted runs", function () {
             }
             untouched();
             await project.run(["preview", "--expect-no-changes"]);
-            ended = true;
         } finally {
-            await cleanUp(project, ended);
+            cleanUp(project);
         }
     });
 });

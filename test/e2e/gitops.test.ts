@@ -105,10 +105,7 @@ describe("end to end: examples/gitops, the pipeline's commands in order", functi
         project = new Project("gitops", ctx.h.env);
         await project.init();
     });
-    after(async () => {
-        await project?.run(["destroy", "--yes", "--skip-preview"], { allowFailure: true });
-        project?.cleanup();
-    });
+    after(() => project?.cleanup());
 
     /**
      * The environment a job's steps have: the workflow's and the job's own `env:`, with the local

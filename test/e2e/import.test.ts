@@ -74,7 +74,6 @@ describe("end to end: pulumi import, then pulumi up (the plugin, Pulumi YAML)", 
         await project.init();
     });
     after(async () => {
-        await project?.run(["destroy", "--yes"], { allowFailure: true });
         project?.cleanup();
         rmSync(dir, { recursive: true, force: true });
         await h?.emulator.stop();
