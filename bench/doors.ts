@@ -423,7 +423,7 @@ export function largestShares(f: DoorsFigures): string | undefined {
 export function doorsMarkdown(f: DoorsFigures): string {
     const m = f.measured;
     const lines = [
-        `Measured by the benchmark on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: a shared machine), against the emulator enforcing 100 requests per 10 s:`,
+        `Measured by the benchmark on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: ${m.loadAverage < m.cpus ? "a quiet machine" : "a busy machine, timings inflated"}), against the emulator enforcing 100 requests per 10 s:`,
         "",
         "| | plugin (YAML) | dynamic door (TypeScript) | target | plugin | dynamic door |",
         "|---|---|---|---|---|---|",

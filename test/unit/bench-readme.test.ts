@@ -51,6 +51,16 @@ describe("README's performance figures", () => {
         assert.match(table, /\| (met|missed) \|/);
     });
 
+    it("says whether the machine was quiet: a load average under its CPUs, or busy and its timings inflated", () => {
+        const figures = doors();
+        const at = (loadAverage: number) =>
+            doorsMarkdown({ ...figures, measured: { ...figures.measured, cpus: 2, loadAverage } }).split(
+                "\n",
+            )[0];
+        assert.match(at(0.7), /load average 0\.7 at the start: a quiet machine\)/);
+        assert.match(at(2), /load average 2 at the start: a busy machine, timings inflated\)/);
+    });
+
     it("the state both ways: the whole record's figure, and the provider's own part once a run measured it", () => {
         const figures = doors();
         const own = (table: string) => table.split("\n").find((l) => l.includes("the provider's own"));
