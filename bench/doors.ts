@@ -13,12 +13,15 @@ export const README_START = "<!-- bench:doors:start (written by npm run bench fr
 export const README_END = "<!-- bench:doors:end -->";
 
 /**
+ * The API's window, 100 requests per 10 s, as bench/engine.ts's API_LIMIT has the emulator enforce it
+ * (this module imports only engine.ts's types, so that the README's table renders without its set-up).
+ */
+const API_WINDOW_REQUESTS = 100;
+
+/**
  * The issue's targets (issue 29, item 5). The lag and span are held to them twice: as measured at the
  * API (the engine's pace included) and as the pacer's share alone (bench/lag.ts), the same in both doors.
  */
-/** The API's window: 100 requests per 10 s (the emulator enforces it). */
-const API_WINDOW_REQUESTS = 100;
-
 export const TARGETS = {
     lagS: 0.3,
     spanRatio: 1.05,
@@ -423,7 +426,7 @@ export function largestShares(f: DoorsFigures): string | undefined {
 export function doorsMarkdown(f: DoorsFigures): string {
     const m = f.measured;
     const lines = [
-        `Measured by the benchmark on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: ${m.loadAverage < m.cpus ? "a quiet machine" : "a busy machine, timings inflated"}), against the emulator enforcing 100 requests per 10 s:`,
+        `Measured by the benchmark on ${m.date.slice(0, 10)} (Node ${m.node}, ${m.cpus} CPUs, load average ${m.loadAverage} at the start: ${m.loadAverage < m.cpus ? "a quiet machine" : "a busy machine, timings inflated"}), against the emulator enforcing ${API_WINDOW_REQUESTS} requests per 10 s:`,
         "",
         "| | plugin (YAML) | dynamic door (TypeScript) | target | plugin | dynamic door |",
         "|---|---|---|---|---|---|",

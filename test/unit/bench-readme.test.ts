@@ -16,7 +16,7 @@ import {
     withDoorsTable,
     type DoorsFigures,
 } from "../../bench/doors";
-import { pacingFigures, RAISED_PARALLELS } from "../../bench/engine";
+import { API_LIMIT, pacingFigures, RAISED_PARALLELS } from "../../bench/engine";
 import { REPO } from "../../scripts/pulumi-project";
 
 describe("README's performance figures", () => {
@@ -59,6 +59,12 @@ describe("README's performance figures", () => {
             )[0];
         assert.match(at(0.7), /load average 0\.7 at the start: a quiet machine\)/);
         assert.match(at(2), /load average 2 at the start: a busy machine, timings inflated\)/);
+        // The window it names is the one the benchmark's emulator enforces.
+        assert.ok(
+            at(1).endsWith(
+                `against the emulator enforcing ${API_LIMIT.requests} requests per ${API_LIMIT.windowSeconds} s:`,
+            ),
+        );
     });
 
     it("the state both ways: the whole record's figure, and the provider's own part once a run measured it", () => {
