@@ -29,10 +29,12 @@ describe("end to end: the policy pack", function () {
     this.timeout(600_000);
     const ctx = useStack("e2e-program", {});
 
+    /** The pack as the project installed it. */
+    const pack = () => join(ctx.project.dir, "node_modules", "@isc-pat", "pulumi-sailpoint-pat", "policy");
+
     async function preview(token: Record<string, unknown>, config?: object, extra: string[] = []) {
         await ctx.project.setConfig("token", token);
-        const pack = join(ctx.project.dir, "node_modules", "@isc-pat", "pulumi-sailpoint-pat", "policy");
-        const args = ["preview", "--policy-pack", pack, ...extra];
+        const args = ["preview", "--policy-pack", pack(), ...extra];
         if (config) {
             const file = join(ctx.project.home, "policy-config.json");
             writeFileSync(file, JSON.stringify(config));
@@ -52,38 +54,57 @@ describe("end to end: the policy pack", function () {
         assert.doesNotMatch(run.output, /\[(mandatory|advisory)\]/);
     });
 
+    // Each resource breaks one mandatory policy: one preview shows that each is reported at its own
+    // resource, at the mandatory level, with its fix, and that the preview fails.
     const mandatory = [
         {
             title: "least privilege: scope omitted means sp:scopes:all",
-            token: { ...COMPLIANT, scope: undefined },
+            resource: "no-scope",
+            token: { ...COMPLIANT, name: "svc-no-scope", scope: undefined },
             policy: "sailpoint-pat-least-privilege",
             message:
-                /PersonalAccessToken "token" \(name "svc-ci"\): declares no scope, which means sp:scopes:all .*; declare only the scopes it needs/,
+                /PersonalAccessToken "no-scope" \(name "svc-no-scope"\): declares no scope, which means sp:scopes:all .*; declare only the scopes it needs/,
         },
         {
             title: "maximum lifetime: an expirationDate 120 days ahead",
-            token: { ...COMPLIANT, rotation: undefined, expirationDate: inDays(120) },
+            resource: "long-lived",
+            token: { ...COMPLIANT, name: "svc-long-lived", rotation: undefined, expirationDate: inDays(120) },
             policy: "sailpoint-pat-maximum-lifetime",
             message:
-                /expires on .*, 120 days from now, more than the 90 days allowed; set expirationDate to \S+ or earlier/,
+                /PersonalAccessToken "long-lived" \(name "svc-long-lived"\): expires on .*, 120 days from now, more than the 90 days allowed; set expirationDate to \S+ or earlier/,
         },
         {
             title: "maximum lifetime: a token that never expires",
-            token: { ...COMPLIANT, rotation: undefined, userAwareTokenNeverExpires: true },
+            resource: "never-expires",
+            token: {
+                ...COMPLIANT,
+                name: "svc-never-expires",
+                rotation: undefined,
+                userAwareTokenNeverExpires: true,
+            },
             policy: "sailpoint-pat-maximum-lifetime",
             message:
-                /never expires \(no expirationDate on apiVersion v1\); set expirationDate at most 90 days ahead/,
+                /PersonalAccessToken "never-expires" \(name "svc-never-expires"\): never expires \(no expirationDate on apiVersion v1\); set expirationDate at most 90 days ahead/,
         },
     ];
-    for (const c of mandatory) {
-        it(`a mandatory violation fails the preview: ${c.title}`, async () => {
-            const run = await preview(c.token);
+    it(`mandatory violations fail the preview, each at its resource: ${mandatory.map((c) => c.title).join("; ")}`, async () => {
+        await ctx.project.setConfig(
+            "tokens",
+            Object.fromEntries(mandatory.map((c) => [c.resource, c.token])),
+        );
+        try {
+            const run = await ctx.project.run(["preview", "--policy-pack", pack()], { allowFailure: true });
             assert.notEqual(run.status, 0);
-            assert.ok(run.output.includes(violation("mandatory", c.policy)), run.output);
-            assert.match(run.output, c.message);
+            for (const c of mandatory) {
+                assert.ok(run.output.includes(violation("mandatory", c.policy, c.resource)), run.output);
+                assert.match(run.output, c.message);
+            }
             assert.match(run.output, /❌ sailpoint-pat-hygiene/);
-        });
-    }
+            assert.doesNotMatch(run.output, /\[advisory\]  sailpoint-pat-(least-privilege|maximum-lifetime)/);
+        } finally {
+            await ctx.project.setConfig("tokens", undefined);
+        }
+    });
 
     it("advisory policies warn without failing", async () => {
         const run = await preview({
