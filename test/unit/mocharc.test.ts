@@ -2,7 +2,10 @@
 // the order it collects them, so a long file started last would leave one worker running alone. They
 // are named as "./dist/…" before the glob that finds every file, and `ignore` names them as "dist/…",
 // which the glob's copies match and the "./" entries do not: each file once, the long ones first, a new
-// file found by the glob. This checks the files mocha itself collects from that configuration.
+// file found by the glob. The files that mostly wait (on pacing windows, timers, killed processes) are
+// named among the end-to-end files, never next to each other nor last: beside a worker busy with the
+// CLI they cost the machine little, beside each other or at the end they leave it idle. This checks
+// the files mocha itself collects from that configuration.
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -34,6 +37,16 @@ function collected(config: MochaConfig): string[] {
     }
 }
 
+/** The test files that mostly wait: a run measured each at under a third of a core (docs/testing.md). */
+const WAITING = [
+    "dist/test/reliability/soak.test.js",
+    "dist/test/reliability/pacing.test.js",
+    "dist/test/reliability/pacing-processes.test.js",
+    "dist/test/reliability/pacing-timing.test.js",
+    "dist/test/reliability/properties.test.js",
+    "dist/test/reliability/lost-create.test.js",
+];
+
 describe(".mocharc.json's spec", () => {
     const config = JSON.parse(readFileSync(join(REPO, ".mocharc.json"), "utf8")) as MochaConfig;
     const files = collected(config);
@@ -56,5 +69,19 @@ describe(".mocharc.json's spec", () => {
         assert.equal(named[0], "dist/test/clock-ahead.test.js");
         assert.deepEqual(files.slice(0, named.length), named);
         assert.deepEqual([...config.ignore].sort(), [...named].sort());
+    });
+
+    it("names the files that mostly wait, none next to another nor last", () => {
+        const named = config.spec.filter((s) => s.startsWith("./")).map((s) => s.slice(2));
+        const at = WAITING.map((file) => named.indexOf(file));
+        assert.deepEqual(
+            WAITING.filter((_, i) => at[i] < 0),
+            [],
+            "named in spec",
+        );
+        for (const i of at) {
+            assert.ok(!WAITING.includes(named[i + 1]), `${named[i]} is followed by ${named[i + 1]}`);
+            assert.ok(i < named.length - 1, `${named[i]} is the last named file`);
+        }
     });
 });
