@@ -52,16 +52,12 @@ export class OverlapHandoffs {
         const key = handoffKey(news);
         const noted = this.replacing.get(key);
         if (replacesCreateFirst) {
-            this.replacing.set(
-                key,
-                noted === undefined || (noted !== "ambiguous" && noted.oldId === id)
-                    ? { oldId: id, olds }
-                    : "ambiguous",
-            );
-            return {
-                notices: rotationOverlapNotices(id, olds, news.rotation, news.apiVersion, now),
-                changes: false,
-            };
+            const ambiguous = noted !== undefined && (noted === "ambiguous" || noted.oldId !== id);
+            this.replacing.set(key, ambiguous ? "ambiguous" : { oldId: id, olds });
+            const notices = rotationOverlapNotices(id, olds, news.rotation, news.apiVersion, now);
+            // The notice above (or the other resource's) promised an overlap the creates cannot keep.
+            if (ambiguous && overlapDaysOf(news.rotation) > 0) notices.push(ambiguousOverlapNotice(news));
+            return { notices, changes: false };
         }
         if (noted !== undefined && noted !== "ambiguous" && noted.oldId === id) this.replacing.delete(key);
         const previous = olds.previousGeneration;
@@ -183,6 +179,11 @@ export class OverlapHandoffs {
         );
         return outs;
     }
+}
+
+/** Why no overlap is kept: create gets only the inputs, and two replacements of this run share them. */
+function ambiguousOverlapNotice(news: CheckedInputs): string {
+    return `another resource of this stack is replaced in this run with the same name and apiVersion (${news.apiVersion}): the provider cannot tell whose outgoing token is whose, so no rotation.overlapDays is kept for either, and each outgoing token is deleted once the new ones exist. Give the resources different names to keep their overlaps`;
 }
 
 /** Why a generation of this resource is not deleted: another resource adopted it in this run. */

@@ -467,6 +467,14 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
             const diff = await p.diff(old.id, old.outs, inputs);
             assert.ok((diff.replaces ?? []).length > 0 && diff.deleteBeforeReplace === false);
         }
+        // The first diff promised an overlap; the second says it cannot be kept, and why.
+        assert.deepEqual(
+            notices.filter((n) => /cannot tell whose outgoing token is whose/.test(n)),
+            [
+                'PersonalAccessToken "twin": another resource of this stack is replaced in this run with the same name and apiVersion (v1): the provider cannot tell whose outgoing token is whose, so no rotation.overlapDays is kept for either, and each outgoing token is deleted once the new ones exist. Give the resources different names to keep their overlaps',
+            ],
+            notices.join("\n"),
+        );
         emulator().resetRequests();
         const made = await Promise.all([p.create(inputs), p.create(inputs)]);
         for (const created of made) hygiene.secret(created.outs?.secret);
