@@ -5,9 +5,10 @@ import { useStack } from "../support/stack";
 
 describe("end to end: out-of-band changes", function () {
     this.timeout(600_000);
+    // One stack for both: each test starts from one live token the state tracks, which the first
+    // leaves as it found it (recreated under the declared name), and either runs alone too.
     const ctx = useStack("e2e-program", {
         token: { name: "drifting", scope: ["sp:scopes:default"], expirationDate: inDays(30) },
-        perTest: true,
         up: true,
     });
 
