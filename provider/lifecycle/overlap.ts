@@ -25,6 +25,8 @@ import type { ApiVersion, TokenRecord } from "../../wire/api-types";
 interface Handoff {
     oldId: string;
     olds: TokenOutputs;
+    /** Whether its resource declares an overlap (rotation.overlapDays > 0). */
+    overlap: boolean;
 }
 
 type Notify = (message: string) => void;
@@ -52,11 +54,13 @@ export class OverlapHandoffs {
         const key = handoffKey(news);
         const noted = this.replacing.get(key);
         if (replacesCreateFirst) {
+            const overlap = overlapDaysOf(news.rotation) > 0;
             const ambiguous = noted !== undefined && (noted === "ambiguous" || noted.oldId !== id);
-            this.replacing.set(key, ambiguous ? "ambiguous" : { oldId: id, olds });
+            this.replacing.set(key, ambiguous ? "ambiguous" : { oldId: id, olds, overlap });
             const notices = rotationOverlapNotices(id, olds, news.rotation, news.apiVersion, now);
-            // The notice above (or the other resource's) promised an overlap the creates cannot keep.
-            if (ambiguous && overlapDaysOf(news.rotation) > 0) notices.push(ambiguousOverlapNotice(news));
+            // The notice above, or the other resource's, promised an overlap the creates cannot keep.
+            if (ambiguous && (overlap || (noted !== "ambiguous" && noted.overlap)))
+                notices.push(ambiguousOverlapNotice(news));
             return { notices, changes: false };
         }
         if (noted !== undefined && noted !== "ambiguous" && noted.oldId === id) this.replacing.delete(key);

@@ -484,4 +484,29 @@ describe("rotation with overlap (rotation.overlapDays)", function () {
         assert.deepEqual(atApi(), made.map((c) => c.id).sort(), "both outgoing tokens are deleted");
         assert.deepEqual(calls().sort(), ["create", "create", `delete ${a.id}`, `delete ${b.id}`].sort());
     });
+
+    it("the ambiguous rule's notice comes also when only the resource diffed first declares an overlap", async () => {
+        const withOverlap = {
+            name: "pair",
+            rotation: { expiresInDays: 10, rotateBeforeDays: 3, overlapDays: 2 },
+        };
+        const without = { name: "pair", rotation: { expiresInDays: 10, rotateBeforeDays: 3 } };
+        const first = aProcess();
+        const [a, b] = await Promise.all([createToken(first, withOverlap), createToken(first, without)]);
+        emulator().clock.advance(7 * DAY + HOUR);
+        const p = aProcess();
+        for (const [old, raw] of [
+            [a, withOverlap],
+            [b, without],
+        ] as const) {
+            const inputs = (await p.check(old.inputs, raw)).inputs as CheckedInputs;
+            const diff = await p.diff(old.id, old.outs, inputs);
+            assert.ok((diff.replaces ?? []).length > 0 && diff.deleteBeforeReplace === false);
+        }
+        assert.deepEqual(
+            notices.filter((n) => /cannot tell whose outgoing token is whose/.test(n)).length,
+            1,
+            notices.join("\n"),
+        );
+    });
 });
