@@ -281,8 +281,9 @@ export class Project {
         mkdirSync(join(this.home, "backend"));
         const base: Record<string, string> = {};
         // ISC_EMULATOR_SECRETS_FILE: an emulator the project's own test starts reports its secrets to
-        // the suite's secret check (emulator/index.ts).
-        for (const key of ["PATH", "HOME", "LANG", "TMPDIR", "ISC_EMULATOR_SECRETS_FILE"]) {
+        // the suite's secret check (emulator/index.ts). GLIBC_TUNABLES: the allocator settings the
+        // caller chose reach the engine's Node processes (test/support/suite-hooks.ts sets them).
+        for (const key of ["PATH", "HOME", "LANG", "TMPDIR", "ISC_EMULATOR_SECRETS_FILE", "GLIBC_TUNABLES"]) {
             if (process.env[key]) base[key] = process.env[key] as string;
         }
         this.env = {

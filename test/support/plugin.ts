@@ -30,7 +30,7 @@ export interface Plugin {
 export async function startPlugin(env: Record<string, string> = {}): Promise<Plugin> {
     // The clock-ahead rerun's shift reaches the plugin as it reaches every Node process of the run.
     const passed = Object.fromEntries(
-        ["PATH", "NODE_OPTIONS", CLOCK_SHIFT_VARIABLE, "TMPDIR"].flatMap((k) =>
+        ["PATH", "NODE_OPTIONS", CLOCK_SHIFT_VARIABLE, "TMPDIR", "GLIBC_TUNABLES"].flatMap((k) =>
             process.env[k] ? [[k, process.env[k]]] : [],
         ),
     );
