@@ -26,6 +26,7 @@ describe("emulator: helpers", () => {
     });
 
     it("adds calendar months like java.time", () => {
+        // Pure calendar arithmetic on given instants: no clock is read.
         assert.equal(
             addMonths(new Date("2026-08-31T12:00:00Z"), 6).toISOString(),
             "2027-02-28T12:00:00.000Z",

@@ -9,6 +9,7 @@ import { planDiff } from "../../provider/rules/plan";
 import { UNKNOWN, type CheckedInputs, type TokenOutputs } from "../../provider/rules/types";
 import { LEGACY_VERSIONS, MODERN_VERSIONS_TEXT } from "../../provider/rules/versions";
 
+// Every decision here takes NOW, so these dates hold whatever the wall clock says.
 const NOW = new Date("2026-11-23T10:00:00Z");
 const LATER = "2027-06-30T00:00:00Z";
 

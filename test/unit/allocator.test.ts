@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Project } from "../../scripts/pulumi-project";
+import { RECORD_ENV } from "../support/suite-record";
 import { ALLOCATOR_TUNABLES, allocatorTunables } from "../support/suite-hooks";
 
 describe("the suite's allocator settings", () => {
@@ -12,6 +13,13 @@ describe("the suite's allocator settings", () => {
         assert.equal(allocatorTunables({}), "glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1");
         assert.equal(allocatorTunables({ GLIBC_TUNABLES: "glibc.malloc.check=0" }), "glibc.malloc.check=0");
         assert.equal(allocatorTunables({ GLIBC_TUNABLES: "" }), "", "an empty value is the caller's choice");
+    });
+
+    it("are this worker's when the suite runs under its own settings", () => {
+        // Only mocha's main process under .mocharc.json names a record (suite-hooks.ts); a bare
+        // `mocha --no-config` of this file sets neither, and the clock-ahead reruns inherit both.
+        if (process.env[RECORD_ENV] === undefined) return;
+        assert.notEqual(process.env.GLIBC_TUNABLES, undefined, "mochaGlobalSetup set GLIBC_TUNABLES");
     });
 
     it("reach the Pulumi CLI's environment", () => {
