@@ -20,6 +20,7 @@ import { keepPreviousGeneration, OverlapHandoffs } from "./overlap";
 import { confirmHere, hereOf, recordedElsewhere } from "./tenancy";
 import type { PacingLimits } from "../isc-client/pacing";
 import { inputsFrom, outputsFrom } from "../rules/outputs";
+import { tokenNotice } from "../rules/notice";
 import { planDiff, planPatch, staleExpiryWarning } from "../rules/plan";
 import { printable, scrub } from "../isc-client/redact";
 import type { CheckedInputs, TokenOutputs } from "../rules/types";
@@ -129,14 +130,14 @@ export class TokenLifecycle {
         const { now, notify } = this.context();
         const plan = planDiff(olds, news, now);
         // A dynamic provider's diff cannot carry a message; what it prints shows in the preview.
-        if (plan.renewal) notify(`PersonalAccessToken "${news.name}": ${plan.renewal}`);
+        if (plan.renewal) notify(tokenNotice(news.name, plan.renewal));
         const stale = staleExpiryWarning(olds, news, now);
-        if (stale) notify(`PersonalAccessToken "${news.name}": ${stale}`);
+        if (stale) notify(tokenNotice(news.name, stale));
         const createFirst = plan.replaces.length > 0 && !plan.deleteBeforeReplace;
         const overlap = shown
             ? { notices: [], changes: overlapEnds(olds, createFirst, now) }
             : this.overlaps.diff(id, olds, news, createFirst, now);
-        for (const notice of overlap.notices) notify(`PersonalAccessToken "${news.name}": ${notice}`);
+        for (const notice of overlap.notices) notify(tokenNotice(news.name, notice));
         // An adopted resource kept (not replaced) goes on holding its token: no delete in this process
         // removes it. A replaced one gives its token up (the engine deletes it, before or after the new one).
         if (shown) {

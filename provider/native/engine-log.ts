@@ -3,6 +3,7 @@
 // also goes to the engine's Log service, whose address the engine passes as the plugin's first
 // argument, with the URN of the resource the call is about: the CLI shows it under that resource.
 import { AsyncLocalStorage } from "node:async_hooks";
+import { noticeSeverity } from "../rules/notice";
 import { engine, engineGrpc, grpc } from "./grpc";
 
 /** A Log call that gets no answer in this time is dropped: a notice never holds an operation up. */
@@ -29,10 +30,9 @@ export class EngineLog {
     /** One notice; "warning: …" is shown as a warning, anything else as information. */
     log(message: string): void {
         const request = new engine.LogRequest();
-        const warning = /^warning: /.test(message);
+        const { warning, text } = noticeSeverity(message);
         request.setSeverity(warning ? engine.LogSeverity.WARNING : engine.LogSeverity.INFO);
-        // The engine prints the severity itself.
-        request.setMessage(warning ? message.replace(/^warning: /, "") : message);
+        request.setMessage(text);
         request.setUrn(this.urn.getStore() ?? "");
         const options = { deadline: Date.now() + LOG_DEADLINE_MS };
         // A failed Log (no engine, as in the tests that drive the plugin directly) is not an error.

@@ -96,10 +96,10 @@ describe("end to end: every change converges in one up", function () {
             assert.equal(preview.status, 0, preview.output);
             assert.match(
                 preview.output,
-                /PersonalAccessToken "fixed": warning: the token expired on .* and no longer works; .*Set a later expirationDate/,
+                /warning: PersonalAccessToken "fixed": the token expired on .* and no longer works; .*Set a later expirationDate/,
             );
             // Those 40 days also put the other dated tokens past their dates: each warns the same way.
-            assert.match(preview.output, /PersonalAccessToken "ver": warning: the token expired/);
+            assert.match(preview.output, /warning: PersonalAccessToken "ver": the token expired/);
         } finally {
             delete env.NODE_OPTIONS;
             delete env.ISC_PAT_CLOCK_SHIFT_MS;

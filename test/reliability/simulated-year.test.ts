@@ -118,7 +118,10 @@ describe("a simulated year of daily pulumi up", function () {
                     `day ${day}: inside the window`,
                 );
             }
-            if (report.notices.some((n) => /"fixed": warning: the token expired/.test(n))) stale.push(day);
+            if (
+                report.notices.some((n) => /^warning: PersonalAccessToken "fixed": the token expired/.test(n))
+            )
+                stale.push(day);
 
             // After every up: the state's three tokens exist with the state's secrets, nothing else.
             const ids = stack.map((r) => r.state?.id as string);
