@@ -185,7 +185,7 @@ describe("the README's commands", function () {
             seen.some((c) => c.startsWith("npx isc-pat")),
             "the README's audit commands ran",
         );
-        await project?.run(["destroy", "--yes"]);
+        // No destroy: the emulator stops after the test, and cleanup() removes the backend.
         project?.cleanup();
     });
 });

@@ -132,7 +132,6 @@ describe("end to end: secrets and credentials", function () {
                 `      state per token: ${average} bytes (stack export, serialized provider included)`,
             );
             assert.ok(average < 3072, `state per token is ${average} bytes`);
-            await project.run(["destroy", "--yes", "--skip-preview"]);
         } finally {
             project.cleanup();
         }

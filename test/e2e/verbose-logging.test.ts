@@ -49,7 +49,6 @@ describe("end to end: the engine's verbose logging", function () {
             } finally {
                 Project.observer = observer;
             }
-            await project.run(["destroy", "--yes", "--skip-preview"]);
         } finally {
             project.cleanup();
         }
