@@ -1,6 +1,7 @@
 // Brownfield adoption and name conflicts at creation: taking over a token that already exists
 // (adoptTokenId, onNameConflict "adopt") instead of POSTing, and what create does when the declared
 // name is taken. Nothing is taken over or deleted without the program's opt-in.
+import { tokenNotice } from "../rules/notice";
 import type { JsonPatchReplace, TokenRecord } from "../../wire/api-types";
 import type { IscPatClient } from "../isc-client/client";
 import { AmbiguousOutcomeError, IscApiError } from "../isc-client/errors";
@@ -98,7 +99,10 @@ export async function createOrAdopt(
         // first, the one of the name (the state's, by its name) moves aside until then.
         if (explicitReplacement) {
             notify(
-                `PersonalAccessToken "${inputs.name}": replaced on request: a new token is made; ${describeToken(clash)} keeps working under an interim name until the replaced resource's delete at the end of this up`,
+                tokenNotice(
+                    inputs.name,
+                    `replaced on request: a new token is made; ${describeToken(clash)} keeps working under an interim name until the replaced resource's delete at the end of this up`,
+                ),
             );
             const made = await replaceKeepingName(client, inputs, clash.id, () => post());
             return { ...made, movedAside: clash.id };

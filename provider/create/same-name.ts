@@ -4,6 +4,7 @@
 // at the end of the same up, after the resources that use the secret have the new one. Every
 // step's failure leaves the state true about the new token: delete stays one DELETE, and a failed
 // one is a plain pending delete that the next up (or destroy) finishes.
+import { tokenNotice } from "../rules/notice";
 import { randomBytes } from "node:crypto";
 import { IscApiError, TokenInitializationError } from "../isc-client/errors";
 import type { IscPatClient } from "../isc-client/client";
@@ -120,7 +121,10 @@ export class SameNameReplacements {
         const moved = this.movedAside.get(key);
         this.movedAside.delete(key);
         if (moved === undefined || moved === id) return undefined;
-        return `warning: PersonalAccessToken "${props.name}": the replacement moved token ${moved} aside because it had the name, but the replaced resource's token is ${id}: ${moved} was not deleted and keeps working under an interim name; delete or rename it if nothing uses it`;
+        return tokenNotice(
+            props.name,
+            `warning: the replacement moved token ${moved} aside because it had the name, but the replaced resource's token is ${id}: ${moved} was not deleted and keeps working under an interim name; delete or rename it if nothing uses it`,
+        );
     }
 }
 

@@ -6,6 +6,7 @@
 // generation's outputs track it: update deletes it once the overlap is over, delete (destroy) with
 // the resource. A delete in another process has no handoff and deletes as before: an interrupted up
 // whose pending delete the next up retries ends that overlap early, but leaves no token untracked.
+import { tokenNotice } from "../rules/notice";
 import type { IscPatClient } from "../isc-client/client";
 import { handoffKey } from "../create/same-name";
 import {
@@ -90,7 +91,10 @@ export class OverlapHandoffs {
         } else if (older) {
             await client.delete(versionOf(handoff.olds), older.id);
             notify(
-                `PersonalAccessToken "${inputs.name}": deleted the previous generation ${describeGeneration(older)} before making the new token, so that no more than two generations work at once`,
+                tokenNotice(
+                    inputs.name,
+                    `deleted the previous generation ${describeGeneration(older)} before making the new token, so that no more than two generations work at once`,
+                ),
             );
         }
         return handoff;
@@ -142,7 +146,10 @@ export class OverlapHandoffs {
                 await client().patch(carried.version, id, operations);
             } catch (error) {
                 notify(
-                    `warning: PersonalAccessToken "${name}": bringing the expiry of the previous generation ${describeGeneration(previous)} forward to ${previous.worksUntil} failed: ${(error as Error).message}. It keeps working until the first pulumi up after then deletes it`,
+                    tokenNotice(
+                        name,
+                        `warning: bringing the expiry of the previous generation ${describeGeneration(previous)} forward to ${previous.worksUntil} failed: ${(error as Error).message}. It keeps working until the first pulumi up after then deletes it`,
+                    ),
                 );
             }
             return true;
@@ -154,7 +161,10 @@ export class OverlapHandoffs {
         } else if (older) {
             await client().delete(version, older.id);
             notify(
-                `PersonalAccessToken "${name}": deleted its previous generation ${describeGeneration(older)} (in its overlap until ${older.worksUntil}) with it`,
+                tokenNotice(
+                    name,
+                    `deleted its previous generation ${describeGeneration(older)} (in its overlap until ${older.worksUntil}) with it`,
+                ),
             );
         }
         return false;
@@ -179,7 +189,10 @@ export class OverlapHandoffs {
         }
         await client.delete(version, previous.id);
         notify(
-            `PersonalAccessToken "${outs.name}": the overlap of the previous generation ${describeGeneration(previous)} ended at ${previous.worksUntil}: deleted it`,
+            tokenNotice(
+                outs.name,
+                `the overlap of the previous generation ${describeGeneration(previous)} ended at ${previous.worksUntil}: deleted it`,
+            ),
         );
         return outs;
     }
@@ -192,7 +205,10 @@ function ambiguousOverlapNotice(news: CheckedInputs): string {
 
 /** Why a generation of this resource is not deleted: another resource adopted it in this run. */
 function heldNotice(name: string, generation: PreviousGeneration): string {
-    return `PersonalAccessToken "${name}": its previous generation ${describeGeneration(generation)} is not deleted: another resource of this stack holds it now (adopted in this run); this resource no longer tracks it`;
+    return tokenNotice(
+        name,
+        `its previous generation ${describeGeneration(generation)} is not deleted: another resource of this stack holds it now (adopted in this run); this resource no longer tracks it`,
+    );
 }
 
 /** read(): the previous generation stays in the outputs while the owner's list still has it. */

@@ -277,7 +277,10 @@ export class TokenLifecycle {
         }
         if (this.held.has(id)) {
             ctx.notify(
-                `PersonalAccessToken "${props.name ?? id}": token ${id} is not deleted: another resource of this stack holds it now (adopted or kept in this run); only the old resource leaves the state`,
+                tokenNotice(
+                    props.name ?? id,
+                    `token ${id} is not deleted: another resource of this stack holds it now (adopted or kept in this run); only the old resource leaves the state`,
+                ),
             );
             return;
         }
@@ -351,11 +354,17 @@ function overlapEnds(olds: TokenOutputs, createFirst: boolean, now: Date): boole
 }
 
 function engineReplacementNotice(inputs: CheckedInputs, id: string): string {
-    return `PersonalAccessToken "${inputs.name}": replaced on request (pulumi up --replace, or a taint): a new token is made, whose secret is in the state, and token ${id} keeps working until the engine deletes it at the end of this up; adoptTokenId and onNameConflict do not apply to a replacement`;
+    return tokenNotice(
+        inputs.name,
+        `replaced on request (pulumi up --replace, or a taint): a new token is made, whose secret is in the state, and token ${id} keeps working until the engine deletes it at the end of this up; adoptTokenId and onNameConflict do not apply to a replacement`,
+    );
 }
 
 function selfAdoptionWarning(name: string, id: string, urn: string): string {
-    return `warning: PersonalAccessToken "${name}": its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId): the engine had not read the token before this up (a state written before the plugin asked it to), so the create could not tell a replacement from a new resource. ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. The engine reads this token before each update from now on: run pulumi up --replace ${urn} again to revoke ${id} and get a new token whose secret is in the state`;
+    return tokenNotice(
+        name,
+        `warning: its replacement adopted the same token ${id} (onNameConflict "adopt" or adoptTokenId): the engine had not read the token before this up (a state written before the plugin asked it to), so the create could not tell a replacement from a new resource. ${id} is not deleted: it and the secret its users hold keep working, and the stack's secret output is empty. The engine reads this token before each update from now on: run pulumi up --replace ${urn} again to revoke ${id} and get a new token whose secret is in the state`,
+    );
 }
 
 /** The outputs of a token read by id alone: adopted, its secret unknown, its values the API's. */
@@ -367,7 +376,10 @@ function importedOutputs(record: TokenRecord, version: ApiVersion): TokenOutputs
 }
 
 function importNotice(outputs: TokenOutputs): string {
-    return `PersonalAccessToken "${outputs.name}": token ${String(outputs.adoptTokenId)} is imported as an adopted token: the next pulumi up keeps it and its users' secret (no replacement); its secret output is empty (secretKnown false), since the API shows a secret only at creation. To get a new token whose secret is in the state, set replaceIfSecretUnknown: true`;
+    return tokenNotice(
+        outputs.name,
+        `token ${String(outputs.adoptTokenId)} is imported as an adopted token: the next pulumi up keeps it and its users' secret (no replacement); its secret output is empty (secretKnown false), since the API shows a secret only at creation. To get a new token whose secret is in the state, set replaceIfSecretUnknown: true`,
+    );
 }
 
 /** A token record rebuilt from state, for an update that needs no request (e.g. apiVersion alone). */
